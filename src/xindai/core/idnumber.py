@@ -73,9 +73,7 @@ MSG_INVALID_CHARACTERS = _(
     "The ID number contains characters that are not allowed (%(characters)s). It must be 17 "
     "digits followed by a digit or X; check for letters such as O or I typed instead of 0 or 1."
 )
-MSG_X_NOT_LAST = _(
-    "The letter X may only be the last character of an ID number. Check the number against the ID card."
-)
+MSG_X_NOT_LAST = _("The letter X may only be the last character of an ID number. Check the number against the ID card.")
 MSG_INVALID_BIRTH_DATE = _(
     "The birth date in the ID number (digits 7 to 14: %(date)s) is not a real date. Check "
     "those digits against the ID card."

@@ -127,52 +127,71 @@ def method_from_label(text: object) -> Method:
     for method, label in METHOD_LABELS.items():
         if key == label or key.lower() == method.value:
             return method
-    raise _fail("unknown_method",
-                _('"%(value)s" is not a repayment method; choose one of: %(choices)s.'),
-                value=str(text)[:60], choices="、".join(METHOD_LABELS.values()))
+    raise _fail(
+        "unknown_method",
+        _('"%(value)s" is not a repayment method; choose one of: %(choices)s.'),
+        value=str(text)[:60],
+        choices="、".join(METHOD_LABELS.values()),
+    )
 
 
 def _check_amount(amount: object) -> Decimal:
     value = _decimal(amount, "amount")
     if value <= 0:
-        raise _fail("amount_not_positive",
-                    _("The loan amount must be greater than zero (got %(amount)s)."), amount=value)
+        raise _fail(
+            "amount_not_positive", _("The loan amount must be greater than zero (got %(amount)s)."), amount=value
+        )
     if value > MAX_AMOUNT:
-        raise _fail("amount_too_large",
-                    _("The loan amount %(amount)s yuan is above the limit of %(limit)s yuan; "
-                      "please check the figure."), amount=_yuan(value), limit=_yuan(MAX_AMOUNT))
+        raise _fail(
+            "amount_too_large",
+            _("The loan amount %(amount)s yuan is above the limit of %(limit)s yuan; please check the figure."),
+            amount=_yuan(value),
+            limit=_yuan(MAX_AMOUNT),
+        )
     if not _is_money(value):
-        raise _fail("amount_too_precise",
-                    _("The loan amount %(amount)s has more than two decimal places; amounts are "
-                      "in yuan to the fen (0.01)."), amount=value)
+        raise _fail(
+            "amount_too_precise",
+            _("The loan amount %(amount)s has more than two decimal places; amounts are in yuan to the fen (0.01)."),
+            amount=value,
+        )
     return value.quantize(CENT)
 
 
 def _check_rate(annual_rate: object) -> Decimal:
     rate = _decimal(annual_rate, "annual_rate")
     if rate < 0:
-        raise _fail("rate_negative",
-                    _("The annual interest rate cannot be negative (got %(rate)s%%)."), rate=rate)
+        raise _fail("rate_negative", _("The annual interest rate cannot be negative (got %(rate)s%%)."), rate=rate)
     if rate > MAX_RATE:
-        raise _fail("rate_too_high",
-                    _("The annual interest rate %(rate)s%% is above the limit of %(limit)s%%. "
-                      "Rates are entered as a percent per year (4.35 means 4.35%%); please "
-                      "check the figure."), rate=rate, limit=MAX_RATE)
+        raise _fail(
+            "rate_too_high",
+            _(
+                "The annual interest rate %(rate)s%% is above the limit of %(limit)s%%. "
+                "Rates are entered as a percent per year (4.35 means 4.35%%); please "
+                "check the figure."
+            ),
+            rate=rate,
+            limit=MAX_RATE,
+        )
     return rate
 
 
 def _check_period(start: date, end: date) -> None:
     if _date(end, "end") <= _date(start, "start"):
-        raise _fail("end_not_after_start",
-                    _("The end date %(end)s must be after the start date %(start)s."),
-                    start=start, end=end)
+        raise _fail(
+            "end_not_after_start",
+            _("The end date %(end)s must be after the start date %(start)s."),
+            start=start,
+            end=end,
+        )
 
 
 def _check_settlement_day(day: object) -> int:
     if isinstance(day, bool) or not isinstance(day, int) or not 1 <= day <= 28:
-        raise _fail("settlement_day",
-                    _("The interest settlement day must be a day of the month from 1 to 28 "
-                      "(got %(day)s)."), day=day)
+        raise _fail(
+            "settlement_day",
+            _("The interest settlement day must be a day of the month from 1 to 28 (got %(day)s)."),
+            day=day,
+        )
     return day
 
 
@@ -194,16 +213,21 @@ def monthly_due_dates(start: date, end: date) -> list[date]:
         if add_months(start, n) > end:
             n -= 1  # now start + n months < end < start + (n + 1) months, with n >= 0
         options = [add_months(start, k) for k in (n, n + 1) if k >= 1]
-        raise _fail("term_not_whole_months",
-                    _("The term from %(start)s to %(end)s is not a whole number of months; for "
-                      "this repayment method the end date must be the start date plus a whole "
-                      "number of months (for example %(suggestion)s)."), start=start, end=end,
-                    suggestion=min(options, key=lambda d: abs((d - end).days)))
+        raise _fail(
+            "term_not_whole_months",
+            _(
+                "The term from %(start)s to %(end)s is not a whole number of months; for "
+                "this repayment method the end date must be the start date plus a whole "
+                "number of months (for example %(suggestion)s)."
+            ),
+            start=start,
+            end=end,
+            suggestion=min(options, key=lambda d: abs((d - end).days)),
+        )
     return [add_months(start, k) for k in range(1, n + 1)]
 
 
-def settlement_dates(start: date, end: date, method: Method | str,
-                     settlement_day: int = 20) -> list[date]:
+def settlement_dates(start: date, end: date, method: Method | str, settlement_day: int = 20) -> list[date]:
     """Return the interest dates of an interest-only or bullet loan, ``end`` last.
 
     They are the ``settlement_day`` of every month (monthly_interest), of March, June,
@@ -225,9 +249,11 @@ def settlement_dates(start: date, end: date, method: Method | str,
 
 
 def _not_applicable(method: Method) -> ScheduleError:
-    return _fail("method_not_applicable",
-                 _("The repayment method %(method)s cannot be used for this calculation."),
-                 method=METHOD_LABELS[method])
+    return _fail(
+        "method_not_applicable",
+        _("The repayment method %(method)s cannot be used for this calculation."),
+        method=METHOD_LABELS[method],
+    )
 
 
 def _annuity(amount: Decimal, rate: Decimal, n: int) -> Decimal:
@@ -238,8 +264,9 @@ def _annuity(amount: Decimal, rate: Decimal, n: int) -> Decimal:
     return _round(amount * rate / 1200 * growth / (growth - 1))
 
 
-def amortize(*, amount: Decimal, annual_rate: Decimal, start: date,
-             due_dates: Iterable[date], method: Method | str) -> list[Installment]:
+def amortize(
+    *, amount: Decimal, annual_rate: Decimal, start: date, due_dates: Iterable[date], method: Method | str
+) -> list[Installment]:
     """Return the 等额本息 or 等额本金 schedule of ``amount`` over explicit due dates.
 
     ``start`` is the date interest accrues from (the first row's start_date), ``due_dates``
@@ -253,9 +280,9 @@ def amortize(*, amount: Decimal, annual_rate: Decimal, start: date,
     principal_total, rate = _check_amount(amount), _check_rate(annual_rate)
     dates = [_date(d, "due date") for d in due_dates]
     if not dates or any(b <= a for a, b in pairwise([_date(start, "start"), *dates])):
-        raise _fail("due_dates",
-                    _("The due dates must be given, fall after %(start)s and be strictly "
-                      "increasing."), start=start)
+        raise _fail(
+            "due_dates", _("The due dates must be given, fall after %(start)s and be strictly increasing."), start=start
+        )
     n, balance, previous = len(dates), principal_total, start
     rows: list[Installment] = []
     with localcontext() as ctx:
@@ -268,54 +295,82 @@ def amortize(*, amount: Decimal, annual_rate: Decimal, start: date,
             principal = fixed - interest if equal_total else fixed
             principal = balance if period == n else principal
             if not 0 <= principal <= balance:
-                raise _fail("negative_installment",
-                            _("Rounding every installment to the fen (0.01 yuan) would leave a "
-                              "negative installment for %(amount)s yuan over %(count)s "
-                              "installments at %(rate)s%%; choose a larger amount, a shorter "
-                              "term or another repayment method."),
-                            amount=_yuan(principal_total), count=n, rate=rate)
+                raise _fail(
+                    "negative_installment",
+                    _(
+                        "Rounding every installment to the fen (0.01 yuan) would leave a "
+                        "negative installment for %(amount)s yuan over %(count)s "
+                        "installments at %(rate)s%%; choose a larger amount, a shorter "
+                        "term or another repayment method."
+                    ),
+                    amount=_yuan(principal_total),
+                    count=n,
+                    rate=rate,
+                )
             balance -= principal
             rows.append(Installment(period, previous, due, principal, interest, balance))
             previous = due
     return rows
 
 
-def _check_plan(plan: Sequence[tuple[date, Decimal]] | None, amount: Decimal,
-                start: date, end: date) -> list[tuple[date, Decimal]]:
+def _check_plan(
+    plan: Sequence[tuple[date, Decimal]] | None, amount: Decimal, start: date, end: date
+) -> list[tuple[date, Decimal]]:
     if not plan:
-        raise _fail("custom_plan_missing",
-                    _("A custom repayment plan needs at least one date with a principal "
-                      "amount, the last on the loan end date."))
+        raise _fail(
+            "custom_plan_missing",
+            _(
+                "A custom repayment plan needs at least one date with a principal "
+                "amount, the last on the loan end date."
+            ),
+        )
     rows: list[tuple[date, Decimal]] = []
     for plan_date, value in plan:
         day, principal = _date(plan_date, "plan date"), _decimal(value, "plan amount")
         previous = rows[-1][0] if rows else start
         if not _is_money(principal):
-            raise _fail("custom_plan_amount",
-                        _("The principal amount %(amount)s on %(date)s must be greater than "
-                          "zero, in yuan to the fen (0.01)."), amount=principal, date=day)
+            raise _fail(
+                "custom_plan_amount",
+                _("The principal amount %(amount)s on %(date)s must be greater than zero, in yuan to the fen (0.01)."),
+                amount=principal,
+                date=day,
+            )
         if day <= start:
-            raise _fail("custom_plan_dates", _("The plan date %(date)s must be after the loan "
-                                               "start date %(start)s."), date=day, start=start)
+            raise _fail(
+                "custom_plan_dates",
+                _("The plan date %(date)s must be after the loan start date %(start)s."),
+                date=day,
+                start=start,
+            )
         if day <= previous:
-            raise _fail("custom_plan_dates",
-                        _("The plan dates must be in strictly increasing order: %(date)s "
-                          "comes after %(previous)s."), date=day, previous=previous)
+            raise _fail(
+                "custom_plan_dates",
+                _("The plan dates must be in strictly increasing order: %(date)s comes after %(previous)s."),
+                date=day,
+                previous=previous,
+            )
         rows.append((day, principal.quantize(CENT)))
     if rows[-1][0] != end:
-        raise _fail("custom_plan_dates",
-                    _("The last plan date %(date)s must be the loan end date %(end)s."),
-                    date=rows[-1][0], end=end)
+        raise _fail(
+            "custom_plan_dates",
+            _("The last plan date %(date)s must be the loan end date %(end)s."),
+            date=rows[-1][0],
+            end=end,
+        )
     if (total := sum((p for _d, p in rows), Decimal("0.00"))) != amount:
-        raise _fail("custom_plan_sum",
-                    _("The principal amounts of the custom plan add up to %(plan_total)s yuan "
-                      "but the loan amount is %(amount)s yuan; they must be equal."),
-                    plan_total=_yuan(total), amount=_yuan(amount))
+        raise _fail(
+            "custom_plan_sum",
+            _(
+                "The principal amounts of the custom plan add up to %(plan_total)s yuan "
+                "but the loan amount is %(amount)s yuan; they must be equal."
+            ),
+            plan_total=_yuan(total),
+            amount=_yuan(amount),
+        )
     return rows
 
 
-def _daily_interest(amount: Decimal, rate: Decimal, start: date,
-                    plan: list[tuple[date, Decimal]]) -> list[Installment]:
+def _daily_interest(amount: Decimal, rate: Decimal, start: date, plan: list[tuple[date, Decimal]]) -> list[Installment]:
     """积数计息法: a period's interest is round(balance × days × annual_rate / 36000)."""
     balance, previous = amount, start
     rows: list[Installment] = []
@@ -329,10 +384,16 @@ def _daily_interest(amount: Decimal, rate: Decimal, start: date,
     return rows
 
 
-def generate_schedule(*, amount: Decimal, annual_rate: Decimal, start: date, end: date,
-                      method: Method | str, settlement_day: int = 20,
-                      custom_plan: Sequence[tuple[date, Decimal]] | None = None,
-                      ) -> list[Installment]:
+def generate_schedule(
+    *,
+    amount: Decimal,
+    annual_rate: Decimal,
+    start: date,
+    end: date,
+    method: Method | str,
+    settlement_day: int = 20,
+    custom_plan: Sequence[tuple[date, Decimal]] | None = None,
+) -> list[Installment]:
     """Validate a loan's terms and return its repayment schedule per docs/domain.md.
 
     A result always has: principal summing to ``amount`` exactly, every amount >= 0 with
@@ -344,16 +405,21 @@ def generate_schedule(*, amount: Decimal, annual_rate: Decimal, start: date, end
     _check_period(start, end)
     _check_settlement_day(settlement_day)
     if method in AMORTIZING:
-        return amortize(amount=principal, annual_rate=rate, start=start, method=method,
-                        due_dates=monthly_due_dates(start, end))
+        return amortize(
+            amount=principal, annual_rate=rate, start=start, method=method, due_dates=monthly_due_dates(start, end)
+        )
     if method is Method.CUSTOM:
-        return _daily_interest(principal, rate, start,
-                               _check_plan(custom_plan, principal, start, end))
+        return _daily_interest(principal, rate, start, _check_plan(custom_plan, principal, start, end))
     if custom_plan:
-        raise _fail("custom_plan_unexpected",
-                    _("A custom repayment plan was given but the repayment method is "
-                      "%(method)s; choose %(custom)s to use the plan."),
-                    method=METHOD_LABELS[method], custom=METHOD_LABELS[Method.CUSTOM])
+        raise _fail(
+            "custom_plan_unexpected",
+            _(
+                "A custom repayment plan was given but the repayment method is "
+                "%(method)s; choose %(custom)s to use the plan."
+            ),
+            method=METHOD_LABELS[method],
+            custom=METHOD_LABELS[Method.CUSTOM],
+        )
     dates = settlement_dates(start, end, method, settlement_day)
     plan = [(d, Decimal("0.00")) for d in dates[:-1]] + [(end, principal)]
     return _daily_interest(principal, rate, start, plan)

@@ -149,9 +149,7 @@ def test_parse_amount_negative(value: object) -> None:
     assert code_of(parse_amount, value) == "negative"
 
 
-@pytest.mark.parametrize(
-    "value", ["12.345", "0.001", "1,234.567", D("1.005"), 0.001, 1234.5600000000002, 0.1 + 0.2]
-)
+@pytest.mark.parametrize("value", ["12.345", "0.001", "1,234.567", D("1.005"), 0.001, 1234.5600000000002, 0.1 + 0.2])
 def test_parse_amount_too_precise(value: object) -> None:
     assert code_of(parse_amount, value) == "too_precise"
 

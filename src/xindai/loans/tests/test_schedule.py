@@ -37,13 +37,11 @@ d = date.fromisoformat
 
 def table(rows: list[Installment]) -> list[tuple[str, str, str, str, str]]:
     """Rows as (due date, principal, interest, total, balance) strings, for exact comparison."""
-    return [(str(r.due_date), str(r.principal), str(r.interest), str(r.total), str(r.balance))
-            for r in rows]
+    return [(str(r.due_date), str(r.principal), str(r.interest), str(r.total), str(r.balance)) for r in rows]
 
 
 def schedule(amount: str, rate: str, start: str, end: str, method: str, **kw) -> list[Installment]:
-    return generate_schedule(amount=D(amount), annual_rate=D(rate), start=d(start), end=d(end),
-                             method=method, **kw)
+    return generate_schedule(amount=D(amount), annual_rate=D(rate), start=d(start), end=d(end), method=method, **kw)
 
 
 def error(**kw) -> ScheduleError:
@@ -52,11 +50,17 @@ def error(**kw) -> ScheduleError:
     return info.value
 
 
-BASE = {"amount": D("10000.00"), "annual_rate": D("4.35"), "start": d("2026-01-15"),
-        "end": d("2027-01-15"), "method": Method.EQUAL_INSTALLMENT}
+BASE = {
+    "amount": D("10000.00"),
+    "annual_rate": D("4.35"),
+    "start": d("2026-01-15"),
+    "end": d("2027-01-15"),
+    "method": Method.EQUAL_INSTALLMENT,
+}
 
 
 # --- independent oracle --------------------------------------------------------------------
+
 
 def f_round(x: Fraction) -> Fraction:
     """Half-up to the fen for x >= 0 (the oracle never rounds a negative value)."""
@@ -105,6 +109,7 @@ def assert_invariants(rows: list[Installment], amount: Decimal, start: date, end
 
 # --- worked examples of domain.md ---------------------------------------------------------
 
+
 def test_domain_example_1_equal_installment_full_table():
     rows = schedule("100000.00", "4.90", "2026-01-31", "2026-07-31", "等额本息")
     # Hand-worked: r = 4.9 / 1200; A = 16,905.67; interest_k = round(B_(k-1) * r).
@@ -137,6 +142,7 @@ def test_domain_example_2_quarterly_interest():
 
 
 # --- amortizing methods -------------------------------------------------------------------
+
 
 def test_equal_principal_with_remainder_in_last():
     rows = schedule("10000.00", "6.00", "2026-03-15", "2026-06-15", "等额本金")
@@ -182,19 +188,33 @@ def test_interest_rounds_half_up():
 def test_due_dates_from_29_february_2028():
     rows = schedule("12000.00", "4.35", "2028-02-29", "2029-02-28", "equal_principal")
     assert [r.due_date for r in rows] == [
-        d("2028-03-29"), d("2028-04-29"), d("2028-05-29"), d("2028-06-29"), d("2028-07-29"),
-        d("2028-08-29"), d("2028-09-29"), d("2028-10-29"), d("2028-11-29"), d("2028-12-29"),
-        d("2029-01-29"), d("2029-02-28")]
+        d("2028-03-29"),
+        d("2028-04-29"),
+        d("2028-05-29"),
+        d("2028-06-29"),
+        d("2028-07-29"),
+        d("2028-08-29"),
+        d("2028-09-29"),
+        d("2028-10-29"),
+        d("2028-11-29"),
+        d("2028-12-29"),
+        d("2029-01-29"),
+        d("2029-02-28"),
+    ]
     assert all(r.principal == D("1000.00") for r in rows)
     assert str(rows[0].interest) == "43.50"  # 12,000 * 4.35 / 1200
 
 
 def test_due_dates_not_chained_from_31st():
     assert monthly_due_dates(d("2026-01-31"), d("2026-07-31")) == [
-        d("2026-02-28"), d("2026-03-31"), d("2026-04-30"), d("2026-05-31"), d("2026-06-30"),
-        d("2026-07-31")]
-    assert monthly_due_dates(d("2027-12-31"), d("2028-03-31")) == [
-        d("2028-01-31"), d("2028-02-29"), d("2028-03-31")]
+        d("2026-02-28"),
+        d("2026-03-31"),
+        d("2026-04-30"),
+        d("2026-05-31"),
+        d("2026-06-30"),
+        d("2026-07-31"),
+    ]
+    assert monthly_due_dates(d("2027-12-31"), d("2028-03-31")) == [d("2028-01-31"), d("2028-02-29"), d("2028-03-31")]
     assert monthly_due_dates(d("2026-01-30"), d("2026-02-28")) == [d("2026-02-28")]
 
 
@@ -212,23 +232,31 @@ def test_large_amount_equal_installment_30_years():
 
 def test_limit_amount_is_accepted():
     rows = schedule("1000000000000.00", "36", "2026-01-01", "2026-01-02", "bullet")
-    assert table(rows) == [("2026-01-02", "1000000000000.00", "1000000000.00",
-                            "1001000000000.00", "0.00")]
+    assert table(rows) == [("2026-01-02", "1000000000000.00", "1000000000.00", "1001000000000.00", "0.00")]
 
 
 def test_amortize_regenerates_remaining_plan():
     # After an early repayment on 2026-04-15, 50,000.00 remain for three due dates.
-    rows = amortize(amount=D("50000.00"), annual_rate=D("6"), start=d("2026-04-15"),
-                    due_dates=[d("2026-05-31"), d("2026-06-30"), d("2026-07-31")],
-                    method="等额本金")
+    rows = amortize(
+        amount=D("50000.00"),
+        annual_rate=D("6"),
+        start=d("2026-04-15"),
+        due_dates=[d("2026-05-31"), d("2026-06-30"), d("2026-07-31")],
+        method="等额本金",
+    )
     assert table(rows) == [
         ("2026-05-31", "16666.67", "250.00", "16916.67", "33333.33"),
         ("2026-06-30", "16666.67", "166.67", "16833.34", "16666.66"),
         ("2026-07-31", "16666.66", "83.33", "16749.99", "0.00"),
     ]
     assert rows[0].start_date == d("2026-04-15") and rows[0].days == 46
-    rows = amortize(amount=D("50000.00"), annual_rate=D("6"), start=d("2026-04-15"),
-                    due_dates=(d("2026-05-31"), d("2026-06-30")), method=Method.EQUAL_INSTALLMENT)
+    rows = amortize(
+        amount=D("50000.00"),
+        annual_rate=D("6"),
+        start=d("2026-04-15"),
+        due_dates=(d("2026-05-31"), d("2026-06-30")),
+        method=Method.EQUAL_INSTALLMENT,
+    )
     # A = round(50000 * .005 * 1.005^2 / (1.005^2 - 1)) = round(25187.6559) = 25187.66
     assert table(rows) == [
         ("2026-05-31", "24937.66", "250.00", "25187.66", "25062.34"),
@@ -236,23 +264,29 @@ def test_amortize_regenerates_remaining_plan():
     ]
 
 
-@pytest.mark.parametrize("due_dates", [
-    [], [d("2026-04-15")], [d("2026-04-01")], [d("2026-05-31"), d("2026-05-31")],
-    [d("2026-06-30"), d("2026-05-31")]])
+@pytest.mark.parametrize(
+    "due_dates",
+    [[], [d("2026-04-15")], [d("2026-04-01")], [d("2026-05-31"), d("2026-05-31")], [d("2026-06-30"), d("2026-05-31")]],
+)
 def test_amortize_rejects_bad_due_dates(due_dates):
     with pytest.raises(ScheduleError) as info:
-        amortize(amount=D("100.00"), annual_rate=D("6"), start=d("2026-04-15"),
-                 due_dates=due_dates, method=Method.EQUAL_PRINCIPAL)
+        amortize(
+            amount=D("100.00"),
+            annual_rate=D("6"),
+            start=d("2026-04-15"),
+            due_dates=due_dates,
+            method=Method.EQUAL_PRINCIPAL,
+        )
     assert info.value.code == "due_dates"
-    assert str(info.value) == ("The due dates must be given, fall after 2026-04-15 and be "
-                               "strictly increasing.")
+    assert str(info.value) == ("The due dates must be given, fall after 2026-04-15 and be strictly increasing.")
 
 
 @pytest.mark.parametrize("method", ["monthly_interest", "quarterly_interest", "bullet", "custom"])
 def test_amortize_rejects_non_amortizing_methods(method):
     with pytest.raises(ScheduleError) as info:
-        amortize(amount=D("100.00"), annual_rate=D("6"), start=d("2026-04-15"),
-                 due_dates=[d("2026-05-15")], method=method)
+        amortize(
+            amount=D("100.00"), annual_rate=D("6"), start=d("2026-04-15"), due_dates=[d("2026-05-15")], method=method
+        )
     assert info.value.code == "method_not_applicable"
     assert METHOD_LABELS[Method(method)] in str(info.value)
 
@@ -260,12 +294,13 @@ def test_amortize_rejects_non_amortizing_methods(method):
 @pytest.mark.parametrize("method", sorted(AMORTIZING))
 def test_rounding_that_would_go_negative_is_refused(method):
     # round(0.05 / 7) = 0.01 and 6 * 0.01 > 0.05: the last principal would be -0.01.
-    err = error(amount=D("0.05"), annual_rate=D("0"), start=d("2026-01-10"),
-                end=d("2026-08-10"), method=method)
+    err = error(amount=D("0.05"), annual_rate=D("0"), start=d("2026-01-10"), end=d("2026-08-10"), method=method)
     assert err.code == "negative_installment"
-    assert str(err) == ("Rounding every installment to the fen (0.01 yuan) would leave a negative "
-                        "installment for 0.05 yuan over 7 installments at 0%; choose a larger "
-                        "amount, a shorter term or another repayment method.")
+    assert str(err) == (
+        "Rounding every installment to the fen (0.01 yuan) would leave a negative "
+        "installment for 0.05 yuan over 7 installments at 0%; choose a larger "
+        "amount, a shorter term or another repayment method."
+    )
 
 
 def test_tiny_amount_with_payment_rounded_to_zero_is_fine():
@@ -278,6 +313,7 @@ def test_tiny_amount_with_payment_rounded_to_zero_is_fine():
 
 
 # --- interest-only methods and bullet -----------------------------------------------------
+
 
 def test_monthly_interest_across_year_end_and_leap_february():
     rows = schedule("120000.00", "4.35", "2027-11-05", "2028-04-05", "按月付息到期还本")
@@ -325,10 +361,8 @@ def test_interest_only_zero_rate(method):
 
 
 def test_one_month_interest_only_terms():
-    assert settlement_dates(d("2026-05-10"), d("2026-06-10"), "monthly_interest") == [
-        d("2026-05-20"), d("2026-06-10")]
-    assert settlement_dates(d("2026-05-10"), d("2026-06-10"), "quarterly_interest") == [
-        d("2026-06-10")]
+    assert settlement_dates(d("2026-05-10"), d("2026-06-10"), "monthly_interest") == [d("2026-05-20"), d("2026-06-10")]
+    assert settlement_dates(d("2026-05-10"), d("2026-06-10"), "quarterly_interest") == [d("2026-06-10")]
     rows = schedule("36000.00", "3.6", "2026-05-10", "2026-06-10", "monthly_interest")
     assert table(rows) == [  # 3.60 a day: 10 days, then 21 days
         ("2026-05-20", "0.00", "36.00", "36.00", "36000.00"),
@@ -339,25 +373,34 @@ def test_one_month_interest_only_terms():
 def test_start_and_end_on_the_settlement_day():
     start, end = d("2026-03-20"), d("2026-06-20")
     assert settlement_dates(start, end, Method.QUARTERLY_INTEREST) == [end]
-    assert settlement_dates(start, end, Method.MONTHLY_INTEREST) == [
-        d("2026-04-20"), d("2026-05-20"), end]
+    assert settlement_dates(start, end, Method.MONTHLY_INTEREST) == [d("2026-04-20"), d("2026-05-20"), end]
     rows = schedule("36000.00", "3.6", "2026-03-20", "2026-06-20", "quarterly_interest")
     assert table(rows) == [("2026-06-20", "36000.00", "331.20", "36331.20", "0.00")]  # 92 days
 
 
 def test_end_on_the_settlement_day_of_a_quarter():
     assert settlement_dates(d("2026-01-05"), d("2026-09-20"), "quarterly_interest") == [
-        d("2026-03-20"), d("2026-06-20"), d("2026-09-20")]
+        d("2026-03-20"),
+        d("2026-06-20"),
+        d("2026-09-20"),
+    ]
     assert settlement_dates(d("2026-01-05"), d("2026-09-20"), "bullet") == [d("2026-09-20")]
 
 
 def test_other_settlement_day():
     assert settlement_dates(d("2026-01-21"), d("2026-04-10"), "monthly_interest", 21) == [
-        d("2026-02-21"), d("2026-03-21"), d("2026-04-10")]
+        d("2026-02-21"),
+        d("2026-03-21"),
+        d("2026-04-10"),
+    ]
     assert settlement_dates(d("2026-01-01"), d("2026-12-31"), "quarterly_interest", 1) == [
-        d("2026-03-01"), d("2026-06-01"), d("2026-09-01"), d("2026-12-01"), d("2026-12-31")]
-    rows = schedule("1000.00", "3.6", "2026-01-21", "2026-03-01", "monthly_interest",
-                    settlement_day=28)
+        d("2026-03-01"),
+        d("2026-06-01"),
+        d("2026-09-01"),
+        d("2026-12-01"),
+        d("2026-12-31"),
+    ]
+    rows = schedule("1000.00", "3.6", "2026-01-21", "2026-03-01", "monthly_interest", settlement_day=28)
     assert [r.due_date for r in rows] == [d("2026-01-28"), d("2026-02-28"), d("2026-03-01")]
 
 
@@ -365,14 +408,12 @@ def test_settlement_dates_rejects_amortizing_method():
     with pytest.raises(ScheduleError) as info:
         settlement_dates(d("2026-01-01"), d("2026-12-31"), "等额本息")
     assert info.value.code == "method_not_applicable"
-    assert str(info.value) == ("The repayment method 等额本息 cannot be used for this "
-                               "calculation.")
+    assert str(info.value) == ("The repayment method 等额本息 cannot be used for this calculation.")
 
 
 # --- custom plans -------------------------------------------------------------------------
 
-PLAN = [(d("2026-04-01"), D("20000.00")), (d("2026-07-01"), D("20000.00")),
-        (d("2026-10-01"), D("20000.00"))]
+PLAN = [(d("2026-04-01"), D("20000.00")), (d("2026-07-01"), D("20000.00")), (d("2026-10-01"), D("20000.00"))]
 
 
 def test_custom_plan():
@@ -386,45 +427,61 @@ def test_custom_plan():
 
 
 def test_custom_plan_single_date_and_int_amount_and_zero_rate():
-    rows = schedule("500.00", "0", "2026-01-01", "2026-02-01", "custom",
-                    custom_plan=[(d("2026-02-01"), 500)])
+    rows = schedule("500.00", "0", "2026-01-01", "2026-02-01", "custom", custom_plan=[(d("2026-02-01"), 500)])
     assert table(rows) == [("2026-02-01", "500.00", "0.00", "500.00", "0.00")]
 
 
-CUSTOM = {"amount": D("60000.00"), "annual_rate": D("6"), "start": d("2026-01-01"),
-          "end": d("2026-10-01"), "method": Method.CUSTOM}
+CUSTOM = {
+    "amount": D("60000.00"),
+    "annual_rate": D("6"),
+    "start": d("2026-01-01"),
+    "end": d("2026-10-01"),
+    "method": Method.CUSTOM,
+}
 
 
 @pytest.mark.parametrize("plan", [None, [], ()])
 def test_custom_plan_missing(plan):
     err = error(**CUSTOM, custom_plan=plan)
     assert err.code == "custom_plan_missing"
-    assert str(err) == ("A custom repayment plan needs at least one date with a principal "
-                        "amount, the last on the loan end date.")
+    assert str(err) == (
+        "A custom repayment plan needs at least one date with a principal amount, the last on the loan end date."
+    )
 
 
 def test_custom_plan_sum():
     err = error(**CUSTOM, custom_plan=[*PLAN[:2], (d("2026-10-01"), D("19999.99"))])
     assert err.code == "custom_plan_sum"
     assert err.params == {"plan_total": "59,999.99", "amount": "60,000.00"}
-    assert str(err) == ("The principal amounts of the custom plan add up to 59,999.99 yuan but "
-                        "the loan amount is 60,000.00 yuan; they must be equal.")
+    assert str(err) == (
+        "The principal amounts of the custom plan add up to 59,999.99 yuan but "
+        "the loan amount is 60,000.00 yuan; they must be equal."
+    )
 
 
-@pytest.mark.parametrize(("plan", "text"), [
-    ([(d("2026-01-01"), D("60000.00"))],
-     "The plan date 2026-01-01 must be after the loan start date 2026-01-01."),
-    ([(d("2025-12-31"), D("10000.00")), (d("2026-10-01"), D("50000.00"))],
-     "The plan date 2025-12-31 must be after the loan start date 2026-01-01."),
-    ([PLAN[1], PLAN[0], PLAN[2]],
-     "The plan dates must be in strictly increasing order: 2026-04-01 comes after 2026-07-01."),
-    ([PLAN[0], PLAN[0], (d("2026-10-01"), D("20000.00"))],
-     "The plan dates must be in strictly increasing order: 2026-04-01 comes after 2026-04-01."),
-    ([PLAN[0], PLAN[1], (d("2026-09-30"), D("20000.00"))],
-     "The last plan date 2026-09-30 must be the loan end date 2026-10-01."),
-    ([*PLAN, (d("2026-11-01"), D("0.01"))],
-     "The last plan date 2026-11-01 must be the loan end date 2026-10-01."),
-])
+@pytest.mark.parametrize(
+    ("plan", "text"),
+    [
+        ([(d("2026-01-01"), D("60000.00"))], "The plan date 2026-01-01 must be after the loan start date 2026-01-01."),
+        (
+            [(d("2025-12-31"), D("10000.00")), (d("2026-10-01"), D("50000.00"))],
+            "The plan date 2025-12-31 must be after the loan start date 2026-01-01.",
+        ),
+        (
+            [PLAN[1], PLAN[0], PLAN[2]],
+            "The plan dates must be in strictly increasing order: 2026-04-01 comes after 2026-07-01.",
+        ),
+        (
+            [PLAN[0], PLAN[0], (d("2026-10-01"), D("20000.00"))],
+            "The plan dates must be in strictly increasing order: 2026-04-01 comes after 2026-04-01.",
+        ),
+        (
+            [PLAN[0], PLAN[1], (d("2026-09-30"), D("20000.00"))],
+            "The last plan date 2026-09-30 must be the loan end date 2026-10-01.",
+        ),
+        ([*PLAN, (d("2026-11-01"), D("0.01"))], "The last plan date 2026-11-01 must be the loan end date 2026-10-01."),
+    ],
+)
 def test_custom_plan_dates(plan, text):
     err = error(**CUSTOM, custom_plan=plan)
     assert err.code == "custom_plan_dates"
@@ -435,59 +492,88 @@ def test_custom_plan_dates(plan, text):
 def test_custom_plan_amount(value):
     err = error(**CUSTOM, custom_plan=[(d("2026-04-01"), value), *PLAN[1:]])
     assert err.code == "custom_plan_amount"
-    assert str(err) == (f"The principal amount {value} on 2026-04-01 must be greater than zero, "
-                        "in yuan to the fen (0.01).")
+    assert str(err) == (
+        f"The principal amount {value} on 2026-04-01 must be greater than zero, in yuan to the fen (0.01)."
+    )
 
 
 def test_custom_plan_for_another_method():
     err = error(**{**CUSTOM, "method": "bullet"}, custom_plan=PLAN)
     assert err.code == "custom_plan_unexpected"
-    assert str(err) == ("A custom repayment plan was given but the repayment method is 利随本清; "
-                        "choose 自定义 to use the plan.")
+    assert str(err) == (
+        "A custom repayment plan was given but the repayment method is 利随本清; choose 自定义 to use the plan."
+    )
     assert len(schedule("1.00", "1", "2026-01-01", "2026-02-01", "bullet", custom_plan=[])) == 1
 
 
 # --- validation and messages --------------------------------------------------------------
 
-@pytest.mark.parametrize(("changes", "code", "text"), [
-    ({"amount": D("0")}, "amount_not_positive",
-     "The loan amount must be greater than zero (got 0)."),
-    ({"amount": D("-100.00")}, "amount_not_positive",
-     "The loan amount must be greater than zero (got -100.00)."),
-    ({"amount": D("100.001")}, "amount_too_precise",
-     "The loan amount 100.001 has more than two decimal places; amounts are in yuan to the fen "
-     "(0.01)."),
-    ({"amount": D("1000000000000.01")}, "amount_too_large",
-     "The loan amount 1,000,000,000,000.01 yuan is above the limit of 1,000,000,000,000.00 yuan; "
-     "please check the figure."),
-    ({"amount": D("1E+40")}, "amount_too_large", None),
-    ({"annual_rate": D("-0.0001")}, "rate_negative",
-     "The annual interest rate cannot be negative (got -0.0001%)."),
-    ({"annual_rate": D("36.0001")}, "rate_too_high",
-     "The annual interest rate 36.0001% is above the limit of 36%. Rates are entered as a "
-     "percent per year (4.35 means 4.35%); please check the figure."),
-    ({"annual_rate": D("435")}, "rate_too_high", None),
-    ({"end": d("2026-01-15")}, "end_not_after_start",
-     "The end date 2026-01-15 must be after the start date 2026-01-15."),
-    ({"end": d("2025-01-15")}, "end_not_after_start",
-     "The end date 2025-01-15 must be after the start date 2026-01-15."),
-    ({"end": d("2027-01-14")}, "term_not_whole_months",
-     "The term from 2026-01-15 to 2027-01-14 is not a whole number of months; for this repayment "
-     "method the end date must be the start date plus a whole number of months (for example "
-     "2027-01-15)."),
-    ({"end": d("2026-01-20")}, "term_not_whole_months",  # shorter than one month
-     "The term from 2026-01-15 to 2026-01-20 is not a whole number of months; for this repayment "
-     "method the end date must be the start date plus a whole number of months (for example "
-     "2026-02-15)."),
-    ({"method": "等额"}, "unknown_method",
-     '"等额" is not a repayment method; choose one of: 等额本息、等额本金、按月付息到期还本、'
-     "按季付息到期还本、利随本清、自定义."),
-    ({"settlement_day": 29}, "settlement_day",
-     "The interest settlement day must be a day of the month from 1 to 28 (got 29)."),
-    ({"settlement_day": 0}, "settlement_day", None),
-    ({"settlement_day": True}, "settlement_day", None),
-    ({"settlement_day": "20"}, "settlement_day", None),
-])
+
+@pytest.mark.parametrize(
+    ("changes", "code", "text"),
+    [
+        ({"amount": D("0")}, "amount_not_positive", "The loan amount must be greater than zero (got 0)."),
+        ({"amount": D("-100.00")}, "amount_not_positive", "The loan amount must be greater than zero (got -100.00)."),
+        (
+            {"amount": D("100.001")},
+            "amount_too_precise",
+            "The loan amount 100.001 has more than two decimal places; amounts are in yuan to the fen (0.01).",
+        ),
+        (
+            {"amount": D("1000000000000.01")},
+            "amount_too_large",
+            "The loan amount 1,000,000,000,000.01 yuan is above the limit of 1,000,000,000,000.00 yuan; "
+            "please check the figure.",
+        ),
+        ({"amount": D("1E+40")}, "amount_too_large", None),
+        ({"annual_rate": D("-0.0001")}, "rate_negative", "The annual interest rate cannot be negative (got -0.0001%)."),
+        (
+            {"annual_rate": D("36.0001")},
+            "rate_too_high",
+            "The annual interest rate 36.0001% is above the limit of 36%. Rates are entered as a "
+            "percent per year (4.35 means 4.35%); please check the figure.",
+        ),
+        ({"annual_rate": D("435")}, "rate_too_high", None),
+        (
+            {"end": d("2026-01-15")},
+            "end_not_after_start",
+            "The end date 2026-01-15 must be after the start date 2026-01-15.",
+        ),
+        (
+            {"end": d("2025-01-15")},
+            "end_not_after_start",
+            "The end date 2025-01-15 must be after the start date 2026-01-15.",
+        ),
+        (
+            {"end": d("2027-01-14")},
+            "term_not_whole_months",
+            "The term from 2026-01-15 to 2027-01-14 is not a whole number of months; for this repayment "
+            "method the end date must be the start date plus a whole number of months (for example "
+            "2027-01-15).",
+        ),
+        (
+            {"end": d("2026-01-20")},
+            "term_not_whole_months",  # shorter than one month
+            "The term from 2026-01-15 to 2026-01-20 is not a whole number of months; for this repayment "
+            "method the end date must be the start date plus a whole number of months (for example "
+            "2026-02-15).",
+        ),
+        (
+            {"method": "等额"},
+            "unknown_method",
+            '"等额" is not a repayment method; choose one of: 等额本息、等额本金、按月付息到期还本、'
+            "按季付息到期还本、利随本清、自定义.",
+        ),
+        (
+            {"settlement_day": 29},
+            "settlement_day",
+            "The interest settlement day must be a day of the month from 1 to 28 (got 29).",
+        ),
+        ({"settlement_day": 0}, "settlement_day", None),
+        ({"settlement_day": True}, "settlement_day", None),
+        ({"settlement_day": "20"}, "settlement_day", None),
+    ],
+)
 def test_every_error_code_and_message(changes, code, text):
     err = error(**{**BASE, **changes})
     assert err.code == code
@@ -513,10 +599,20 @@ def test_every_message_is_marked_for_translation():
     source = (Path(__file__).parents[1] / "schedule.py").read_text(encoding="utf-8")
     codes = set(re.findall(r'_fail\(\s*"([a-z_]+)"', source))
     assert codes >= {
-        "term_not_whole_months", "end_not_after_start", "rate_negative", "rate_too_high",
-        "amount_not_positive", "amount_too_precise", "amount_too_large", "custom_plan_sum",
-        "custom_plan_dates", "custom_plan_missing", "custom_plan_amount", "settlement_day",
-        "unknown_method"}
+        "term_not_whole_months",
+        "end_not_after_start",
+        "rate_negative",
+        "rate_too_high",
+        "amount_not_positive",
+        "amount_too_precise",
+        "amount_too_large",
+        "custom_plan_sum",
+        "custom_plan_dates",
+        "custom_plan_missing",
+        "custom_plan_amount",
+        "settlement_day",
+        "unknown_method",
+    }
     # every _fail(code, message) passes its message literal through the _() marker
     assert not re.search(r'_fail\(\s*"[a-z_]+",\s*["\']', source)
     assert "def _(s: str) -> str:" in source and "import django" not in source
@@ -525,23 +621,30 @@ def test_every_message_is_marked_for_translation():
 def test_schedule_error_is_a_value_error_and_pickles():
     err = error(**{**BASE, "annual_rate": D("-1")})
     assert isinstance(err, ValueError)
-    copy = pickle.loads(pickle.dumps(err))
-    assert (copy.code, copy.message, copy.params, str(copy)) == (
-        err.code, err.message, err.params, str(err))
+    copy = pickle.loads(pickle.dumps(err))  # noqa: S301 - our own bytes
+    assert (copy.code, copy.message, copy.params, str(copy)) == (err.code, err.message, err.params, str(err))
 
 
 def test_amount_with_trailing_zeros_is_normalised_to_two_places():
     rows = schedule("100.000", "0", "2026-01-01", "2026-02-01", "bullet")
     assert rows[0].principal.as_tuple().exponent == -2 and str(rows[0].principal) == "100.00"
-    rows = generate_schedule(amount=100, annual_rate=0, start=d("2026-01-01"),
-                             end=d("2026-02-01"), method="bullet")
+    rows = generate_schedule(amount=100, annual_rate=0, start=d("2026-01-01"), end=d("2026-02-01"), method="bullet")
     assert str(rows[0].principal) == "100.00" and str(rows[0].interest) == "0.00"
 
 
-@pytest.mark.parametrize("changes", [
-    {"amount": 100.0}, {"annual_rate": 4.35}, {"amount": "100.00"}, {"amount": D("NaN")},
-    {"annual_rate": D("Infinity")}, {"start": datetime(2026, 1, 15, tzinfo=UTC)}, {"end": "2027-01-15"},
-    {"amount": True}])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"amount": 100.0},
+        {"annual_rate": 4.35},
+        {"amount": "100.00"},
+        {"amount": D("NaN")},
+        {"annual_rate": D("Infinity")},
+        {"start": datetime(2026, 1, 15, tzinfo=UTC)},
+        {"end": "2027-01-15"},
+        {"amount": True},
+    ],
+)
 def test_floats_and_wrong_types_are_programming_errors(changes):
     with pytest.raises(TypeError):
         generate_schedule(**{**BASE, **changes})
@@ -595,21 +698,23 @@ def test_add_months():
 
 amounts = st.integers(1, 1_000_000_000).map(lambda cents: D(cents).scaleb(-2))
 rates = st.integers(0, 360_000).map(lambda x: D(x).scaleb(-4))
-month_ends = st.builds(lambda y, m, day: date(y, m, min(day, calendar.monthrange(y, m)[1])),
-                       st.integers(2000, 2040), st.integers(1, 12), st.integers(28, 31))
+month_ends = st.builds(
+    lambda y, m, day: date(y, m, min(day, calendar.monthrange(y, m)[1])),
+    st.integers(2000, 2040),
+    st.integers(1, 12),
+    st.integers(28, 31),
+)
 starts = st.one_of(st.dates(date(2000, 1, 1), date(2040, 12, 31)), month_ends)
 PROPERTY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @PROPERTY
-@given(amount=amounts, rate=rates, start=starts, months=st.integers(1, 360),
-       method=st.sampled_from(sorted(AMORTIZING)))
+@given(amount=amounts, rate=rates, start=starts, months=st.integers(1, 360), method=st.sampled_from(sorted(AMORTIZING)))
 def test_amortizing_properties(amount, rate, start, months, method):
     end = add_months(start, months)
     fixed, expected = oracle_amortize(amount, rate, months, method)
     try:
-        rows = generate_schedule(amount=amount, annual_rate=rate, start=start, end=end,
-                                 method=method)
+        rows = generate_schedule(amount=amount, annual_rate=rate, start=start, end=end, method=method)
     except ScheduleError as err:  # only when the oracle too finds a negative amount
         assert err.code == "negative_installment" and expected is None
         return
@@ -629,16 +734,21 @@ def test_amortizing_properties(amount, rate, start, months, method):
 
 
 @PROPERTY
-@given(amount=amounts, rate=rates, start=starts, days=st.integers(1, 11_000),
-       method=st.sampled_from([Method.MONTHLY_INTEREST, Method.QUARTERLY_INTEREST, Method.BULLET]),
-       day=st.integers(1, 28))
+@given(
+    amount=amounts,
+    rate=rates,
+    start=starts,
+    days=st.integers(1, 11_000),
+    method=st.sampled_from([Method.MONTHLY_INTEREST, Method.QUARTERLY_INTEREST, Method.BULLET]),
+    day=st.integers(1, 28),
+)
 def test_interest_only_properties(amount, rate, start, days, method, day):
     end = start + timedelta(days=days)
-    rows = generate_schedule(amount=amount, annual_rate=rate, start=start, end=end,
-                             method=method, settlement_day=day)
+    rows = generate_schedule(amount=amount, annual_rate=rate, start=start, end=end, method=method, settlement_day=day)
     assert_invariants(rows, amount, start, end)
-    months = {Method.MONTHLY_INTEREST: range(1, 13), Method.QUARTERLY_INTEREST: (3, 6, 9, 12),
-              Method.BULLET: ()}[method]
+    months = {Method.MONTHLY_INTEREST: range(1, 13), Method.QUARTERLY_INTEREST: (3, 6, 9, 12), Method.BULLET: ()}[
+        method
+    ]
     expected_dates = [start + timedelta(days=i) for i in range(1, days)]
     expected_dates = [x for x in expected_dates if x.day == day and x.month in months] + [end]
     assert [r.due_date for r in rows] == expected_dates
@@ -653,13 +763,22 @@ def test_interest_only_properties(amount, rate, start, days, method, day):
 def test_custom_properties(amount, rate, start, data):
     cents = int(amount * 100)
     count = data.draw(st.integers(1, min(24, cents)))
-    cuts = sorted(data.draw(st.sets(st.integers(1, cents - 1), min_size=count - 1,
-                                    max_size=count - 1))) if count > 1 else []
+    cuts = (
+        sorted(data.draw(st.sets(st.integers(1, cents - 1), min_size=count - 1, max_size=count - 1)))
+        if count > 1
+        else []
+    )
     parts = [D(b - a).scaleb(-2) for a, b in zip([0, *cuts], [*cuts, cents], strict=True)]
     gaps = data.draw(st.lists(st.integers(1, 400), min_size=count, max_size=count))
     dates = [start + timedelta(days=sum(gaps[: i + 1])) for i in range(count)]
-    rows = generate_schedule(amount=amount, annual_rate=rate, start=start, end=dates[-1],
-                             method="自定义", custom_plan=list(zip(dates, parts, strict=True)))
+    rows = generate_schedule(
+        amount=amount,
+        annual_rate=rate,
+        start=start,
+        end=dates[-1],
+        method="自定义",
+        custom_plan=list(zip(dates, parts, strict=True)),
+    )
     assert_invariants(rows, amount, start, dates[-1])
     assert [(r.due_date, r.principal) for r in rows] == list(zip(dates, parts, strict=True))
     balance = Fraction(amount)
