@@ -1,0 +1,170 @@
+"""Shared fixtures. `world` is the organisation every scope test reads like the business:
+an officer, a branch manager, another branch's officer, a county user and a township user
+of another township (style.md)."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from xindai.org.models import Branch, Region, RegionLevel, ScopeKind, User
+from xindai.org.tests.factories import BranchFactory, RegionFactory, UserFactory, external_user, role
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Tests create many users; the production hasher is deliberately slow.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _clean_sms_outbox(settings):
+    from django.core.cache import cache
+
+    from xindai.messaging.backends import locmem
+
+    settings.SMS_BACKEND = "locmem"
+    locmem.outbox.clear()
+    cache.clear()
+    yield
+    locmem.outbox.clear()
+
+
+@dataclass
+class World:
+    hq: Branch
+    branch_a: Branch
+    sub_branch_a1: Branch
+    branch_b: Branch
+    county_a: Region
+    area_a: Region
+    township_a1: Region
+    village_a1: Region
+    group_a1: Region
+    village_a1b: Region
+    township_a2: Region
+    village_a2: Region
+    county_b: Region
+    township_b1: Region
+    village_b1: Region
+    admin: User
+    leader: User
+    manager_a: User
+    officer_a: User
+    officer_a1: User
+    officer_b: User
+    county_user_a: User
+    township_user_a2: User
+    village_user_a1: User
+
+
+def _region(name, level, parent=None, code=None):
+    return RegionFactory(name=name, level=level, parent=parent, **({"code": code} if code else {}))
+
+
+@pytest.fixture
+def world(db) -> World:
+    hq = BranchFactory(code="0100", name="分行营业部")
+    branch_a = BranchFactory(code="0101", name="甘州支行", parent=hq)
+    sub_a1 = BranchFactory(code="010101", name="梁家墩分理处", parent=branch_a)
+    branch_b = BranchFactory(code="0102", name="民乐支行", parent=hq)
+    county_a = _region("甘州区", RegionLevel.COUNTY, code="620702000000")
+    area_a = _region("东片区", RegionLevel.AREA, county_a, code="620702-P01")
+    town_a1 = _region("梁家墩镇", RegionLevel.TOWNSHIP, area_a, code="620702100000")
+    village_a1 = _region("梁家墩村", RegionLevel.VILLAGE, town_a1, code="620702100200")
+    group_a1 = _region("一社", RegionLevel.GROUP, village_a1, code="620702100200-01")
+    village_a1b = _region("清凉寺村", RegionLevel.VILLAGE, town_a1, code="620702100201")
+    town_a2 = _region("上秦镇", RegionLevel.TOWNSHIP, county_a, code="620702101000")
+    village_a2 = _region("王家庄村", RegionLevel.VILLAGE, town_a2, code="620702101200")
+    county_b = _region("民乐县", RegionLevel.COUNTY, code="620722000000")
+    town_b1 = _region("洪水镇", RegionLevel.TOWNSHIP, county_b, code="620722100000")
+    village_b1 = _region("新丰村", RegionLevel.VILLAGE, town_b1, code="620722100200")
+    return World(
+        hq=hq,
+        branch_a=branch_a,
+        sub_branch_a1=sub_a1,
+        branch_b=branch_b,
+        county_a=county_a,
+        area_a=area_a,
+        township_a1=town_a1,
+        village_a1=village_a1,
+        group_a1=group_a1,
+        village_a1b=village_a1b,
+        township_a2=town_a2,
+        village_a2=village_a2,
+        county_b=county_b,
+        township_b1=town_b1,
+        village_b1=village_b1,
+        admin=UserFactory(
+            username="admin",
+            real_name="管理员",
+            role=role("系统管理员"),
+            scope=ScopeKind.ALL,
+            branch=hq,
+            is_superuser=True,
+        ),
+        leader=UserFactory(
+            username="leader", real_name="陈立新", role=role("分行领导"), scope=ScopeKind.ALL, branch=hq
+        ),
+        manager_a=UserFactory(
+            username="manager_a", real_name="张行长", role=role("支行行长"), scope=ScopeKind.BRANCH, branch=branch_a
+        ),
+        officer_a=UserFactory(username="officer_a", real_name="王信贷", branch=branch_a, is_loan_officer=True),
+        officer_a1=UserFactory(username="officer_a1", real_name="李信贷", branch=sub_a1, is_loan_officer=True),
+        officer_b=UserFactory(username="officer_b", real_name="赵信贷", branch=branch_b, is_loan_officer=True),
+        county_user_a=external_user(county_a, "畜牧部门", username="county_a", real_name="甘州区畜牧局"),
+        township_user_a2=external_user(town_a2, username="township_a2", real_name="上秦镇政府"),
+        village_user_a1=external_user(village_a1, username="village_a1", real_name="梁家墩村委会"),
+    )
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """`with committed(): ...` runs what the block leaves for after the commit (messages, tasks)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def login(client):
+    """login(user) signs the test client in as `user` and returns the client."""
+
+    def _login(user):
+        client.force_login(user, backend="xindai.org.auth_backends.RolePermissionBackend")
+        return client
+
+    return _login
+
+
+# Browser tests ------------------------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    import os
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + sync Playwright in one process
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    yield page
+    context.close()

@@ -1,0 +1,34 @@
+"""One exception type for business rules a user broke; its message is shown as it is."""
+
+from django.utils.functional import Promise
+
+
+class BusinessError(Exception):
+    """A rule of the business refused the action.
+
+    `message` is a translatable constant (often with %-placeholders filled from `params`),
+    so tests can assert the exact text and users read it in their language. `field`
+    names the form field the error belongs to, when there is one.
+    """
+
+    def __init__(self, message: str | Promise, params: dict | None = None, *, field: str | None = None):
+        self.message = message
+        self.params = params or {}
+        self.field = field
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        text = str(self.message)
+        return text % self.params if self.params else text
+
+
+def translate_pure_error(err: Exception) -> str:
+    """Translate an error raised by a pure module (English `message` + `params`)."""
+    from django.utils.translation import gettext
+
+    message = getattr(err, "message", None)
+    if message is None:
+        return str(err)
+    params = getattr(err, "params", None) or {}
+    text = gettext(message)
+    return text % params if params else text

@@ -1,0 +1,65 @@
+"""Bootstrap look for every Django form, through the form renderer and one mixin."""
+
+from django import forms
+from django.forms.renderers import TemplatesSetting
+
+
+class BootstrapFormRenderer(TemplatesSetting):
+    form_template_name = "xindai/forms/form.html"
+    field_template_name = "xindai/forms/field.html"
+
+
+_CHECKS = (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)
+
+
+class BootstrapFormMixin:
+    """Adds Bootstrap classes to widgets and marks invalid fields."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, _CHECKS):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                css = "form-select"
+            else:
+                css = "form-control"
+            if isinstance(widget, forms.DateInput):
+                widget.input_type = "date"
+                widget.format = "%Y-%m-%d"
+            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                if "is-invalid" not in widget.attrs.get("class", ""):
+                    widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+
+
+class Form(BootstrapFormMixin, forms.Form):
+    pass
+
+
+class ModelForm(BootstrapFormMixin, forms.ModelForm):
+    pass
+
+
+class RemoteSelect(forms.Select):
+    """A select filled by a search endpoint (data-picker-url): renders only the chosen option,
+    so a field over 100,000 customers does not send them all to the page."""
+
+    def optgroups(self, name, value, attrs=None):
+        iterator = self.choices
+        queryset = getattr(iterator, "queryset", None)
+        if queryset is None:
+            return super().optgroups(name, value, attrs)
+        chosen = [v for v in value if v]
+        objects = queryset.filter(pk__in=chosen) if chosen else queryset.none()
+        self.choices = [("", "")] + [(obj.pk, iterator.field.label_from_instance(obj)) for obj in objects]
+        try:
+            return super().optgroups(name, value, attrs)
+        finally:
+            self.choices = iterator

@@ -1,0 +1,35 @@
+from django.core.management.base import BaseCommand
+from django.utils import translation
+
+from xindai.org.demo import DEMO_PASSWORD, build_org, demo_logins
+
+
+class Command(BaseCommand):
+    help = "Builds the deterministic demo data (organisation, users; customers and loans as modules add them)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--logins", action="store_true", help="print the demo logins")
+        parser.add_argument(
+            "--customers",
+            type=int,
+            default=None,
+            help="add this many customers (default: 300 on a new database, none otherwise)",
+        )
+
+    def handle(self, *args, **options):
+        translation.activate("zh-hans")
+        made = build_org(seed=options["seed"])
+        if made:
+            self.stdout.write(self.style.SUCCESS("Demo organisation created."))
+        customers = options["customers"] if options["customers"] is not None else (300 if made else 0)
+        if customers:
+            from xindai.customers.demo import build_customers
+
+            added = build_customers(customers, seed=options["seed"])
+            self.stdout.write(self.style.SUCCESS(f"{added} demo customers added."))
+        if options["logins"]:
+            self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+            for username, who, scope in demo_logins():
+                self.stdout.write(f"  {username:<12} {who:<24} {scope}")
+            self.stdout.write("")

@@ -1,0 +1,96 @@
+"""The module menu, in the order of the original requirement (ux.md), filtered by permission.
+
+Entries name a URL; an entry whose URL does not exist yet (a later module) is not shown, so
+the menu never leads to a page that is not there.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    label: Promise
+    url_name: str
+    perm: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Module:
+    label: Promise
+    icon: str
+    entries: tuple[Entry, ...]
+
+
+MENU: tuple[Module, ...] = (
+    Module(_("Business overview"), "speedometer2", (Entry(_("Overview"), "home"),)),
+    Module(
+        _("Customers"),
+        "people",
+        (
+            Entry(_("New customer"), "customers:create", "customers.add"),
+            Entry(_("Customer search"), "customers:list", "customers.view"),
+        ),
+    ),
+    Module(
+        _("Business"),
+        "briefcase",
+        (
+            Entry(_("New loan"), "loans:create", "loans.add"),
+            Entry(_("Loans"), "loans:list", "loans.view"),
+            Entry(_("Loan calculator"), "loans:calculator", "loans.view"),
+            Entry(_("Due and overdue"), "repayments:due", "repayments.view"),
+        ),
+    ),
+    Module(
+        _("Customer contacts"),
+        "chat-left-text",
+        (
+            Entry(_("Record a contact"), "customers:contact_create", "customers.add_contact"),
+            Entry(_("Contact search"), "customers:contact_list", "customers.view"),
+        ),
+    ),
+    Module(
+        _("System"),
+        "gear",
+        (
+            Entry(_("Users"), "org:user_list", "system.manage_users"),
+            Entry(_("Roles and permissions"), "org:role_list", "system.manage_roles"),
+            Entry(_("Branches"), "org:branch_list", "system.manage_org"),
+            Entry(_("Regions"), "org:region_list", "system.manage_org"),
+            Entry(_("Contact channels"), "customers:channel_list", "system.manage_settings"),
+            Entry(_("Loan types"), "loans:type_list", "loans.manage_types"),
+            Entry(_("System settings"), "core:settings", "system.manage_settings"),
+            Entry(_("Audit log"), "core:audit_list", "system.view_audit"),
+        ),
+    ),
+)
+
+
+def menu_for(user, current_path: str) -> list[dict]:
+    """The modules and entries `user` may open, with the current entry marked."""
+    modules = []
+    for module in MENU:
+        entries = []
+        for entry in module.entries:
+            if entry.perm and not user.has_perm(entry.perm):
+                continue
+            try:
+                url = reverse(entry.url_name)
+            except NoReverseMatch:
+                continue
+            active = current_path == url or (url != "/" and current_path.startswith(url))
+            entries.append({"label": entry.label, "url": url, "active": active})
+        if entries:
+            modules.append(
+                {
+                    "label": module.label,
+                    "icon": module.icon,
+                    "entries": entries,
+                    "active": any(e["active"] for e in entries),
+                }
+            )
+    return modules

@@ -1,0 +1,37 @@
+"""Read and change the installation's settings (系统设置)."""
+
+from django.conf import settings as django_settings
+from django.core.cache import cache
+from django.db import transaction
+
+from xindai.core import audit
+from xindai.core.models import SystemSettings
+
+_CACHE_KEY = "xindai:system-settings"
+_FIELDS = ["bank_name", "login_sms_required"]
+
+
+def get_system_settings() -> SystemSettings:
+    """The single settings row, created with defaults on first use; cached for a minute."""
+    cached = cache.get(_CACHE_KEY)
+    if cached is not None:
+        return cached
+    row, _created = SystemSettings.objects.get_or_create(pk=1, defaults={"bank_name": django_settings.XINDAI_BANK_NAME})
+    cache.set(_CACHE_KEY, row, 60)
+    return row
+
+
+def system_settings_update(*, actor, **values) -> SystemSettings:
+    with transaction.atomic():
+        row, _created = SystemSettings.objects.select_for_update().get_or_create(
+            pk=1, defaults={"bank_name": django_settings.XINDAI_BANK_NAME}
+        )
+        before = audit.snapshot(row, _FIELDS)
+        for name, value in values.items():
+            if name not in _FIELDS:
+                raise TypeError(f"unknown setting {name}")
+            setattr(row, name, value)
+        row.save()
+        audit.record(actor, "core.settings.changed", row, changes=audit.diff(before, audit.snapshot(row, _FIELDS)))
+        transaction.on_commit(lambda: cache.delete(_CACHE_KEY))
+    return row

@@ -1,0 +1,42 @@
+"""Small helpers that keep views thin: run a service, paginate a list."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.forms import Form
+
+from xindai.core.errors import BusinessError
+
+PAGE_SIZES = (20, 50, 100, 200)
+
+
+def run_service(form: Form, call: Callable[[], Any]) -> Any | None:
+    """Call a service; a BusinessError becomes an error on the form (on its field if named)."""
+    try:
+        return call()
+    except BusinessError as err:
+        field = err.field if err.field in form.fields else None
+        form.add_error(field, str(err))
+        return None
+
+
+def paginate(request, queryset, *, default_size: int = 20):
+    """A page of `queryset` by ?page= and ?size= (one of PAGE_SIZES)."""
+    try:
+        size = int(request.GET.get("size", default_size))
+    except ValueError:
+        size = default_size
+    if size not in PAGE_SIZES:
+        size = default_size
+    paginator = Paginator(queryset, size)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def require_perm(user, code: str) -> None:
+    """403 unless the user's role holds `code`. Object views call it after finding the object
+    in scope, so an object outside the scope answers 404 whatever the permission."""
+    from django.core.exceptions import PermissionDenied
+
+    if not user.has_perm(code):
+        raise PermissionDenied

@@ -1,0 +1,58 @@
+"""Home page (业务查询), system settings and the audit log."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from xindai.core.forms import ModelForm
+from xindai.core.models import AuditLog, SystemSettings
+from xindai.core.overview import overview_for
+from xindai.core.system_settings import get_system_settings, system_settings_update
+from xindai.core.viewhelpers import paginate
+
+
+def home(request):
+    return render(request, "core/home.html", {"overview": overview_for(request.user)})
+
+
+class SystemSettingsForm(ModelForm):
+    class Meta:
+        model = SystemSettings
+        fields = ["bank_name", "login_sms_required"]
+
+
+@permission_required("system.manage_settings", raise_exception=True)
+def settings_page(request):
+    form = SystemSettingsForm(request.POST or None, instance=get_system_settings())
+    if request.method == "POST" and form.is_valid():
+        system_settings_update(actor=request.user, **{f: form.cleaned_data[f] for f in form.Meta.fields})
+        messages.success(request, _("Settings saved."))
+        return redirect("core:settings")
+    return render(request, "core/settings.html", {"form": form})
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(label=gettext_lazy("action"), required=False)
+    actor = forms.CharField(label=gettext_lazy("operator"), required=False)
+    date_from = forms.DateField(label=gettext_lazy("from"), required=False)
+    date_to = forms.DateField(label=gettext_lazy("to"), required=False)
+
+
+@permission_required("system.view_audit", raise_exception=True)
+def audit_list(request):
+    form = AuditFilterForm(request.GET or None)
+    entries = AuditLog.objects.all()
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["action"]:
+            entries = entries.filter(action__startswith=data["action"])
+        if data["actor"]:
+            entries = entries.filter(actor_name__contains=data["actor"])
+        if data["date_from"]:
+            entries = entries.filter(created_at__date__gte=data["date_from"])
+        if data["date_to"]:
+            entries = entries.filter(created_at__date__lte=data["date_to"])
+    return render(request, "core/audit_list.html", {"page": paginate(request, entries, default_size=50), "form": form})

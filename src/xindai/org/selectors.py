@@ -1,0 +1,44 @@
+"""Reads of the organisation: scope labels, pickers, trees."""
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from xindai.org.models import Branch, Region, RegionLevel, ScopeKind, User, UserKind
+
+
+def scope_label(user: User) -> str:
+    """ "甘州支行 · 支行数据", "梁家墩镇 · 外部用户", "全部数据" — shown in the top bar."""
+    if user.is_superuser or (user.kind == UserKind.BANK and user.scope == ScopeKind.ALL):
+        return _("All data")
+    if user.kind == UserKind.EXTERNAL:
+        return f"{user.region.name if user.region_id else '—'} · {_('External user')}"
+    place = user.branch.name if user.branch_id else "—"
+    return f"{place} · {user.get_scope_display()}"
+
+
+def active_branches() -> QuerySet[Branch]:
+    return Branch.objects.filter(is_active=True).order_by("path")
+
+
+def loan_officers(branch_ids=None) -> QuerySet[User]:
+    qs = User.objects.filter(is_active=True, is_loan_officer=True, kind=UserKind.BANK).select_related("branch")
+    if branch_ids is not None:
+        qs = qs.filter(branch_id__in=branch_ids)
+    return qs.order_by("branch__path", "real_name")
+
+
+def region_children(parent: Region | None, *, active_only: bool = True) -> QuerySet[Region]:
+    qs = Region.objects.filter(parent=parent) if parent else Region.objects.filter(parent__isnull=True)
+    if active_only:
+        qs = qs.filter(is_active=True)
+    return qs.order_by("code")
+
+
+def region_chain(region: Region) -> dict[int, Region]:
+    """{level: node} for the region and its ancestors (one query)."""
+    nodes = list(region.ancestors()) + [region]
+    return {node.level: node for node in nodes}
+
+
+def regions_at_level(level: RegionLevel) -> QuerySet[Region]:
+    return Region.objects.filter(level=level, is_active=True).order_by("code")

@@ -1,0 +1,219 @@
+"""Writes of the organisation: branches, regions, roles, users. Each takes the acting user
+and leaves an audit row in the same transaction."""
+
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.utils.translation import gettext_lazy as _
+
+from xindai.core import audit
+from xindai.core.errors import BusinessError
+from xindai.core.tree import tree_save_path
+from xindai.org import permissions
+from xindai.org.models import ALLOWED_PARENT_LEVELS, Branch, Region, Role, ScopeKind, User, UserKind
+
+BRANCH_IN_USE = _(
+    "The branch %(name)s is in use (by sub-branches, users, customers or loans) and cannot be "
+    "deleted. Deactivate it instead."
+)
+REGION_IN_USE = _(
+    "The region %(name)s is in use (by lower regions, users or customers) and cannot be deleted. Deactivate it instead."
+)
+ROLE_IN_USE = _("The role %(name)s is held by %(count)s user(s) and cannot be deleted.")
+BUILTIN_ROLE = _("Built-in roles cannot be deleted; change their permissions instead.")
+PARENT_LOOP = _("A node cannot be moved under itself or one of its own descendants.")
+REGION_PARENT_LEVEL = _("A %(level)s cannot be placed under %(parent)s.")
+EXTERNAL_ROLE_WRITES = _("A role for external users may only hold read-only permissions; remove: %(perms)s.")
+UNKNOWN_PERMISSION = _("Unknown permission: %(code)s.")
+ROLE_KIND_MISMATCH = _("The role %(role)s is not meant for this kind of user.")
+SELF_DEACTIVATE = _("You cannot deactivate your own account.")
+
+BRANCH_FIELDS = ["code", "name", "parent", "address", "phone", "is_active"]
+REGION_FIELDS = ["code", "name", "level", "parent", "is_active"]
+ROLE_FIELDS = ["name", "description", "permissions", "for_external"]
+USER_FIELDS = [
+    "username",
+    "real_name",
+    "mobile",
+    "kind",
+    "branch",
+    "role",
+    "scope",
+    "region",
+    "is_loan_officer",
+    "organisation",
+    "is_active",
+    "email",
+]
+
+
+def _check_no_loop(node, parent) -> None:
+    if parent is not None and node.pk is not None and parent.path.startswith(node.path):
+        raise BusinessError(PARENT_LOOP, field="parent")
+
+
+def _save_tree_node(*, actor, node, values: dict, fields: list[str], action: str):
+    before = audit.snapshot(node, fields) if node.pk else {}
+    _check_no_loop(node, values.get("parent", node.parent if node.pk else None))
+    for name, value in values.items():
+        setattr(node, name, value)
+    created = node.pk is None
+    node.save()
+    tree_save_path(node)
+    audit.record(
+        actor,
+        f"{action}.{'created' if created else 'changed'}",
+        node,
+        changes=audit.diff(before, audit.snapshot(node, fields)),
+    )
+    return node
+
+
+def branch_save(*, actor: User, branch: Branch | None = None, **values) -> Branch:
+    """Create a branch (branch=None) or change one; a change of parent moves its subtree."""
+    with transaction.atomic():
+        return _save_tree_node(
+            actor=actor, node=branch or Branch(), values=values, fields=BRANCH_FIELDS, action="org.branch"
+        )
+
+
+def _check_region_parent(level: int, parent: Region | None) -> None:
+    allowed = ALLOWED_PARENT_LEVELS[level]
+    parent_level = parent.level if parent else None
+    if parent_level not in allowed:
+        from xindai.org.models import RegionLevel
+
+        raise BusinessError(
+            REGION_PARENT_LEVEL,
+            {
+                "level": RegionLevel(level).label,
+                "parent": parent.name if parent else _("the top level"),
+            },
+            field="parent",
+        )
+
+
+def region_save(*, actor: User, region: Region | None = None, **values) -> Region:
+    """Create or change a region node; its level must fit under its parent's."""
+    node = region or Region()
+    level = values.get("level", node.level)
+    parent = values.get("parent", node.parent if node.pk else None)
+    _check_region_parent(level, parent)
+    if node.pk and level != node.level and node.children.exists():
+        raise BusinessError(REGION_IN_USE, {"name": node.name}, field="level")
+    with transaction.atomic():
+        return _save_tree_node(actor=actor, node=node, values=values, fields=REGION_FIELDS, action="org.region")
+
+
+def _delete(*, actor, obj, action: str, in_use_message) -> None:
+    with transaction.atomic():
+        if obj.children.exists():
+            raise BusinessError(in_use_message, {"name": obj.name})
+        audit.record(actor, action, obj)
+        try:
+            with transaction.atomic():
+                obj.delete()
+        except (ProtectedError, RestrictedError):
+            raise BusinessError(in_use_message, {"name": obj.name}) from None
+
+
+def branch_delete(*, actor: User, branch: Branch) -> None:
+    _delete(actor=actor, obj=branch, action="org.branch.deleted", in_use_message=BRANCH_IN_USE)
+
+
+def region_delete(*, actor: User, region: Region) -> None:
+    _delete(actor=actor, obj=region, action="org.region.deleted", in_use_message=REGION_IN_USE)
+
+
+def _check_permissions(codes: list[str], for_external: bool) -> list[str]:
+    for code in codes:
+        if code not in permissions.ALL:
+            raise BusinessError(UNKNOWN_PERMISSION, {"code": code}, field="permissions")
+    if for_external:
+        writes = [c for c in codes if c not in permissions.READ_ONLY]
+        if writes:
+            raise BusinessError(
+                EXTERNAL_ROLE_WRITES, {"perms": "、".join(permissions.label_of(c) for c in writes)}, field="permissions"
+            )
+    return sorted(set(codes))
+
+
+def role_save(*, actor: User, role: Role | None = None, **values) -> Role:
+    """Create or change a role; a change of its permissions is logged as a permission change."""
+    role = role or Role()
+    for_external = values.get("for_external", role.for_external)
+    values["permissions"] = _check_permissions(list(values.get("permissions", role.permissions)), for_external)
+    with transaction.atomic():
+        before = audit.snapshot(role, ROLE_FIELDS) if role.pk else {}
+        created = role.pk is None
+        for name, value in values.items():
+            setattr(role, name, value)
+        role.save()
+        action = "org.role.created" if created else "org.role.changed"
+        audit.record(actor, action, role, changes=audit.diff(before, audit.snapshot(role, ROLE_FIELDS)))
+    return role
+
+
+def role_delete(*, actor: User, role: Role) -> None:
+    if role.is_builtin:
+        raise BusinessError(BUILTIN_ROLE)
+    count = User.objects.filter(role=role).count()
+    if count:
+        raise BusinessError(ROLE_IN_USE, {"name": role.name, "count": count})
+    with transaction.atomic():
+        audit.record(actor, "org.role.deleted", role)
+        role.delete()
+
+
+def _normalise_user_values(values: dict) -> dict:
+    kind = values.get("kind")
+    if kind == UserKind.EXTERNAL:
+        values["scope"] = ScopeKind.REGION
+        values["branch"] = None
+        values["is_loan_officer"] = False
+    elif kind == UserKind.BANK:
+        values["region"] = None
+    role = values.get("role")
+    if role is not None and kind is not None and role.for_external != (kind == UserKind.EXTERNAL):
+        raise BusinessError(ROLE_KIND_MISMATCH, {"role": role.name}, field="role")
+    return values
+
+
+def user_create(*, actor: User, password: str, **values) -> User:
+    values = _normalise_user_values(values)
+    user = User(**values)
+    validate_password(password, user)
+    user.set_password(password)
+    with transaction.atomic():
+        user.save()
+        audit.record(actor, "org.user.created", user, changes=audit.snapshot(user, USER_FIELDS))
+    return user
+
+
+def user_update(*, actor: User, user: User, **values) -> User:
+    """Change a user; role and scope changes are permission changes and are logged as such."""
+    values = _normalise_user_values({"kind": values.get("kind", user.kind), **values})
+    if user.pk == actor.pk and values.get("is_active") is False:
+        raise BusinessError(SELF_DEACTIVATE, field="is_active")
+    with transaction.atomic():
+        before = audit.snapshot(user, USER_FIELDS)
+        for name, value in values.items():
+            setattr(user, name, value)
+        user.save()
+        changes = audit.diff(before, audit.snapshot(user, USER_FIELDS))
+        sensitive = {"role", "scope", "region", "branch", "kind", "is_active"} & changes.keys()
+        action = "org.user.permissions_changed" if sensitive else "org.user.changed"
+        audit.record(actor, action, user, changes=changes)
+    return user
+
+
+def user_set_password(*, actor: User, user: User, password: str) -> None:
+    validate_password(password, user)
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit.record(actor, "org.user.password_reset", user)
+
+
+def user_deactivate(*, actor: User, user: User) -> None:
+    user_update(actor=actor, user=user, is_active=False)

@@ -1,0 +1,33 @@
+// Shared behaviour: pickers, modal details loaded by htmx, confirmations.
+(function () {
+  "use strict";
+
+  function initPickers(root) {
+    root.querySelectorAll("select[data-picker]:not(.tomselected)").forEach(function (el) {
+      var url = el.dataset.pickerUrl;
+      var options = { allowEmptyOption: true, maxOptions: 200, plugins: el.multiple ? ["remove_button"] : [] };
+      if (url) {
+        options.valueField = "id"; options.labelField = "text"; options.searchField = ["text"];
+        options.load = function (query, callback) {
+          fetch(url + (url.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(query))
+            .then(function (r) { return r.json(); }).then(function (j) { callback(j.results); })
+            .catch(function () { callback(); });
+        };
+      }
+      new TomSelect(el, options);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { initPickers(document); });
+  document.addEventListener("htmx:afterSwap", function (evt) { initPickers(evt.detail.target); });
+  document.addEventListener("htmx:afterSwap", function (evt) {
+    if (evt.detail.target.id === "xd-modal-content") {
+      bootstrap.Modal.getOrCreateInstance(document.getElementById("xd-modal")).show();
+    }
+  });
+  // Forms and buttons marked data-confirm ask once before a destructive action.
+  document.addEventListener("submit", function (evt) {
+    var msg = evt.target.dataset && evt.target.dataset.confirm;
+    if (msg && !window.confirm(msg)) { evt.preventDefault(); }
+  }, true);
+})();

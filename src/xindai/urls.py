@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from xindai.core import views as core_views
+from xindai.org import views_auth
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("login/", views_auth.PasswordLoginView.as_view(), name="login"),
+    path("login/sms/", views_auth.sms_login, name="login_sms"),
+    path("login/sms/send/", views_auth.sms_send_code, name="login_sms_send"),
+    path("login/verify/", views_auth.second_factor, name="login_second"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("system/", include("xindai.core.urls")),
+    path("org/", include("xindai.org.urls")),
+]
+
+urlpatterns += [
+    path(f"{app}/", include(f"xindai.{app}.urls"))
+    for app in ("customers", "loans", "repayments")
+    if f"xindai.{app}" in settings.INSTALLED_APPS
+]
