@@ -56,8 +56,15 @@ demo: db
 test: setup-test
 	SECRET_KEY=test-secret HTTPS=0 $(PY) -m pytest -q $(PYTEST_ARGS)
 
+# Benchmarks run on PostgreSQL in a database of their own, kept between runs (data is reused).
+BENCH_DB ?= xindai_bench
+BENCH_URL := postgres://postgres@127.0.0.1:5432/$(BENCH_DB)
 bench: setup
-	SECRET_KEY=bench-secret $(XINDAI) bench $(BENCH_ARGS)
+	@pg_isready -h 127.0.0.1 -q || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -n 1) main start
+	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$(BENCH_DB)'" | grep -q 1 || \
+	  psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $(BENCH_DB)"
+	DATABASE_URL=$(BENCH_URL) SECRET_KEY=bench HTTPS=0 $(XINDAI) migrate -v 0
+	DATABASE_URL=$(BENCH_URL) SECRET_KEY=bench HTTPS=0 $(XINDAI) bench $(BENCH_ARGS)
 
 lint: setup-test
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,154 @@
+"""Writes of customers and contact records; each takes the actor and leaves an audit row."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from xindai.core import audit
+from xindai.core.errors import BusinessError
+from xindai.customers.models import Contact, Customer, CustomerStatus
+from xindai.org.models import Region, RegionLevel
+
+CUSTOMER_HAS_LOANS = _("%(name)s has loans and cannot be deleted. Set the customer inactive instead.")
+CUSTOMER_HAS_CONTACTS = _("%(name)s has contact records and cannot be deleted. Set the customer inactive instead.")
+DUPLICATE_ID_NUMBER = _("A customer with ID number %(id)s is already registered.")
+VILLAGE_REQUIRED = _("Please choose the village the customer lives in.")
+GROUP_NOT_IN_VILLAGE = _("The group %(group)s does not belong to the village %(village)s.")
+
+CUSTOMER_FIELDS = [
+    "name",
+    "gender",
+    "id_number",
+    "birth_date",
+    "mobile",
+    "county",
+    "area",
+    "township",
+    "village",
+    "group",
+    "house_number",
+    "landline",
+    "spouse_name",
+    "spouse_mobile",
+    "status",
+    "registered_branch",
+    "registered_by",
+    "remarks",
+]
+CONTACT_FIELDS = ["customer", "contacted_at", "channel", "place", "subject", "content", "follow_up_on"]
+
+
+@dataclass(frozen=True, slots=True)
+class RegionChain:
+    county: Region
+    area: Region | None
+    township: Region
+    village: Region
+    group: Region | None
+
+
+def region_chain(village: Region | None, group: Region | None = None) -> RegionChain:
+    """County, area, township of a village — the levels a customer record keeps."""
+    if village is None or village.level != RegionLevel.VILLAGE:
+        raise BusinessError(VILLAGE_REQUIRED, field="village")
+    if group is not None and group.parent_id != village.pk:
+        raise BusinessError(GROUP_NOT_IN_VILLAGE, {"group": group.name, "village": village.name}, field="group")
+    nodes = {node.level: node for node in village.ancestors()}
+    return RegionChain(
+        county=nodes[RegionLevel.COUNTY],
+        area=nodes.get(RegionLevel.AREA),
+        township=nodes[RegionLevel.TOWNSHIP],
+        village=village,
+        group=group,
+    )
+
+
+def _apply_region(values: dict) -> dict:
+    if "village" in values:
+        chain = region_chain(values["village"], values.get("group"))
+        values.update(county=chain.county, area=chain.area, township=chain.township)
+    return values
+
+
+def customer_create(*, actor, **values) -> Customer:
+    """Register a customer. `values` are already validated fields; the region follows the village."""
+    values = _apply_region(values)
+    with transaction.atomic():
+        if Customer.objects.filter(id_number=values["id_number"]).exists():
+            raise BusinessError(DUPLICATE_ID_NUMBER, {"id": values["id_number"]}, field="id_number")
+        customer = Customer.objects.create(created_by=actor, updated_by=actor, **values)
+        audit.record(actor, "customers.customer.created", customer, changes=audit.snapshot(customer, CUSTOMER_FIELDS))
+    return customer
+
+
+def customer_update(*, actor, customer: Customer, **values) -> Customer:
+    """Change a customer; the history (who, when, old and new values) goes to the audit log."""
+    values = _apply_region(values)
+    with transaction.atomic():
+        locked = Customer.objects.select_for_update().get(pk=customer.pk)
+        if (
+            "id_number" in values
+            and values["id_number"] != locked.id_number
+            and Customer.objects.filter(id_number=values["id_number"]).exists()
+        ):
+            raise BusinessError(DUPLICATE_ID_NUMBER, {"id": values["id_number"]}, field="id_number")
+        before = audit.snapshot(locked, CUSTOMER_FIELDS)
+        for name, value in values.items():
+            setattr(locked, name, value)
+        locked.updated_by = actor
+        locked.save()
+        changes = audit.diff(before, audit.snapshot(locked, CUSTOMER_FIELDS))
+        if changes:
+            audit.record(actor, "customers.customer.changed", locked, changes=changes)
+    return locked
+
+
+def customer_has_loans(customer: Customer) -> bool:
+    from django.apps import apps
+
+    if not apps.is_installed("xindai.loans"):
+        return False
+    return apps.get_model("loans", "Loan").objects.filter(customer=customer).exists()
+
+
+def customer_delete(*, actor, customer: Customer) -> None:
+    """Delete a customer who never had a loan; one with loans can only be set inactive."""
+    with transaction.atomic():
+        if customer_has_loans(customer):
+            raise BusinessError(CUSTOMER_HAS_LOANS, {"name": customer.name})
+        if customer.contacts.exists():
+            raise BusinessError(CUSTOMER_HAS_CONTACTS, {"name": customer.name})
+        audit.record(actor, "customers.customer.deleted", customer, changes=audit.snapshot(customer, CUSTOMER_FIELDS))
+        customer.delete()
+
+
+def customer_deactivate(*, actor, customer: Customer) -> Customer:
+    return customer_update(actor=actor, customer=customer, status=CustomerStatus.INACTIVE)
+
+
+def contact_create(*, actor, **values) -> Contact:
+    """Record a contact with a customer (沟通登记)."""
+    with transaction.atomic():
+        contact = Contact.objects.create(recorded_by=actor, **values)
+        audit.record(actor, "customers.contact.created", contact, changes=audit.snapshot(contact, CONTACT_FIELDS))
+    return contact
+
+
+def contact_channel_save(*, actor, channel=None, **values):
+    """Add a contact channel (沟通方式) or change one; channels in use are deactivated, not deleted."""
+    from xindai.customers.models import ContactChannel
+
+    channel = channel or ContactChannel()
+    with transaction.atomic():
+        before = audit.snapshot(channel, ["name", "sort_order", "is_active"]) if channel.pk else {}
+        for name, value in values.items():
+            setattr(channel, name, value)
+        channel.save()
+        audit.record(
+            actor,
+            "customers.channel.saved",
+            channel,
+            changes=audit.diff(before, audit.snapshot(channel, ["name", "sort_order", "is_active"])),
+        )
+    return channel

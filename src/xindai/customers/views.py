@@ -1,0 +1,168 @@
+"""Customer pages (客户新增, 客户查询, 客户详情) and contact records (沟通登记, 沟通查询)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xindai.core.errors import BusinessError
+from xindai.core.viewhelpers import paginate, require_perm, run_service
+from xindai.customers import selectors, services
+from xindai.customers.forms import ContactForm, CustomerForm
+from xindai.customers.models import Customer
+from xindai.customers.selectors import customer_detail
+
+view_customers = permission_required("customers.view", raise_exception=True)
+
+
+@view_customers
+def customer_list(request):
+    filterset, customers = selectors.customer_search(request.user, request.GET)
+    return render(
+        request,
+        "customers/customer_list.html",
+        {
+            "filter": filterset,
+            "page": paginate(request, customers),
+            "advanced_open": any(
+                request.GET.get(k) for k in ("registered_branch", "registered_by", "created_from", "created_to")
+            ),
+        },
+    )
+
+
+def customer_show(request, pk):
+    customer = customer_detail(request.user, pk)
+    require_perm(request.user, "customers.view")
+    context = {
+        "customer": customer,
+        "contacts": selectors.customer_contacts(request.user, customer)[:50],
+        "history": selectors.customer_history(customer)[:50],
+        "sections": _detail_sections(request.user, customer),
+    }
+    template = "customers/_customer_modal.html" if request.htmx else "customers/customer_detail.html"
+    return render(request, template, context)
+
+
+def _detail_sections(user, customer) -> list:
+    """Sections later modules add to the customer record (loans, messages), in order."""
+    from xindai.customers.detail_sections import sections_for
+
+    return sections_for(user, customer)
+
+
+def _duplicate_hint(request, form) -> None:
+    """A duplicate ID number shows the existing customer (when in scope) instead of a bare error."""
+    number = form.data.get("id_number", "")
+    info = getattr(form, "id_info", None)
+    existing = Customer.objects.visible_to(request.user).filter(id_number=info.number if info else number).first()
+    if existing is not None:
+        link = reverse("customers:detail", args=[existing.pk])
+        form.errors.pop("id_number", None)
+        form.add_error(
+            "id_number",
+            format_html(
+                _('This ID number is already registered for <a href="{}">{}</a> ({}). Open that customer instead.'),
+                link,
+                existing.name,
+                existing.village.name if existing.village_id else "",
+            ),
+        )
+    elif "id_number" in form.errors:
+        form.errors.pop("id_number")
+        form.add_error(
+            "id_number",
+            _(
+                "This ID number is already registered for a customer outside your data "
+                "scope. Ask the branch that registered it."
+            ),
+        )
+
+
+@permission_required("customers.add", raise_exception=True)
+def customer_create(request):
+    form = CustomerForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        customer = run_service(form, lambda: services.customer_create(actor=request.user, **form.service_values()))
+        if customer:
+            messages.success(request, _("Customer %(name)s registered.") % {"name": customer.name})
+            return redirect("customers:detail", customer.pk)
+        _duplicate_hint(request, form)
+    return render(request, "customers/customer_form.html", {"form": form})
+
+
+def customer_edit(request, pk):
+    customer = customer_detail(request.user, pk)
+    require_perm(request.user, "customers.change")
+    form = CustomerForm(request.POST or None, instance=customer, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(
+            form, lambda: services.customer_update(actor=request.user, customer=customer, **form.service_values())
+        )
+        if saved:
+            messages.success(request, _("Customer %(name)s saved.") % {"name": saved.name})
+            return redirect("customers:detail", saved.pk)
+        _duplicate_hint(request, form)
+    return render(request, "customers/customer_form.html", {"form": form, "customer": customer})
+
+
+@require_POST
+def customer_delete(request, pk):
+    customer = customer_detail(request.user, pk)
+    require_perm(request.user, "customers.delete")
+    try:
+        services.customer_delete(actor=request.user, customer=customer)
+    except BusinessError as err:
+        messages.error(request, str(err))
+        return redirect("customers:detail", pk)
+    messages.success(request, _("Customer %(name)s deleted.") % {"name": customer.name})
+    return redirect("customers:list")
+
+
+@view_customers
+def customer_pick(request):
+    return JsonResponse({"results": selectors.customer_pick(request.user, request.GET.get("q", ""))})
+
+
+@permission_required("customers.add_contact", raise_exception=True)
+def contact_create(request):
+    initial = {}
+    if request.GET.get("customer"):
+        initial["customer"] = customer_detail(request.user, request.GET["customer"]).pk
+    form = ContactForm(request.POST or None, actor=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        contact = run_service(form, lambda: services.contact_create(actor=request.user, **form.cleaned_data))
+        if contact:
+            messages.success(request, _("Contact with %(name)s recorded.") % {"name": contact.customer.name})
+            return redirect("customers:contact_list")
+    return render(request, "customers/contact_form.html", {"form": form})
+
+
+@view_customers
+def contact_list(request):
+    filterset, contacts = selectors.contact_search(request.user, request.GET)
+    return render(request, "customers/contact_list.html", {"filter": filterset, "page": paginate(request, contacts)})
+
+
+@permission_required("system.manage_settings", raise_exception=True)
+def channel_list(request):
+    from xindai.customers.forms import ContactChannelForm
+    from xindai.customers.models import ContactChannel
+
+    editing = None
+    if request.GET.get("edit"):
+        editing = ContactChannel.objects.filter(pk=request.GET["edit"]).first()
+    form = ContactChannelForm(request.POST or None, instance=editing)
+    if request.method == "POST" and form.is_valid():
+        services.contact_channel_save(actor=request.user, channel=editing, **form.cleaned_data)
+        messages.success(request, _("Contact channel saved."))
+        return redirect("customers:channel_list")
+    return render(
+        request,
+        "customers/channel_list.html",
+        {"channels": ContactChannel.objects.all(), "form": form, "editing": editing},
+    )
