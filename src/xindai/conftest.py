@@ -18,6 +18,15 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def _chinese_by_default():
+    """Code outside a request speaks the product's default language, whatever a test before did."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _clean_sms_outbox(settings):
     from django.core.cache import cache
 

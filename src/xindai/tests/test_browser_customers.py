@@ -5,7 +5,7 @@ import pytest
 
 from xindai.customers.tests.factories import make_id_number
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def sign_in(page, live_server, username):
@@ -28,6 +28,9 @@ def choose_region(page, level, name):
 
 
 def test_register_find_open_and_record_a_contact(page, live_server, world):
+    from xindai.customers.tests.factories import channel
+
+    channel("上门拜访")
     sign_in(page, live_server, "officer_a")
     page.goto(live_server.url + "/customers/new/")
     number = make_id_number(11, birth="19790515")

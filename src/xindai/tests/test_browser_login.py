@@ -7,7 +7,7 @@ import pytest
 from xindai.messaging.backends import locmem
 from xindai.org.tests.factories import PASSWORD, UserFactory, role
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_password_sign_in_shows_the_home_page(page, live_server):

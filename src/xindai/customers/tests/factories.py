@@ -36,4 +36,5 @@ class CustomerFactory(factory.django.DjangoModelFactory):
 
 
 def channel(name: str = "电话沟通") -> ContactChannel:
-    return ContactChannel.objects.get(name=name)
+    """A seeded channel (re-created when a transactional test flushed the migration's rows)."""
+    return ContactChannel.objects.get_or_create(name=name)[0]

@@ -35,7 +35,14 @@ class RegionFactory(TreeFactory):
 
 
 def role(name: str) -> Role:
-    return Role.objects.get(name=name)
+    """A built-in role (restored first when a transactional test flushed the migration's rows)."""
+    found = Role.objects.filter(name=name).first()
+    if found is None:
+        from xindai.org.builtin_roles import ensure_builtin_roles
+
+        ensure_builtin_roles(Role)
+        found = Role.objects.get(name=name)
+    return found
 
 
 class UserFactory(factory.django.DjangoModelFactory):
