@@ -72,7 +72,7 @@ MENU: tuple[Module, ...] = (
 
 def menu_for(user, current_path: str) -> list[dict]:
     """The modules and entries `user` may open, with the current entry marked."""
-    modules = []
+    modules, best = [], ""
     for module in MENU:
         entries = []
         for entry in module.entries:
@@ -82,15 +82,13 @@ def menu_for(user, current_path: str) -> list[dict]:
                 url = reverse(entry.url_name)
             except NoReverseMatch:
                 continue
-            active = current_path == url or (url != "/" and current_path.startswith(url))
-            entries.append({"label": entry.label, "url": url, "active": active})
+            if (current_path == url or (url != "/" and current_path.startswith(url))) and len(url) > len(best):
+                best = url  # the deepest entry containing the page is the current one
+            entries.append({"label": entry.label, "url": url})
         if entries:
-            modules.append(
-                {
-                    "label": module.label,
-                    "icon": module.icon,
-                    "entries": entries,
-                    "active": any(e["active"] for e in entries),
-                }
-            )
+            modules.append({"label": module.label, "icon": module.icon, "entries": entries})
+    for module in modules:
+        for entry in module["entries"]:
+            entry["active"] = entry["url"] == best
+        module["active"] = any(e["active"] for e in module["entries"])
     return modules

@@ -28,7 +28,7 @@ def _region_filter(queryset, name, value):
 
 
 class CustomerFilter(filters.FilterSet):
-    name = filters.CharFilter(label=_("name"), lookup_expr="contains")
+    name = filters.CharFilter(label=_("full name"), lookup_expr="contains")
     id_number = filters.CharFilter(
         label=_("ID number"), method="filter_id_number", help_text=_("The whole number, or its last digits")
     )

@@ -24,7 +24,7 @@ class Customer(models.Model):
     scope or a report at any level is one indexed equality, never a tree walk.
     """
 
-    name = models.CharField(_("name"), max_length=50, db_index=True)
+    name = models.CharField(_("full name"), max_length=50, db_index=True)
     gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices)
     id_number = models.CharField(_("ID number"), max_length=18, unique=True)
     birth_date = models.DateField(_("birth date"))

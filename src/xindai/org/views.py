@@ -253,4 +253,4 @@ def region_cascade(request):
 
     required = request.GET.get("required") == "1"
     form = CascadeOnlyForm(request.GET, required=required)
-    return render(request, "org/_region_cascade.html", {"form": form, "required": required})
+    return render(request, "org/_region_cascade_fields.html", {"form": form, "hide_errors": True})
