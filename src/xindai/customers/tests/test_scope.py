@@ -71,3 +71,17 @@ def test_contacts_are_scoped_like_their_customer(world, book, login, user_kind):
     client = login(getattr(world, user_kind))
     listed = {c.customer_id for c in client.get(reverse("customers:contact_list")).context["page"]}
     assert listed == {book[k].pk for k in EXPECTED[user_kind]}
+
+
+def test_external_users_see_id_and_mobile_numbers_masked(world, book, login):
+    customer = book["a_officer"]
+    masked = login(world.county_user_a).get(reverse("customers:list")).content.decode()
+    assert customer.id_number not in masked and customer.mobile not in masked
+    assert f"{customer.id_number[:4]}**********{customer.id_number[-4:]}" in masked
+    assert f"{customer.mobile[:3]}****{customer.mobile[-4:]}" in masked
+
+
+def test_bank_users_with_the_permission_see_them_in_full(world, book, login):
+    customer = book["a_officer"]
+    page = login(world.officer_a).get(reverse("customers:detail", args=[customer.pk])).content.decode()
+    assert customer.id_number in page and customer.mobile in page
