@@ -13,23 +13,11 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from enum import StrEnum
 
-
-def _(s: str) -> str:
-    """Mark a message for translation (makemessages); the Django layer translates it."""
-    return s
+from xindai.core.pure import PureError, _
 
 
-class IdNumberError(ValueError):
-    """An ID number that cannot be accepted; ``code`` is stable, ``message`` is for the clerk."""
-
-    def __init__(self, code: str, message: str, **params: object) -> None:
-        self.code = code
-        self.message = message
-        self.params: dict[str, object] = params
-        super().__init__(message % params)
-
-    def __str__(self) -> str:
-        return self.message % self.params
+class IdNumberError(PureError):
+    """An ID number that cannot be accepted."""
 
 
 class Gender(StrEnum):

@@ -11,23 +11,11 @@ import re
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-
-def _(s: str) -> str:
-    """Mark a message for translation (makemessages); the Django layer translates it."""
-    return s
+from xindai.core.pure import PureError, _
 
 
-class MoneyError(ValueError):
-    """An amount or rate that cannot be accepted; ``code`` is stable, ``message`` for the clerk."""
-
-    def __init__(self, code: str, message: str, **params: object) -> None:
-        self.code = code
-        self.message = message
-        self.params: dict[str, object] = params
-        super().__init__(message % params)
-
-    def __str__(self) -> str:
-        return self.message % self.params
+class MoneyError(PureError):
+    """An amount or rate that cannot be accepted."""
 
 
 CENT = Decimal("0.01")

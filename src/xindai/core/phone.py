@@ -10,23 +10,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-
-def _(s: str) -> str:
-    """Mark a message for translation (makemessages); the Django layer translates it."""
-    return s
+from xindai.core.pure import PureError, _
 
 
-class PhoneError(ValueError):
-    """A phone number that cannot be accepted; ``code`` is stable, ``message`` is for the clerk."""
-
-    def __init__(self, code: str, message: str, **params: object) -> None:
-        self.code = code
-        self.message = message
-        self.params: dict[str, object] = params
-        super().__init__(message % params)
-
-    def __str__(self) -> str:
-        return self.message % self.params
+class PhoneError(PureError):
+    """A phone number that cannot be accepted."""
 
 
 SMS_SINGLE_LIMIT = 70
