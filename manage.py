@@ -1,5 +1,7 @@
 #!/usr/bin/env python
-"""Same as the `xindai` console command, for tools that look for manage.py."""
+"""The developer's entry point, for tools that look for manage.py: like the `xindai` command,
+but DEBUG defaults to on so that checks such as `makemigrations --check` run without a
+SECRET_KEY. Production runs the `xindai` command, whose settings refuse that."""
 
 import os
 import sys
@@ -9,4 +11,5 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "src
 from xindai.__main__ import main  # noqa: E402
 
 if __name__ == "__main__":
+    os.environ.setdefault("DEBUG", "1")
     main()

@@ -40,3 +40,30 @@ def require_perm(user, code: str) -> None:
 
     if not user.has_perm(code):
         raise PermissionDenied
+
+
+def id_param(request, name: str) -> int | None:
+    """An object ID from the query string: None when absent, 404 when it is not a number
+    (a hand-edited URL must not turn into a server error)."""
+    from django.http import Http404
+
+    value = request.GET.get(name, "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise Http404
+    return int(value)
+
+
+def run_and_report(request, call: Callable[[], Any], success: str) -> bool:
+    """Run a service behind a button (delete, deactivate): its BusinessError, or `success`,
+    becomes the message shown on the next page. True when it went through."""
+    from django.contrib import messages
+
+    try:
+        call()
+    except BusinessError as err:
+        messages.error(request, str(err))
+        return False
+    messages.success(request, success)
+    return True

@@ -10,7 +10,7 @@ from django.db import transaction
 from xindai.core.idnumber import check_character
 from xindai.customers.models import Contact, ContactChannel, Customer, CustomerStatus
 from xindai.org.demo import SURNAMES
-from xindai.org.models import Branch, Region, RegionLevel, User
+from xindai.org.models import Region, RegionLevel, User
 
 GIVEN_MALE = "建国志强明辉国庆晓东振华文博永福德胜天佑立新卫东宏伟俊杰鹏飞学军生财有福长青满仓守业发祥"
 GIVEN_FEMALE = "秀英桂兰海燕红梅玉珍丽娟春花金凤淑芬玉兰婷婷雪梅彩霞翠萍巧云月娥桂芳"
@@ -103,7 +103,7 @@ def _officers_by_county(officers: list[User]) -> dict[int, list[User]]:
     counties = {r.name: r.pk for r in Region.objects.filter(level=RegionLevel.COUNTY)}
     result: dict[int, list[User]] = {}
     for officer in officers:
-        county = county_of_branch.get(officer.branch.code) if isinstance(officer.branch, Branch) else None
+        county = county_of_branch.get(officer.branch.code)
         if county in counties:
             result.setdefault(counties[county], []).append(officer)
     return result

@@ -9,6 +9,7 @@ from xindai.core import audit
 from xindai.core.errors import BusinessError
 from xindai.customers.models import Contact, Customer, CustomerStatus
 from xindai.org.models import Region, RegionLevel
+from xindai.org.selectors import region_chain
 
 CUSTOMER_HAS_LOANS = _("%(name)s has loans and cannot be deleted. Set the customer inactive instead.")
 CUSTOMER_HAS_CONTACTS = _("%(name)s has contact records and cannot be deleted. Set the customer inactive instead.")
@@ -48,13 +49,13 @@ class RegionChain:
     group: Region | None
 
 
-def region_chain(village: Region | None, group: Region | None = None) -> RegionChain:
+def village_chain(village: Region | None, group: Region | None = None) -> RegionChain:
     """County, area, township of a village — the levels a customer record keeps."""
     if village is None or village.level != RegionLevel.VILLAGE:
         raise BusinessError(VILLAGE_REQUIRED, field="village")
     if group is not None and group.parent_id != village.pk:
         raise BusinessError(GROUP_NOT_IN_VILLAGE, {"group": group.name, "village": village.name}, field="group")
-    nodes = {node.level: node for node in village.ancestors()}
+    nodes = region_chain(village)
     return RegionChain(
         county=nodes[RegionLevel.COUNTY],
         area=nodes.get(RegionLevel.AREA),
@@ -66,7 +67,7 @@ def region_chain(village: Region | None, group: Region | None = None) -> RegionC
 
 def _apply_region(values: dict) -> dict:
     if "village" in values:
-        chain = region_chain(values["village"], values.get("group"))
+        chain = village_chain(values["village"], values.get("group"))
         values.update(county=chain.county, area=chain.area, township=chain.township)
     return values
 

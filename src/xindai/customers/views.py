@@ -3,14 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xindai.core.errors import BusinessError
-from xindai.core.viewhelpers import paginate, require_perm, run_service
+from xindai.core.viewhelpers import id_param, paginate, require_perm, run_and_report, run_service
 from xindai.customers import selectors, services
 from xindai.customers.forms import ContactForm, CustomerForm
 from xindai.customers.models import Customer
@@ -114,13 +113,12 @@ def customer_edit(request, pk):
 def customer_delete(request, pk):
     customer = customer_detail(request.user, pk)
     require_perm(request.user, "customers.delete")
-    try:
-        services.customer_delete(actor=request.user, customer=customer)
-    except BusinessError as err:
-        messages.error(request, str(err))
-        return redirect("customers:detail", pk)
-    messages.success(request, _("Customer %(name)s deleted.") % {"name": customer.name})
-    return redirect("customers:list")
+    deleted = run_and_report(
+        request,
+        lambda: services.customer_delete(actor=request.user, customer=customer),
+        _("Customer %(name)s deleted.") % {"name": customer.name},
+    )
+    return redirect("customers:list") if deleted else redirect("customers:detail", pk)
 
 
 @view_customers
@@ -131,8 +129,8 @@ def customer_pick(request):
 @permission_required("customers.add_contact", raise_exception=True)
 def contact_create(request):
     initial = {}
-    if request.GET.get("customer"):
-        initial["customer"] = customer_detail(request.user, request.GET["customer"]).pk
+    if (customer_id := id_param(request, "customer")) is not None:
+        initial["customer"] = customer_detail(request.user, customer_id).pk
     form = ContactForm(request.POST or None, actor=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         contact = run_service(form, lambda: services.contact_create(actor=request.user, **form.cleaned_data))
@@ -153,9 +151,8 @@ def channel_list(request):
     from xindai.customers.forms import ContactChannelForm
     from xindai.customers.models import ContactChannel
 
-    editing = None
-    if request.GET.get("edit"):
-        editing = ContactChannel.objects.filter(pk=request.GET["edit"]).first()
+    edit_id = id_param(request, "edit")
+    editing = get_object_or_404(ContactChannel, pk=edit_id) if edit_id is not None else None
     form = ContactChannelForm(request.POST or None, instance=editing)
     if request.method == "POST" and form.is_valid():
         services.contact_channel_save(actor=request.user, channel=editing, **form.cleaned_data)

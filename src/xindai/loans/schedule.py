@@ -7,19 +7,14 @@ significant digits and never touches ``float``. Invalid input raises ``ScheduleE
 """
 
 import calendar
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from enum import StrEnum
 from itertools import pairwise
-from typing import Any
 
-
-def _(s: str) -> str:
-    """Mark a message for Django's makemessages; the Django layer translates it later."""
-    return s
-
+from xindai.core.pure import PureError, _
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("1000000000000.00")
@@ -53,19 +48,8 @@ SETTLEMENT_MONTHS: dict[Method, frozenset[int]] = {
 }
 
 
-class ScheduleError(ValueError):
-    """A loan's terms cannot produce a schedule.
-
-    ``code`` is stable; ``message`` is an English sentence with ``%(name)s`` placeholders,
-    marked for translation; ``params`` holds their values; ``str(err)`` is the filled text.
-    """
-
-    def __init__(self, code: str, message: str, params: Mapping[str, Any] | None = None) -> None:
-        super().__init__(code, message, dict(params or {}))
-        self.code, self.message, self.params = code, message, dict(params or {})
-
-    def __str__(self) -> str:
-        return self.message % self.params
+class ScheduleError(PureError):
+    """A loan's terms cannot produce a schedule."""
 
 
 def _fail(code: str, message: str, **params: object) -> ScheduleError:

@@ -8,8 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xindai.core.errors import BusinessError
-from xindai.core.viewhelpers import paginate, run_service
+from xindai.core.viewhelpers import id_param, paginate, run_and_report, run_service
 from xindai.org import services
 from xindai.org.forms import BranchForm, PasswordResetForm, RegionForm, RoleForm, UserForm
 from xindai.org.models import Branch, Region, RegionLevel, Role, User, UserKind
@@ -49,11 +48,11 @@ def branch_edit(request, pk=None):
 @require_POST
 def branch_delete(request, pk):
     branch = get_object_or_404(Branch, pk=pk)
-    try:
-        services.branch_delete(actor=request.user, branch=branch)
-        messages.success(request, _("Branch %(name)s deleted.") % {"name": branch.name})
-    except BusinessError as err:
-        messages.error(request, str(err))
+    run_and_report(
+        request,
+        lambda: services.branch_delete(actor=request.user, branch=branch),
+        _("Branch %(name)s deleted.") % {"name": branch.name},
+    )
     return redirect("org:branch_list")
 
 
@@ -62,7 +61,8 @@ def branch_delete(request, pk):
 
 @manage_org
 def region_list(request):
-    parent = get_object_or_404(Region, pk=request.GET["parent"]) if request.GET.get("parent") else None
+    parent_id = id_param(request, "parent")
+    parent = get_object_or_404(Region, pk=parent_id) if parent_id is not None else None
     query = request.GET.get("q", "").strip()
     regions = Region.objects.annotate(child_count=Count("children"))
     if query:
@@ -78,8 +78,8 @@ def region_list(request):
 def region_edit(request, pk=None):
     region = get_object_or_404(Region, pk=pk) if pk else None
     initial = {}
-    if region is None and request.GET.get("parent"):
-        parent = get_object_or_404(Region, pk=request.GET["parent"])
+    if region is None and (parent_id := id_param(request, "parent")) is not None:
+        parent = get_object_or_404(Region, pk=parent_id)
         initial = {"parent": parent, "level": min(parent.level + 1, RegionLevel.GROUP)}
     form = RegionForm(request.POST or None, instance=region, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -96,11 +96,11 @@ def region_edit(request, pk=None):
 @require_POST
 def region_delete(request, pk):
     region = get_object_or_404(Region, pk=pk)
-    try:
-        services.region_delete(actor=request.user, region=region)
-        messages.success(request, _("Region %(name)s deleted.") % {"name": region.name})
-    except BusinessError as err:
-        messages.error(request, str(err))
+    run_and_report(
+        request,
+        lambda: services.region_delete(actor=request.user, region=region),
+        _("Region %(name)s deleted.") % {"name": region.name},
+    )
     url = redirect("org:region_list").url
     return redirect(f"{url}?parent={region.parent_id}" if region.parent_id else url)
 
@@ -108,10 +108,10 @@ def region_delete(request, pk):
 def region_pick(request):
     """JSON for region pickers: ?q= name, ?parent= children of a node, ?level= one level."""
     regions = Region.objects.filter(is_active=True)
-    if request.GET.get("parent"):
-        regions = regions.filter(parent_id=request.GET["parent"])
-    if request.GET.get("level"):
-        regions = regions.filter(level=request.GET["level"])
+    if (parent_id := id_param(request, "parent")) is not None:
+        regions = regions.filter(parent_id=parent_id)
+    if (level := id_param(request, "level")) is not None:
+        regions = regions.filter(level=level)
     if request.GET.get("below"):
         regions = regions.filter(level__lt=RegionLevel.GROUP)
     if request.GET.get("q"):
@@ -152,11 +152,11 @@ def role_edit(request, pk=None):
 @require_POST
 def role_delete(request, pk):
     role = get_object_or_404(Role, pk=pk)
-    try:
-        services.role_delete(actor=request.user, role=role)
-        messages.success(request, _("Role %(name)s deleted.") % {"name": role.name})
-    except BusinessError as err:
-        messages.error(request, str(err))
+    run_and_report(
+        request,
+        lambda: services.role_delete(actor=request.user, role=role),
+        _("Role %(name)s deleted.") % {"name": role.name},
+    )
     return redirect("org:role_list")
 
 
@@ -171,10 +171,10 @@ def user_list(request):
         users = users.filter(Q(username__icontains=q) | Q(real_name__contains=q) | Q(mobile__startswith=q))
     if request.GET.get("kind") in UserKind.values:
         users = users.filter(kind=request.GET["kind"])
-    if request.GET.get("role"):
-        users = users.filter(role_id=request.GET["role"])
+    if (role_id := id_param(request, "role")) is not None:
+        users = users.filter(role_id=role_id)
     if request.GET.get("branch"):
-        branch = get_object_or_404(Branch, pk=request.GET["branch"])
+        branch = get_object_or_404(Branch, pk=id_param(request, "branch"))
         users = users.filter(branch__path__startswith=branch.path)
     if request.GET.get("active") in ("1", "0"):
         users = users.filter(is_active=request.GET["active"] == "1")
@@ -239,11 +239,11 @@ def user_password(request, pk):
 @require_POST
 def user_toggle_active(request, pk):
     target = get_object_or_404(User, pk=pk)
-    try:
-        services.user_update(actor=request.user, user=target, is_active=not target.is_active)
-        messages.success(request, _("User %(name)s saved.") % {"name": target.display_name})
-    except BusinessError as err:
-        messages.error(request, str(err))
+    run_and_report(
+        request,
+        lambda: services.user_update(actor=request.user, user=target, is_active=not target.is_active),
+        _("User %(name)s saved.") % {"name": target.display_name},
+    )
     return redirect("org:user_list")
 
 

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
-from typing import Any
+
+from xindai.core.pure import PureError, _
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -18,25 +19,8 @@ _PREC = 50
 _DAYS_X_PERCENT = Decimal(36000)  # 360 days × 100 (rate is a percent)
 
 
-def _(s: str) -> str:
-    """Mark a message literal for Django's makemessages; translation happens later."""
-    return s
-
-
-class RepaymentError(ValueError):
-    """A refused repayment computation: ``code`` for programs, ``message % params`` for people.
-
-    ``message`` is the untranslated English template with ``%(name)s`` placeholders.
-    """
-
-    def __init__(self, code: str, message: str, params: dict[str, Any] | None = None) -> None:
-        self.code = code
-        self.message = message
-        self.params = dict(params or {})
-        super().__init__(code, message, self.params)
-
-    def __str__(self) -> str:
-        return self.message % self.params
+class RepaymentError(PureError):
+    """A refused repayment computation."""
 
 
 def _ctx():

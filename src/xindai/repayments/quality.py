@@ -7,14 +7,10 @@ from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from enum import StrEnum
 
+from xindai.core.pure import _
 from xindai.repayments.arithmetic import RepaymentError
 
 RATIO_PLACES = Decimal("0.0001")
-
-
-def _(s: str) -> str:
-    """Mark a message literal for Django's makemessages; translation happens later."""
-    return s
 
 
 class OverdueBucket(StrEnum):

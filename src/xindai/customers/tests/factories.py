@@ -2,7 +2,7 @@ import factory
 
 from xindai.core.idnumber import check_character
 from xindai.customers.models import ContactChannel, Customer, CustomerStatus
-from xindai.customers.services import region_chain
+from xindai.customers.services import village_chain
 
 
 def make_id_number(seq: int, *, birth: str = "19800101", region: str = "620702", male: bool = True) -> str:
@@ -30,7 +30,7 @@ class CustomerFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        chain = region_chain(kwargs["village"], kwargs.get("group"))
+        chain = village_chain(kwargs["village"], kwargs.get("group"))
         kwargs.update(county=chain.county, area=chain.area, township=chain.township)
         return super()._create(model_class, *args, **kwargs)
 
