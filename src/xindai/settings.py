@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy
 
 from xindai.core.env import env_bool, env_int, env_list, env_str
 
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "xindai.org",
     "xindai.messaging",
     "xindai.customers",
+    "xindai.loans",
 ]
 
 MIDDLEWARE = [
@@ -168,5 +170,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("— choose —")  # django-filter's "nothing chosen", as on every form
 
 XINDAI_BANK_NAME = env_str("BANK_NAME", default="张掖市城市商业银行")

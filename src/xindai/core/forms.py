@@ -4,6 +4,37 @@ from django import forms
 from django.forms.renderers import TemplatesSetting
 
 
+def _empty_label(field) -> None:
+    """One wording for "nothing chosen" on every select."""
+    from django.utils.translation import gettext_lazy as _
+
+    if getattr(field, "empty_label", None) is not None:
+        field.empty_label = _("— choose —")
+    elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
+        choices = list(field.choices)
+        if choices and choices[0][0] == "":
+            field.choices = [("", _("— choose —")), *choices[1:]]
+
+
+class BootstrapFilterSetMixin:
+    """Small Bootstrap controls for a django-filter search form."""
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "_xindai_styled", False):
+            for field in form.fields.values():
+                _empty_label(field)
+                css = (
+                    "form-select form-select-sm"
+                    if isinstance(field.widget, forms.Select)
+                    else "form-control form-control-sm"
+                )
+                field.widget.attrs["class"] = (field.widget.attrs.get("class", "") + " " + css).strip()
+            form._xindai_styled = True
+        return form
+
+
 class BootstrapFormRenderer(TemplatesSetting):
     form_template_name = "xindai/forms/form.html"
     field_template_name = "xindai/forms/field.html"
@@ -18,6 +49,7 @@ class BootstrapFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            _empty_label(field)
             widget = field.widget
             if isinstance(widget, _CHECKS):
                 css = "form-check-input"

@@ -21,15 +21,23 @@ def run_service(form: Form, call: Callable[[], Any]) -> Any | None:
         return None
 
 
-def paginate(request, queryset, *, default_size: int = 20):
-    """A page of `queryset` by ?page= and ?size= (one of PAGE_SIZES)."""
+class _CountedPaginator(Paginator):
+    """A paginator told the count already (computed with the list's totals in one query)."""
+
+    def __init__(self, *args, count: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.__dict__["count"] = count  # fills Paginator's cached_property
+
+
+def paginate(request, queryset, *, default_size: int = 20, count: int | None = None):
+    """A page of `queryset` by ?page= and ?size= (one of PAGE_SIZES); `count` when known saves a query."""
     try:
         size = int(request.GET.get("size", default_size))
     except ValueError:
         size = default_size
     if size not in PAGE_SIZES:
         size = default_size
-    paginator = Paginator(queryset, size)
+    paginator = Paginator(queryset, size) if count is None else _CountedPaginator(queryset, size, count=count)
     return paginator.get_page(request.GET.get("page"))
 
 

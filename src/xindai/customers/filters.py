@@ -1,10 +1,11 @@
 """Customer and contact search criteria (客户查询, 沟通查询); they live in the URL."""
 
 import django_filters as filters
-from django.db.models import Q
+from django import forms
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from xindai.core.forms import RemoteSelect
+from xindai.core.forms import BootstrapFilterSetMixin, RemoteSelect
 from xindai.core.idnumber import normalize_id_number
 from xindai.core.phone import normalize_mobile
 from xindai.customers.models import Contact, ContactChannel, Customer, CustomerStatus
@@ -27,7 +28,7 @@ def _region_filter(queryset, name, value):
     return queryset.filter(**{f"{REGION_FIELDS[value.level]}_id": value.pk})
 
 
-class CustomerFilter(filters.FilterSet):
+class CustomerFilter(BootstrapFilterSetMixin, filters.FilterSet):
     name = filters.CharFilter(label=_("full name"), lookup_expr="contains")
     id_number = filters.CharFilter(
         label=_("ID number"), method="filter_id_number", help_text=_("The whole number, or its last digits")
@@ -48,6 +49,16 @@ class CustomerFilter(filters.FilterSet):
     )
     created_from = filters.DateFilter(label=_("registered from"), field_name="created_at__date", lookup_expr="gte")
     created_to = filters.DateFilter(label=_("registered to"), field_name="created_at__date", lookup_expr="lte")
+    has_loans = filters.BooleanFilter(
+        label=_("has loans"),
+        method="filter_has_loans",
+        widget=forms.Select(choices=[("", "---------"), ("true", _("yes")), ("false", _("no"))]),
+    )
+    has_overdue = filters.BooleanFilter(
+        label=_("has overdue loans"),
+        method="filter_has_overdue",
+        widget=forms.Select(choices=[("", "---------"), ("true", _("yes")), ("false", _("no"))]),
+    )
     sort = filters.OrderingFilter(fields=ORDERING, label=_("sort"))
 
     class Meta:
@@ -59,6 +70,24 @@ class CustomerFilter(filters.FilterSet):
         if not number:
             return queryset
         return queryset.filter(id_number=number) if len(number) == 18 else queryset.filter(id_number__endswith=number)
+
+    def filter_has_loans(self, queryset, name, value):
+        if value is None:
+            return queryset
+        from xindai.loans.models import Loan
+
+        loans = Exists(Loan.objects.filter(customer=OuterRef("pk")))  # scoped by the outer query
+        return queryset.filter(loans if value else ~loans)
+
+    def filter_has_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        from django.utils import timezone
+
+        from xindai.loans.selectors import overdue_installments
+
+        overdue = Exists(overdue_installments(timezone.localdate()).filter(loan__customer=OuterRef("pk")))
+        return queryset.filter(overdue if value else ~overdue)
 
     def filter_mobile(self, queryset, name, value):
         number = normalize_mobile(value)
@@ -72,7 +101,7 @@ class CustomerFilter(filters.FilterSet):
         return queryset.filter(registered_branch__path__startswith=value.path) if value else queryset
 
 
-class ContactFilter(filters.FilterSet):
+class ContactFilter(BootstrapFilterSetMixin, filters.FilterSet):
     customer_name = filters.CharFilter(label=_("customer"), field_name="customer__name", lookup_expr="contains")
     recorded_by = filters.ModelChoiceFilter(label=_("recorded by"), queryset=User.objects.filter(kind="bank"))
     channel = filters.ModelChoiceFilter(label=_("channel"), queryset=ContactChannel.objects.all())

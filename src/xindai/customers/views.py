@@ -28,7 +28,15 @@ def customer_list(request):
             "filter": filterset,
             "page": paginate(request, customers),
             "advanced_open": any(
-                request.GET.get(k) for k in ("registered_branch", "registered_by", "created_from", "created_to")
+                request.GET.get(k)
+                for k in (
+                    "registered_branch",
+                    "registered_by",
+                    "created_from",
+                    "created_to",
+                    "has_loans",
+                    "has_overdue",
+                )
             ),
         },
     )

@@ -54,6 +54,17 @@ MATRIX = [
         403,
     ),
     row("customers:channel_list", *ADMIN_ONLY),
+    # Loans: "mine" is officer_a's loan to the customer above; "other" is branch B's.
+    row("loans:list", 302, 200, 200, 200, 200, 200, 200),
+    row("loans:create", 302, 200, 403, 200, 200, 403, 403),
+    row("loans:calculator", 302, 200, 200, 200, 200, 200, 200),
+    row(lambda w, o: reverse("loans:detail", args=[o["my_loan"].pk]), 302, 200, 200, 200, 200, 200, 404),
+    row(lambda w, o: reverse("loans:detail", args=[o["other_loan"].pk]), 302, 200, 200, 404, 404, 404, 404),
+    row(lambda w, o: reverse("loans:edit", args=[o["my_loan"].pk]), 302, 200, 403, 200, 200, 403, 404),
+    row(lambda w, o: reverse("loans:edit", args=[o["other_loan"].pk]), 302, 200, 403, 404, 404, 404, 404),
+    row("loans:type_list", *ADMIN_ONLY),
+    row("loans:type_create", *ADMIN_ONLY),
+    row("loans:group_pick", 302, 200, 200, 200, 200, 200, 200),
     row(lambda w, o: reverse("org:region_cascade") + f"?county={w.county_a.pk}", 302, 200, 200, 200, 200, 200, 200),
 ]
 EXTRA_ROWS: list = []  # later modules append through their own test files when they need to
@@ -68,10 +79,15 @@ def _cases():
 @pytest.fixture
 def objects(world):
     from xindai.customers.tests.factories import CustomerFactory
+    from xindai.loans.tests.factories import make_loan
 
+    mine = CustomerFactory(village=world.village_a1, registered_by=world.officer_a)
+    other = CustomerFactory(village=world.village_b1, registered_by=world.officer_b)
     return {
-        "mine": CustomerFactory(village=world.village_a1, registered_by=world.officer_a),
-        "other": CustomerFactory(village=world.village_b1, registered_by=world.officer_b),
+        "mine": mine,
+        "other": other,
+        "my_loan": make_loan(world.admin, mine, world.officer_a),
+        "other_loan": make_loan(world.admin, other, world.officer_b),
     }
 
 

@@ -1,7 +1,8 @@
 """The door is mechanical: views and selectors read scoped models only through visible_to().
 
 A scoped model is any model whose manager returns a ScopedQuerySet. Services may read them
-directly (they act on objects a view already found in scope); pages may not.
+directly (they act on objects a view already found in scope); pages may not, except in a
+subquery correlated to a scoped query, marked "# scoped by the outer query".
 """
 
 import re
@@ -20,7 +21,7 @@ def scoped_model_names() -> list[str]:
 
 
 def test_every_scoped_model_is_known():
-    assert {"Customer", "Contact"} <= set(scoped_model_names())
+    assert {"Customer", "Contact", "Loan", "Installment"} <= set(scoped_model_names())
 
 
 def test_pages_read_scoped_models_only_through_visible_to():
@@ -32,6 +33,6 @@ def test_pages_read_scoped_models_only_through_visible_to():
             if "tests" in path.parts:
                 continue
             for number, line in enumerate(path.read_text().splitlines(), start=1):
-                if unscoped.search(line):
+                if unscoped.search(line) and "# scoped by the outer query" not in line:
                     offenders.append(f"{path.relative_to(PACKAGE)}:{number}: {line.strip()}")
     assert offenders == []

@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 from django import template
-from django.utils.html import format_html
 
 from xindai.core.idnumber import mask_id_number
 from xindai.core.money import format_amount
@@ -22,14 +21,12 @@ def money(value) -> str:
 
 @register.filter
 def rate(value) -> str:
-    """4.35%"""
+    """4.35% — two decimals at least, up to the four a rate is stored with."""
     if value is None or value == "":
         return ""
-    return (
-        f"{Decimal(value).normalize():f}%"
-        if Decimal(value) == Decimal(value).quantize(Decimal("0.01"))
-        else f"{Decimal(value):f}%"
-    )
+    number = Decimal(str(value))
+    two = number.quantize(Decimal("0.01"))
+    return f"{two}%" if two == number else f"{number.normalize():f}%"
 
 
 @register.simple_tag(takes_context=True)
@@ -53,11 +50,6 @@ def query_with(context, **changes) -> str:
         else:
             params[key] = value
     return "?" + params.urlencode() if params else "?"
-
-
-@register.simple_tag
-def status_badge(label, tone="secondary"):
-    return format_html('<span class="badge text-bg-{}">{}</span>', tone, label)
 
 
 @register.filter

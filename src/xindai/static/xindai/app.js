@@ -31,3 +31,13 @@
     if (msg && !window.confirm(msg)) { evt.preventDefault(); }
   }, true);
 })();
+// A loan type fills in its default repayment method and rate (the officer may change them).
+document.addEventListener("change", function (evt) {
+  var select = evt.target;
+  if (!select.dataset || !select.dataset.defaults) { return; }
+  var defaults = JSON.parse(select.dataset.defaults)[select.value];
+  var form = select.form;
+  if (!defaults || !form) { return; }
+  if (form.elements.method) { form.elements.method.value = defaults.method; }
+  if (form.elements.annual_rate) { form.elements.annual_rate.value = defaults.rate; }
+});

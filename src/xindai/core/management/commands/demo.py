@@ -10,6 +10,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--logins", action="store_true", help="print the demo logins")
+        parser.add_argument("--no-loans", action="store_true", help="do not give the new customers loans")
         parser.add_argument(
             "--customers",
             type=int,
@@ -28,8 +29,19 @@ class Command(BaseCommand):
 
             added = build_customers(customers, seed=options["seed"])
             self.stdout.write(self.style.SUCCESS(f"{added} demo customers added."))
+            if not options["no_loans"]:
+                self._loans(options["seed"])
         if options["logins"]:
             self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
             for username, who, scope in demo_logins():
                 self.stdout.write(f"  {username:<12} {who:<24} {scope}")
             self.stdout.write("")
+
+    def _loans(self, seed: int) -> None:
+        from xindai.customers.models import Customer
+        from xindai.loans.demo import build_loans
+        from xindai.org.models import User
+
+        without_loans = Customer.objects.filter(loans__isnull=True, status="active")
+        made = build_loans(without_loans, seed=seed, actor=User.objects.filter(username="admin").first())
+        self.stdout.write(self.style.SUCCESS(f"{made} demo loans with their repayment plans added."))

@@ -1,0 +1,146 @@
+"""Reads of loans and plans — always through `visible_to(user)`; statuses as of a date in SQL."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Case, Count, DecimalField, Exists, F, OuterRef, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from xindai.core.models import AuditLog
+from xindai.loans.filters import LoanFilter
+from xindai.loans.models import Installment, Loan
+from xindai.loans.status import LoanStatus, installment_status
+
+LIST_RELATED = ("customer", "customer__township", "customer__village", "loan_type", "handling_branch", "officer")
+ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+def overdue_installments(as_of: date):
+    """Installments unpaid after their due date on `as_of` (overdue from the day after)."""
+    return Installment.objects.filter(settled_on__isnull=True, due_date__lt=as_of)  # scoped by the outer query
+
+
+def with_status(loans, as_of: date):
+    """Annotate `status` (normal / overdue / settled) as of a date."""
+    overdue = Exists(overdue_installments(as_of).filter(loan=OuterRef("pk")))
+    return loans.annotate(
+        is_overdue=overdue,
+        status=Case(
+            When(settled_on__isnull=False, settled_on__lte=as_of, then=Value(LoanStatus.SETTLED.value)),
+            When(overdue, then=Value(LoanStatus.OVERDUE.value)),
+            default=Value(LoanStatus.NORMAL.value),
+        ),
+    )
+
+
+def loans_with_status(loans, status: str, as_of: date):
+    """The loans of `loans` whose status on `as_of` is `status` (the same rule as with_status)."""
+    settled = Q(settled_on__isnull=False, settled_on__lte=as_of)
+    overdue = Q(Exists(overdue_installments(as_of).filter(loan=OuterRef("pk"))))
+    if status == LoanStatus.SETTLED:
+        return loans.filter(settled)
+    if status == LoanStatus.OVERDUE:
+        return loans.filter(overdue).exclude(settled)
+    return loans.exclude(settled).exclude(overdue)
+
+
+def loan_search(user, params, *, as_of: date | None = None):
+    """(filter form, matching loans in scope with their status, totals of the whole filtered set)."""
+    as_of = as_of or timezone.localdate()
+    base = Loan.objects.visible_to(user)
+    filterset = LoanFilter(params or None, queryset=base, as_of=as_of)
+    loans = filterset.qs
+    if not (params or {}).get("sort"):
+        loans = loans.order_by("-start_date", "-id")
+    totals = loans.order_by().aggregate(
+        count=Count("id"),
+        amount=Coalesce(Sum("amount"), ZERO),
+        outstanding=Coalesce(Sum("outstanding_principal"), ZERO),
+    )
+    return filterset, loans, totals
+
+
+def loans_for_page(user, ids, as_of: date | None = None) -> list[Loan]:
+    """The loans of one list page, with status and related rows, in the page's order.
+
+    The list pages over bare ids (a deep page then sorts and skips ids only); the costly parts,
+    joins and the status subquery, are computed for the rows shown and no others.
+    """
+    ids = list(ids)
+    loans = with_status(Loan.objects.visible_to(user).filter(pk__in=ids), as_of or timezone.localdate()).select_related(
+        *LIST_RELATED
+    )
+    by_id = {loan.pk: loan for loan in loans}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def loan_detail(user, pk: int) -> Loan:
+    as_of = timezone.localdate()
+    loans = with_status(Loan.objects.visible_to(user), as_of).select_related(
+        *LIST_RELATED, "customer__county", "customer__group", "guarantee_group", "created_by"
+    )
+    return get_object_or_404(loans, pk=pk)
+
+
+def plan_rows(loan: Loan, as_of: date | None = None) -> tuple[list[Installment], dict]:
+    """The loan's installments with balance and status for display, and the plan's totals."""
+    as_of = as_of or timezone.localdate()
+    rows = sorted(loan.installments.all(), key=lambda row: row.period)  # uses a prefetch when there is one
+    balance = loan.amount
+    for row in rows:
+        balance -= row.principal
+        row.balance = balance
+        row.days = (row.due_date - row.start_date).days
+        row.paid = row.principal_paid + row.interest_paid
+        row.status = installment_status(
+            due_date=row.due_date, settled_on=row.settled_on, paid_any=row.paid > 0, as_of=as_of
+        )
+    totals = {
+        "principal": sum((r.principal for r in rows), Decimal("0.00")),
+        "interest": sum((r.interest for r in rows), Decimal("0.00")),
+    }
+    totals["total"] = totals["principal"] + totals["interest"]
+    totals["paid"] = sum((r.paid for r in rows), Decimal("0.00"))
+    return rows, totals
+
+
+def loan_history(loan: Loan):
+    return AuditLog.objects.filter(target_type="loans.loan", target_id=str(loan.pk))
+
+
+def customer_loans(user, customer):
+    """The customer's loans the user may see, newest first, with status."""
+    loans = with_status(Loan.objects.visible_to(user).filter(customer=customer), timezone.localdate())
+    return (
+        loans.select_related("loan_type", "handling_branch", "officer")
+        .prefetch_related("installments")
+        .order_by("-start_date")
+    )
+
+
+def overview_figures(user, as_of: date) -> dict:
+    """Loan figures of the home page: two aggregate queries whatever the size of the book."""
+    loans = Loan.objects.visible_to(user)
+    overdue = Exists(overdue_installments(as_of).filter(loan=OuterRef("pk")))
+    live = Q(settled_on__isnull=True) | Q(settled_on__gt=as_of)
+    figures = loans.aggregate(
+        loans=Count("id"),
+        disbursed=Coalesce(Sum("amount"), ZERO),
+        outstanding=Coalesce(Sum("outstanding_principal", filter=live), ZERO),
+        overdue_loans=Count("id", filter=Q(overdue)),
+        overdue_outstanding=Coalesce(Sum("outstanding_principal", filter=Q(overdue)), ZERO),
+    )
+    owed = F("principal") + F("interest") - F("principal_paid") - F("interest_paid")
+    unpaid = Installment.objects.visible_to(user).filter(settled_on__isnull=True, due_date__gte=as_of)
+    week, month = as_of + timedelta(days=7), as_of + timedelta(days=30)
+    figures.update(
+        unpaid.aggregate(
+            due_7=Count("id", filter=Q(due_date__lte=week)),
+            due_7_amount=Coalesce(Sum(owed, filter=Q(due_date__lte=week)), ZERO),
+            due_30=Count("id", filter=Q(due_date__lte=month)),
+            due_30_amount=Coalesce(Sum(owed, filter=Q(due_date__lte=month)), ZERO),
+        )
+    )
+    return figures

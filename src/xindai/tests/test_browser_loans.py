@@ -1,0 +1,39 @@
+"""A loan officer in a real Chromium registers a loan, checks the plan shown, and finds the
+loan in the search."""
+
+import pytest
+
+from xindai.customers.tests.factories import CustomerFactory
+from xindai.loans.tests.factories import loan_type
+from xindai.tests.test_browser_customers import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_register_a_loan_see_its_plan_and_find_it(page, live_server, world):
+    customer = CustomerFactory(name="马建国", village=world.village_a1, registered_by=world.officer_a)
+    livestock = loan_type("畜牧业贷款")
+    sign_in(page, live_server, "officer_a")
+    page.goto(f"{live_server.url}/loans/new/?customer={customer.pk}")
+    page.fill("#id_iou_number", "GZ2026020001")
+    page.select_option("#id_loan_type", str(livestock.pk))
+    assert page.input_value("#id_method") == livestock.default_method  # the type's defaults are filled in
+    page.fill("#id_amount", "50,000")
+    page.fill("#id_annual_rate", "5.22")
+    page.select_option("#id_method", "quarterly_interest")
+    page.fill("#id_start_date", "2026-02-10")
+    page.fill("#id_end_date", "2027-02-10")
+    page.click("[data-testid=preview-plan]")
+    table = page.wait_for_selector("#plan-preview [data-testid=schedule-table]")
+    text = table.inner_text()
+    assert "275.50" in text and "50,377.00" in text and "2027-02-10" in text
+    page.click("[data-testid=loan-form] button[type=submit]")
+    page.wait_for_selector("[data-testid=loan-record]")
+    assert "659.75" in page.inner_text("[data-testid=schedule-table]")
+
+    page.goto(f"{live_server.url}/loans/")
+    page.fill("#id_customer", "马建")
+    page.click("[data-testid=loan-search] button[type=submit]")
+    page.wait_for_selector("[data-testid=loan-link]")
+    assert page.inner_text("[data-testid=loan-table]").count("GZ2026020001") == 1
+    assert "50,000.00" in page.inner_text("[data-testid=loan-totals]")
