@@ -8,7 +8,7 @@ from xindai.loans.selectors import customer_loans, plan_rows
 def loans_section(user, customer):
     if not user.has_perm("loans.view"):
         return None
-    loans = list(customer_loans(user, customer))
+    loans = list(customer_loans(user, customer).prefetch_related("installments"))
     for loan in loans:
         loan.plan, loan.plan_totals = plan_rows(loan)
     return {"template": "loans/_customer_loans.html", "loans": loans}

@@ -15,4 +15,5 @@ urlpatterns = [
     path("types/new/", views.type_edit, name="type_create"),
     path("types/<int:pk>/", views.type_edit, name="type_edit"),
     path("groups/pick/", views.group_pick, name="group_pick"),
+    path("customer-card/", views.customer_card, name="customer_card"),
 ]

@@ -124,6 +124,20 @@ def loan_delete(request, pk):
     return redirect("loans:list") if deleted else redirect("loans:detail", pk)
 
 
+@permission_required("loans.add", raise_exception=True)
+def customer_card(request):
+    """htmx: the picked customer's address and contacts, from the customer record."""
+    from xindai.core.viewhelpers import id_param
+    from xindai.customers.selectors import customer_detail
+
+    customer_id = id_param(request, "customer")
+    if customer_id is None:
+        return render(request, "loans/_customer_card.html", {})
+    customer = customer_detail(request.user, customer_id)
+    loans = selectors.customer_loans(request.user, customer)
+    return render(request, "loans/_customer_card.html", {"customer": customer, "loans": loans})
+
+
 @view_loans
 def group_pick(request):
     """Guarantee groups with a member in the user's scope, by name (for the picker)."""

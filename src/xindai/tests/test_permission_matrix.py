@@ -65,6 +65,8 @@ MATRIX = [
     row("loans:type_list", *ADMIN_ONLY),
     row("loans:type_create", *ADMIN_ONLY),
     row("loans:group_pick", 302, 200, 200, 200, 200, 200, 200),
+    row(lambda w, o: reverse("loans:customer_card") + f"?customer={o['mine'].pk}", 302, 200, 403, 200, 200, 403, 403),
+    row(lambda w, o: reverse("loans:customer_card") + f"?customer={o['other'].pk}", 302, 200, 403, 404, 404, 403, 403),
     row(lambda w, o: reverse("org:region_cascade") + f"?county={w.county_a.pk}", 302, 200, 200, 200, 200, 200, 200),
 ]
 EXTRA_ROWS: list = []  # later modules append through their own test files when they need to

@@ -151,3 +151,8 @@ def test_a_customer_with_a_loan_cannot_be_deleted(world, login, customer):
     response = login(world.manager_a).post(reverse("customers:delete", args=[customer.pk]), follow=True)
     assert str(CUSTOMER_HAS_LOANS % {"name": customer.name}) in response.content.decode()
     customer.refresh_from_db()
+
+
+def test_the_picked_customers_address_and_contacts_are_shown(world, login, customer):
+    page = login(world.officer_a).get(reverse("loans:customer_card"), {"customer": customer.pk}).content.decode()
+    assert customer.name in page and "梁家墩村" in page and customer.mobile in page
