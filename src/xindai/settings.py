@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "xindai.messaging",
     "xindai.customers",
     "xindai.loans",
+    "xindai.repayments",
 ]
 
 MIDDLEWARE = [

@@ -1,3 +1,5 @@
+from importlib.util import find_spec
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -19,8 +21,9 @@ urlpatterns = [
     path("org/", include("xindai.org.urls")),
 ]
 
+# Each business app with pages mounts them under its own name.
 urlpatterns += [
     path(f"{app}/", include(f"xindai.{app}.urls"))
     for app in ("customers", "loans", "repayments")
-    if f"xindai.{app}" in settings.INSTALLED_APPS
+    if f"xindai.{app}" in settings.INSTALLED_APPS and find_spec(f"xindai.{app}.urls") is not None
 ]

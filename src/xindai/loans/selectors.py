@@ -106,6 +106,18 @@ def plan_rows(loan: Loan, as_of: date | None = None) -> tuple[list[Installment],
     return rows, totals
 
 
+def loan_repayments(user, loan: Loan):
+    """The loan's ledger (repayments and reversals), newest first."""
+    from xindai.repayments.models import Repayment
+
+    return (
+        Repayment.objects.visible_to(user)
+        .filter(loan=loan)
+        .select_related("installment", "created_by", "reverses")
+        .order_by("-paid_on", "-id")
+    )
+
+
 def loan_history(loan: Loan):
     return AuditLog.objects.filter(target_type="loans.loan", target_id=str(loan.pk))
 

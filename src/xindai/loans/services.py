@@ -258,7 +258,10 @@ def _officer_branch(officer_id: int) -> int | None:
 
 
 def has_repayments(loan: Loan) -> bool:
-    """Whether any money was recorded against the loan (then its terms are fixed)."""
+    """Whether any money was ever recorded against the loan — a ledger entry, even a reversed
+    one, or periods imported as repaid. Then its terms and plan are fixed."""
+    if loan.repayments.exists():
+        return True
     return loan.installments.exclude(principal_paid=0, interest_paid=0, penalty_paid=0, compound_paid=0).exists()
 
 

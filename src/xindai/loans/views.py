@@ -94,6 +94,7 @@ def loan_show(request, pk):
             "history": selectors.loan_history(loan)[:50],
             "group_members": loan.guarantee_group.members.select_related("village") if loan.guarantee_group_id else [],
             "locked": services.has_repayments(loan),
+            "repayments": selectors.loan_repayments(request.user, loan),
         },
     )
 

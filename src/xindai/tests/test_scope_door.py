@@ -21,7 +21,7 @@ def scoped_model_names() -> list[str]:
 
 
 def test_every_scoped_model_is_known():
-    assert {"Customer", "Contact", "Loan", "Installment"} <= set(scoped_model_names())
+    assert {"Customer", "Contact", "Loan", "Installment", "Repayment"} <= set(scoped_model_names())
 
 
 def test_pages_read_scoped_models_only_through_visible_to():

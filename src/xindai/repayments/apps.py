@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RepaymentsConfig(AppConfig):
+    name = "xindai.repayments"
+    label = "repayments"
+    verbose_name = _("Repayments")
