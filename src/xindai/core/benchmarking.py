@@ -40,3 +40,48 @@ def measure(call, runs: int = 7) -> tuple[float, int]:
         samples.append(timer.seconds * 1000)
         count = timer.count
     return statistics.median(samples), count
+
+
+def bench_list_page(
+    *,
+    stdout,
+    url_name: str,
+    cases: list[tuple[str, dict]],
+    target_ms: float,
+    usernames: tuple[str, ...] = ("admin", "manager01"),
+) -> None:
+    """Time a list page's searches as real requests, one column per user (scopes differ),
+    and print a table of median database milliseconds and query counts."""
+    from django.test import Client
+    from django.test.utils import override_settings
+    from django.urls import reverse
+
+    from xindai.org.models import User
+
+    header = "".join(f"{name + ' ms':>14}{'queries':>9}" for name in usernames)
+    stdout.write(f"   {'search':<38}{header}")
+    worst = 0.0
+    with override_settings(ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False):
+        clients = []
+        for username in usernames:
+            client = Client()
+            client.force_login(
+                User.objects.get(username=username), backend="xindai.org.auth_backends.RolePermissionBackend"
+            )
+            clients.append(client)
+        url = reverse(url_name)
+        for label, params in cases:
+            cells = ""
+            for client in clients:
+                ms, queries = measure(lambda c=client, p=params: _get_ok(c, url, p))
+                worst = max(worst, ms)
+                cells += f"{ms:>14.1f}{queries:>9}"
+            stdout.write(f"   {label:<38}{cells}")
+    verdict = "within" if worst <= target_ms else "OVER"
+    stdout.write(f"   slowest median {worst:.1f} ms: {verdict} the {target_ms:g} ms target")
+
+
+def _get_ok(client, url, params) -> None:
+    response = client.get(url, params)
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {url} {params} answered {response.status_code}")

@@ -10,7 +10,7 @@ from xindai.core.money import MoneyError, parse_amount, parse_rate
 from xindai.core.scope import Reach, scope_for
 from xindai.customers.models import Customer
 from xindai.loans.models import GuaranteeGroup, Loan, LoanType, RepaymentMethod
-from xindai.loans.services import LoanTerms
+from xindai.loans.services import LOAN_TYPE_FIELDS, LoanTerms
 from xindai.org.models import Branch, User
 
 CUSTOM_PLAN_HELP = _("One line per principal repayment: date and amount, e.g. 2027-03-20 20000")
@@ -154,19 +154,7 @@ class LoanForm(ModelForm):
 class LoanTypeForm(ModelForm):
     class Meta:
         model = LoanType
-        fields = [
-            "name",
-            "default_method",
-            "default_rate",
-            "penalty_markup",
-            "compound_interest",
-            "settlement_day",
-            "min_amount",
-            "max_amount",
-            "min_term_months",
-            "max_term_months",
-            "is_active",
-        ]
+        fields = LOAN_TYPE_FIELDS
 
     def clean(self):
         data = super().clean()

@@ -176,9 +176,9 @@ class Installment(models.Model):
         ]
         indexes = [
             models.Index(fields=["due_date", "settled_on"], name="installment_due_idx"),
-            # What is still owed, by loan and date: overdue checks and due lists read only these rows.
+            # What is still owed, by date then loan: overdue and due-soon lists scan only this index.
             models.Index(
-                fields=["loan", "due_date"], condition=Q(settled_on__isnull=True), name="installment_unpaid_idx"
+                fields=["due_date", "loan"], condition=Q(settled_on__isnull=True), name="installment_unpaid_idx"
             ),
         ]
 
