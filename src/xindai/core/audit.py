@@ -34,17 +34,9 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
 
 
-def record(
-    actor,
-    action: str,
-    target: models.Model | None = None,
-    *,
-    changes: dict | None = None,
-    target_repr: str | None = None,
-) -> AuditLog:
-    """Write one audit row. Call it inside the transaction of the change it describes."""
+def _row(actor, action, target, changes, target_repr) -> AuditLog:
     is_user = actor is not None and getattr(actor, "pk", None) is not None
-    return AuditLog.objects.create(
+    return AuditLog(
         actor=actor if is_user else None,
         actor_name=(getattr(actor, "display_name", "") or getattr(actor, "username", "")) if is_user else "system",
         action=action,
@@ -54,3 +46,22 @@ def record(
         changes={k: _plain(v) for k, v in (changes or {}).items()},
         ip_address=current_ip.get(),
     )
+
+
+def record_many(actor, action: str, entries: list[tuple[models.Model, dict]]) -> None:
+    """One audit row per (target, changes), written in one statement (batch operations)."""
+    AuditLog.objects.bulk_create([_row(actor, action, target, changes, None) for target, changes in entries], 500)
+
+
+def record(
+    actor,
+    action: str,
+    target: models.Model | None = None,
+    *,
+    changes: dict | None = None,
+    target_repr: str | None = None,
+) -> AuditLog:
+    """Write one audit row. Call it inside the transaction of the change it describes."""
+    row = _row(actor, action, target, changes, target_repr)
+    row.save(force_insert=True)
+    return row

@@ -45,6 +45,18 @@ class SystemSettings(models.Model):
         default=False,
         help_text=_("When on, every user confirms each sign-in with a code sent to their mobile."),
     )
+    # Five-category thresholds (五级分类): the largest days overdue still in 关注 / 次级 / 可疑.
+    special_mention_max = models.PositiveSmallIntegerField(
+        _("special mention up to (days overdue)"), default=90, help_text=_("关注: 1 to this many days overdue.")
+    )
+    substandard_max = models.PositiveSmallIntegerField(
+        _("substandard up to (days overdue)"), default=270, help_text=_("次级: up to this many days overdue.")
+    )
+    doubtful_max = models.PositiveSmallIntegerField(
+        _("doubtful up to (days overdue)"),
+        default=360,
+        help_text=_("可疑: up to this many days overdue; beyond it 损失."),
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

@@ -8,7 +8,7 @@ from xindai.core import audit
 from xindai.core.models import SystemSettings
 
 _CACHE_KEY = "xindai:system-settings"
-_FIELDS = ["bank_name", "login_sms_required"]
+_FIELDS = ["bank_name", "login_sms_required", "special_mention_max", "substandard_max", "doubtful_max"]
 
 
 def get_system_settings() -> SystemSettings:
@@ -35,3 +35,11 @@ def system_settings_update(*, actor, **values) -> SystemSettings:
         audit.record(actor, "core.settings.changed", row, changes=audit.diff(before, audit.snapshot(row, _FIELDS)))
         transaction.on_commit(lambda: cache.delete(_CACHE_KEY))
     return row
+
+
+def classification_thresholds():
+    """The five-category thresholds in force (pure ``Thresholds``)."""
+    from xindai.repayments.quality import Thresholds
+
+    row = get_system_settings()
+    return Thresholds(row.special_mention_max, row.substandard_max, row.doubtful_max)

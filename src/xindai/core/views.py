@@ -21,7 +21,20 @@ def home(request):
 class SystemSettingsForm(ModelForm):
     class Meta:
         model = SystemSettings
-        fields = ["bank_name", "login_sms_required"]
+        fields = ["bank_name", "login_sms_required", "special_mention_max", "substandard_max", "doubtful_max"]
+
+    def clean(self):
+        from xindai.core.errors import translate_pure_error
+        from xindai.repayments.quality import RepaymentError, Thresholds
+
+        data = super().clean()
+        names = ("special_mention_max", "substandard_max", "doubtful_max")
+        if all(data.get(name) is not None for name in names):
+            try:
+                Thresholds(*(data[name] for name in names)).validate()
+            except RepaymentError as err:
+                raise forms.ValidationError(translate_pure_error(err)) from None
+        return data
 
 
 @permission_required("system.manage_settings", raise_exception=True)

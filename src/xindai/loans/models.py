@@ -20,7 +20,16 @@ class RepaymentMethod(models.TextChoices):
     CUSTOM = Method.CUSTOM.value, _("custom plan")  # 自定义
 
 
+CLASSIFICATION_CHOICES = [
+    ("normal", _("normal")),  # 正常
+    ("special_mention", _("special mention")),  # 关注
+    ("substandard", _("substandard")),  # 次级
+    ("doubtful", _("doubtful")),  # 可疑
+    ("loss", _("loss")),  # 损失
+]
 MONEY = {"max_digits": 14, "decimal_places": 2}
+# Amount × days (积数): up to 10^12 yuan-days with 2 places.
+MONEY_DAYS = {"max_digits": 20, "decimal_places": 2}
 RATE = {"max_digits": 7, "decimal_places": 4}
 
 
@@ -112,6 +121,11 @@ class Loan(models.Model):
     # Principal still owed; kept by the repayment services in the same transaction as a payment.
     outstanding_principal = models.DecimalField(_("outstanding principal"), **MONEY)
     settled_on = models.DateField(_("settled on"), null=True, blank=True)
+    # Five-category classification set by hand (五级分类认定); blank: the suggestion from days overdue.
+    classification_override = models.CharField(
+        _("classification (set by hand)"), max_length=20, choices=CLASSIFICATION_CHOICES, blank=True
+    )
+    classification_reason = models.CharField(_("reason for the classification"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -153,6 +167,11 @@ class Installment(models.Model):
     interest_paid = models.DecimalField(_("interest paid"), default=Decimal("0.00"), **MONEY)
     penalty_paid = models.DecimalField(_("penalty paid"), default=Decimal("0.00"), **MONEY)
     compound_paid = models.DecimalField(_("compound interest paid"), default=Decimal("0.00"), **MONEY)
+    # Σ paid × days the payment came after the due date (0 for payments on time), for principal
+    # and interest. With them the penalty and compound interest as of any date on or after the
+    # last payment are one expression over this row (repayments/owed.py): no ledger scan.
+    late_principal_days = models.DecimalField(_("late principal × days"), default=Decimal("0.00"), **MONEY_DAYS)
+    late_interest_days = models.DecimalField(_("late interest × days"), default=Decimal("0.00"), **MONEY_DAYS)
     settled_on = models.DateField(_("settled on"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()

@@ -407,3 +407,46 @@ def generate_schedule(
     dates = settlement_dates(start, end, method, settlement_day)
     plan = [(d, Decimal("0.00")) for d in dates[:-1]] + [(end, principal)]
     return _daily_interest(principal, rate, start, plan)
+
+
+def regenerate(
+    *,
+    amount: Decimal,
+    annual_rate: Decimal,
+    start: date,
+    due_dates: Sequence[date],
+    method: Method | str,
+    principals: Sequence[Decimal] | None = None,
+) -> list[Installment]:
+    """The rest of a plan after part of the principal was repaid early (提前还款).
+
+    ``amount`` is the principal still owed, ``start`` the date interest on it runs from (the
+    start of the current period) and ``due_dates`` the remaining due dates of the plan, the
+    loan's end date last: the same method and end date, as domain.md says. 等额本息/等额本金
+    re-amortize over the remaining dates; interest-only methods and 利随本清 keep their interest
+    dates with all principal at the end; a custom plan keeps its dates and amounts, the early
+    repayment taken off its last amounts first (``principals``: the remaining amounts before).
+    Periods are numbered from 1; the caller renumbers them.
+    """
+    method = method_from_label(method)
+    principal, rate = _check_amount(amount), _check_rate(annual_rate)
+    dates = [_date(d, "due date") for d in due_dates]
+    if not dates or any(b <= a for a, b in pairwise([_date(start, "start"), *dates])):
+        raise _fail(
+            "due_dates", _("The due dates must be given, fall after %(start)s and be strictly increasing."), start=start
+        )
+    if method in AMORTIZING:
+        return amortize(amount=principal, annual_rate=rate, start=start, due_dates=dates, method=method)
+    if method is Method.CUSTOM:
+        if principals is None or len(principals) != len(dates):
+            raise TypeError("a custom plan needs the remaining principal amounts, one per due date")
+        excess = sum(principals, Decimal("0.00")) - principal
+        amounts = list(principals)
+        for index in range(len(amounts) - 1, -1, -1):
+            take = min(excess, amounts[index])
+            amounts[index] -= take
+            excess -= take
+        plan = list(zip(dates, amounts, strict=True))
+    else:
+        plan = [(d, Decimal("0.00")) for d in dates[:-1]] + [(dates[-1], principal)]
+    return _daily_interest(principal, rate, start, plan)

@@ -261,3 +261,43 @@ def interest_for_days(principal: Decimal, days: int, annual_rate: Decimal) -> De
         raise RepaymentError("invalid_days", msg, {"days": days})
     with _ctx():
         return _apply_rate(principal * days, annual_rate, Decimal(0))
+
+
+def days_late(paid_on: date, due_date: date) -> int:
+    """Days a payment came after the installment's due date; 0 on or before it."""
+    return max((paid_on - due_date).days, 0)
+
+
+def penalty_from_totals(
+    *,
+    principal_owed: Decimal,
+    interest_owed: Decimal,
+    days_overdue: int,
+    late_principal_days: Decimal,
+    late_interest_days: Decimal,
+    annual_rate: Decimal,
+    markup: Decimal,
+    compound: bool,
+) -> tuple[Decimal, Decimal]:
+    """(penalty, compound) accrued, from an installment's running totals instead of its payments.
+
+    ``late_principal_days`` is Σ principal paid × ``days_late`` of each payment (likewise for
+    interest). For an ``as_of`` on or after the last payment, with ``days_overdue`` = (as_of −
+    due_date).days, Σ outstanding × days over the segments equals ``owed × days_overdue +
+    late_days``, so this returns exactly what ``accrued_penalty`` returns. The SQL of the due
+    and overdue lists computes the same expression, rounded the same way.
+    """
+    penalty = accrual(principal_owed, days_overdue, late_principal_days, annual_rate, markup)
+    compound_part = accrual(interest_owed, days_overdue, late_interest_days, annual_rate, markup) if compound else ZERO
+    return penalty, compound_part
+
+
+def accrual(owed: Decimal, days_overdue: int, late_days: Decimal, annual_rate: Decimal, markup: Decimal) -> Decimal:
+    """round((owed × days_overdue + late_days) × annual × (1 + markup) / 36000); 0 when not overdue."""
+    owed = _check_money("owed", owed)
+    _check_rates(annual_rate, markup)
+    if days_overdue <= 0:
+        return ZERO
+    with _ctx():
+        product = owed * days_overdue + _check_decimal("late_days", late_days)
+    return _apply_rate(product, annual_rate, markup)

@@ -33,6 +33,9 @@ class Repayment(models.Model):
     interest = models.DecimalField(_("interest"), **MONEY)
     penalty = models.DecimalField(_("penalty interest"), **MONEY)
     compound = models.DecimalField(_("compound interest"), **MONEY)
+    # Days after the installment's due date (0 on or before it): the ledger's share of the
+    # installment's late_*_days, so penalty as of a past date can be summed from the ledger.
+    days_late = models.IntegerField(_("days late"), default=0)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.COUNTER)
     remark = models.CharField(_("remark"), max_length=200, blank=True)
     reverses = models.OneToOneField(
@@ -60,3 +63,74 @@ class Repayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.loan_id} {self.paid_on} {self.amount}"
+
+
+class EarlyRepayment(models.Model):
+    """An early repayment (提前还款): principal paid before it fell due, with interest to the day.
+
+    The plan's unpaid installments from the current period on were replaced by one installment
+    due on the payment date (settled by ``repayment``) and, for a partial repayment, the
+    regenerated rest of the plan; ``previous_plan`` keeps the replaced rows.
+    """
+
+    class Kind(models.TextChoices):
+        PARTIAL = "partial", _("partial early repayment")
+        FULL = "full", _("full early repayment")
+
+    loan = models.ForeignKey(
+        "loans.Loan", verbose_name=_("loan"), on_delete=models.PROTECT, related_name="early_repayments"
+    )
+    repayment = models.OneToOneField(
+        Repayment, verbose_name=_("repayment"), on_delete=models.PROTECT, related_name="early"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    paid_on = models.DateField(_("repayment date"))
+    principal = models.DecimalField(_("principal"), **MONEY)
+    interest = models.DecimalField(_("interest"), **MONEY)
+    previous_plan = models.JSONField(_("replaced installments"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("confirmed at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = staticmethod(via(loan_rule, "loan__"))
+
+    class Meta:
+        verbose_name = _("early repayment")
+        verbose_name_plural = _("early repayments")
+        ordering = ["-paid_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.loan_id} {self.paid_on} {self.principal}"
+
+
+class ClassificationChange(models.Model):
+    """One change of a loan's five-category classification set by hand (五级分类认定), with why.
+
+    The loan keeps the classification in force (``Loan.classification_override``; blank for
+    the suggestion from days overdue); these rows are its history, newest first.
+    """
+
+    loan = models.ForeignKey(
+        "loans.Loan", verbose_name=_("loan"), on_delete=models.PROTECT, related_name="classification_changes"
+    )
+    previous = models.CharField(_("previous classification"), max_length=20, blank=True)
+    category = models.CharField(_("classification"), max_length=20, blank=True)
+    suggested = models.CharField(_("suggested classification"), max_length=20)
+    reason = models.CharField(_("reason"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("changed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = staticmethod(via(loan_rule, "loan__"))
+
+    class Meta:
+        verbose_name = _("classification change")
+        verbose_name_plural = _("classification changes")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.loan_id} {self.category or '-'}"

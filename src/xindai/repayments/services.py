@@ -1,16 +1,26 @@
-"""Confirming and reversing repayments (还款确认, 冲正).
+"""Confirming and reversing repayments (还款确认, 批量处理, 冲正).
 
 A payment on an installment is applied penalty and compound interest first, then interest,
-then principal (domain.md); the installment and its loan are locked while it is applied, so
-two people confirming the same installment post it once. Nothing is edited or deleted in
-place: a reversal is a new, negated ledger entry.
+then principal (domain.md). The installments and their loans are locked while a payment is
+applied, so two people confirming the same installment post it once. Nothing is edited or
+deleted in place: a reversal is a new, negated ledger entry.
+
+Payments on one installment are entered in date order (a payment may not be dated before the
+installment's last one): then the installment's running totals — paid amounts and the late
+principal/interest × days — give the penalty as of the payment date without reading the ledger
+(``arithmetic.penalty_from_totals``), one payment or a thousand at a time.
 """
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Case, Exists, F, Max, OuterRef, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,14 +29,31 @@ from xindai.core.errors import BusinessError, translate_pure_error
 from xindai.loans.models import Installment, Loan
 from xindai.repayments import arithmetic
 from xindai.repayments.models import Channel, Repayment
+from xindai.repayments.owed import ZERO as SQL_ZERO
+from xindai.repayments.owed import owed_totals, quantize_row, with_owed
 
 FUTURE_DATE = _("The repayment date %(date)s is in the future.")
 BEFORE_START = _("The repayment date %(date)s is before the loan started (%(start)s).")
+BEFORE_LAST_PAYMENT = _(
+    "The repayment date %(date)s is before the last repayment on this installment (%(last)s); "
+    "repayments are entered in date order."
+)
 NOTHING_OWED = _("Nothing is owed on this installment any more.")
 ALREADY_REVERSED = _("This repayment has already been reversed.")
 REVERSAL_OF_REVERSAL = _("A reversal cannot itself be reversed; confirm the repayment again instead.")
 REASON_REQUIRED = _("Please give the reason for the reversal.")
 LATER_PAYMENTS = _("Later repayments on this installment must be reversed first (newest first).")
+EARLY_NOT_REVERSIBLE = _(
+    "This repayment is an early repayment that replaced the rest of the plan; it cannot be reversed here."
+)
+BATCH_EMPTY = _("No installment was selected.")
+BATCH_TOO_LARGE = _("At most %(max)s installments can be confirmed at once; narrow the list.")
+BATCH_MISSING = _("%(count)s of the selected installments no longer exist or are outside your data scope.")
+BATCH_SETTLED = _("%(count)s of the selected installments are already settled (%(ious)s); review the list again.")
+BATCH_CHANGED = _(
+    "The amounts changed since the summary was shown (now %(total)s instead of %(expected)s); review it again."
+)
+BATCH_MAX = 5000
 
 ZERO = Decimal("0.00")
 
@@ -45,50 +72,57 @@ class Owing:
         return self.principal + self.interest + self.penalty + self.compound
 
 
-def _events(installment: Installment) -> list[arithmetic.PaymentEvent]:
-    """Payments that reduced principal or interest, net of reversals (a reversed pair cancels)."""
-    entries = Repayment.objects.filter(installment=installment)
-    reversed_ids = set(entries.filter(reverses__isnull=False).values_list("reverses_id", flat=True))
-    return [
-        arithmetic.PaymentEvent(on=r.paid_on, principal=r.principal, interest=r.interest)
-        for r in entries.filter(reverses__isnull=True).exclude(pk__in=reversed_ids)
-        if r.principal or r.interest
-    ]
-
-
 def owing_on(installment: Installment, as_of: date) -> Owing:
     """Principal, interest, and the penalty and compound interest accrued but not yet
-    collected, of one installment on `as_of`."""
+    collected, of one installment on `as_of` (on or after its last payment)."""
     loan = installment.loan
-    loan_type = loan.loan_type
+    principal = installment.principal - installment.principal_paid
+    interest = installment.interest - installment.interest_paid
     try:
-        penalty, compound = arithmetic.accrued_penalty(
-            due_date=installment.due_date,
-            principal_due=installment.principal,
-            interest_due=installment.interest,
-            payments=_events(installment),
-            as_of=as_of,
+        penalty, compound = arithmetic.penalty_from_totals(
+            principal_owed=principal,
+            interest_owed=interest,
+            days_overdue=(as_of - installment.due_date).days,
+            late_principal_days=installment.late_principal_days,
+            late_interest_days=installment.late_interest_days,
             annual_rate=loan.annual_rate,
-            markup=loan_type.penalty_markup,
-            compound=loan_type.compound_interest,
+            markup=loan.loan_type.penalty_markup,
+            compound=loan.loan_type.compound_interest,
         )
     except arithmetic.RepaymentError as err:
         raise BusinessError(translate_pure_error(err)) from None
     return Owing(
-        principal=installment.principal - installment.principal_paid,
-        interest=installment.interest - installment.interest_paid,
+        principal=principal,
+        interest=interest,
         penalty=max(penalty - installment.penalty_paid, ZERO),
         compound=max(compound - installment.compound_paid, ZERO),
     )
 
 
-def _check_date(loan: Loan, paid_on: date) -> None:
+def check_date(loan: Loan, paid_on: date, last_paid_on: date | None = None) -> None:
+    """A repayment date is not in the future, not before the loan, not before the last payment."""
     if paid_on > timezone.localdate():
         raise BusinessError(FUTURE_DATE, {"date": paid_on.isoformat()}, field="paid_on")
     if paid_on < loan.start_date:
         raise BusinessError(
             BEFORE_START, {"date": paid_on.isoformat(), "start": loan.start_date.isoformat()}, field="paid_on"
         )
+    if last_paid_on and paid_on < last_paid_on:
+        raise BusinessError(
+            BEFORE_LAST_PAYMENT, {"date": paid_on.isoformat(), "last": last_paid_on.isoformat()}, field="paid_on"
+        )
+
+
+def last_payment_dates(installment_ids: Iterable[int]) -> dict[int, date]:
+    """The date of the last repayment still in force on each installment (one query)."""
+    rows = (
+        Repayment.objects.filter(  # scoped by the caller, who found the installments in scope
+            installment_id__in=list(installment_ids), reverses__isnull=True, reversal__isnull=True
+        )
+        .values("installment_id")
+        .annotate(last=Max("paid_on"))
+    )
+    return {row["installment_id"]: row["last"] for row in rows}
 
 
 def _lock(installment_id: int) -> Installment:
@@ -97,11 +131,81 @@ def _lock(installment_id: int) -> Installment:
     return installment
 
 
-def _refresh_loan(loan: Loan, principal_change: Decimal, paid_on: date) -> None:
-    loan.outstanding_principal -= principal_change
-    unsettled = loan.installments.filter(settled_on__isnull=True).exists()
-    loan.settled_on = None if unsettled else paid_on
-    loan.save(update_fields=["outstanding_principal", "settled_on", "updated_at"])
+def _post(installment: Installment, entry: Repayment, sign: int = 1) -> None:
+    """Add (sign 1) or take back (sign -1) a ledger entry's amounts on its installment, in memory."""
+    installment.principal_paid += sign * entry.principal
+    installment.interest_paid += sign * entry.interest
+    installment.penalty_paid += sign * entry.penalty
+    installment.compound_paid += sign * entry.compound
+    installment.late_principal_days += sign * entry.principal * entry.days_late
+    installment.late_interest_days += sign * entry.interest * entry.days_late
+
+
+PAID_FIELDS = [
+    "principal_paid",
+    "interest_paid",
+    "penalty_paid",
+    "compound_paid",
+    "late_principal_days",
+    "late_interest_days",
+    "settled_on",
+]
+
+
+def refresh_loans(loan_ids: Iterable[int], settled_on: date | None) -> None:
+    """Set the loans' outstanding principal from their installments and settle those with
+    nothing left (on `settled_on`), or unsettle them — one UPDATE for any number of loans."""
+    installments = Installment.objects.filter(loan=OuterRef("pk"))  # scoped by the caller
+    paid = installments.order_by().values("loan").annotate(s=Sum("principal_paid")).values("s")
+    unsettled = Exists(installments.filter(settled_on__isnull=True))
+    settled = None if settled_on is None else Case(When(unsettled, then=None), default=Value(settled_on))
+    Loan.objects.filter(pk__in=list(loan_ids)).update(
+        outstanding_principal=F("amount") - Coalesce(Subquery(paid), SQL_ZERO),
+        settled_on=settled,
+        updated_at=timezone.now(),
+    )
+
+
+def _allocate(amount: Decimal | None, owing: Owing) -> arithmetic.Allocation:
+    try:
+        return arithmetic.allocate(
+            owing.total if amount is None else amount,
+            arithmetic.Owed(
+                principal=owing.principal, interest=owing.interest, penalty=owing.penalty, compound=owing.compound
+            ),
+        )
+    except arithmetic.RepaymentError as err:
+        raise BusinessError(translate_pure_error(err), field="amount") from None
+
+
+def _entry(installment, allocation, paid_on, channel, remark, actor) -> Repayment:
+    return Repayment(
+        loan_id=installment.loan_id,
+        installment=installment,
+        paid_on=paid_on,
+        amount=allocation.total,
+        principal=allocation.principal,
+        interest=allocation.interest,
+        penalty=allocation.penalty,
+        compound=allocation.compound,
+        days_late=arithmetic.days_late(paid_on, installment.due_date),
+        channel=channel,
+        remark=remark,
+        created_by=actor,
+    )
+
+
+def _audit_changes(installment, entry: Repayment) -> dict:
+    return {
+        "loan": installment.loan_id,
+        "installment": installment.period,
+        "paid_on": entry.paid_on,
+        "amount": entry.amount,
+        "principal": entry.principal,
+        "interest": entry.interest,
+        "penalty": entry.penalty,
+        "compound": entry.compound,
+    }
 
 
 def repayment_confirm(
@@ -117,60 +221,122 @@ def repayment_confirm(
 
     1. lock the installment and its loan; 2. compute what is owed on `paid_on`; 3. apply the
     amount (penalty and compound, interest, principal), refusing more than is owed; 4. write
-    the ledger entry, the installment's paid amounts and the loan's balance; 5. audit.
+    the ledger entry, the installment's running totals and the loan's balance; 5. audit.
     """
     with transaction.atomic():
         installment = _lock(installment_id)
         loan = installment.loan
-        _check_date(loan, paid_on)
+        check_date(loan, paid_on, last_payment_dates([installment.pk]).get(installment.pk))
         owing = owing_on(installment, paid_on)
         if owing.total == 0:
             raise BusinessError(NOTHING_OWED)
-        try:
-            allocation = arithmetic.allocate(
-                owing.total if amount is None else amount,
-                arithmetic.Owed(
-                    principal=owing.principal, interest=owing.interest, penalty=owing.penalty, compound=owing.compound
-                ),
-            )
-        except arithmetic.RepaymentError as err:
-            raise BusinessError(translate_pure_error(err), field="amount") from None
-        entry = Repayment.objects.create(
-            loan=loan,
-            installment=installment,
-            paid_on=paid_on,
-            amount=allocation.total,
-            principal=allocation.principal,
-            interest=allocation.interest,
-            penalty=allocation.penalty,
-            compound=allocation.compound,
-            channel=channel,
-            remark=remark,
-            created_by=actor,
-        )
-        installment.principal_paid += allocation.principal
-        installment.interest_paid += allocation.interest
-        installment.penalty_paid += allocation.penalty
-        installment.compound_paid += allocation.compound
+        allocation = _allocate(amount, owing)
+        entry = _entry(installment, allocation, paid_on, channel, remark, actor)
+        entry.save(force_insert=True)
+        _post(installment, entry)
         installment.settled_on = paid_on if allocation.total == owing.total else None
-        installment.save(
-            update_fields=["principal_paid", "interest_paid", "penalty_paid", "compound_paid", "settled_on"]
-        )
-        _refresh_loan(loan, allocation.principal, paid_on)
-        audit.record(
+        installment.save(update_fields=PAID_FIELDS)
+        refresh_loans([loan.pk], paid_on)
+        audit.record(actor, "repayments.repayment.confirmed", entry, changes=_audit_changes(installment, entry))
+    return entry
+
+
+@dataclass(frozen=True, slots=True)
+class BatchSummary:
+    """What settling a set of installments in full on one date comes to (批量处理)."""
+
+    count: int
+    principal: Decimal
+    interest: Decimal
+    penalty: Decimal
+    compound: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.principal + self.interest + self.penalty + self.compound
+
+
+def _owed_rows(installments, paid_on: date) -> list[Installment]:
+    rows = list(with_owed(installments, paid_on, stored=True).order_by("pk"))
+    for row in rows:
+        quantize_row(row)
+    return rows
+
+
+def batch_summary(installments, paid_on: date) -> BatchSummary:
+    """The summary shown before a batch is confirmed: the same figures the batch will post."""
+    totals = owed_totals(with_owed(installments.filter(settled_on__isnull=True), paid_on, stored=True))
+    return BatchSummary(
+        count=totals["count"],
+        principal=totals["principal_owed"],
+        interest=totals["interest_owed"],
+        penalty=totals["penalty_owed"],
+        compound=totals["compound_owed"],
+    )
+
+
+def repayments_confirm_batch(
+    *,
+    actor,
+    installment_ids: Iterable[int],
+    paid_on: date,
+    channel: str = Channel.COUNTER,
+    remark: str = "",
+    expected_total: Decimal | None = None,
+) -> BatchSummary:
+    """Settle every installment of `installment_ids` in full as of `paid_on` — all or nothing.
+
+    The installments are locked in id order and what each owes is computed by the database
+    as it locks them; every rule of a single confirmation applies to each (date, nothing owed).
+    `expected_total` is the total of the summary the user saw: a different total refuses.
+    A fixed number of queries whatever the size of the batch.
+    """
+    ids = sorted(set(installment_ids))
+    if not ids:
+        raise BusinessError(BATCH_EMPTY)
+    if len(ids) > BATCH_MAX:
+        raise BusinessError(BATCH_TOO_LARGE, {"max": BATCH_MAX})
+    with transaction.atomic():
+        locked = Installment.objects.visible_to(actor).filter(pk__in=ids).select_for_update(of=("self",))
+        rows = _owed_rows(locked.select_related("loan"), paid_on)
+        if len(rows) != len(ids):
+            raise BusinessError(BATCH_MISSING, {"count": len(ids) - len(rows)})
+        settled = [row for row in rows if row.settled_on is not None or row.total_owed == 0]
+        if settled:
+            ious = "、".join(f"{row.loan.iou_number}#{row.period}" for row in settled[:5])
+            raise BusinessError(BATCH_SETTLED, {"count": len(settled), "ious": ious})
+        loans = {loan.pk: loan for loan in Loan.objects.select_for_update().filter(pk__in={r.loan_id for r in rows})}
+        last = last_payment_dates(ids)
+        for row in rows:
+            check_date(loans[row.loan_id], paid_on, last.get(row.pk))
+        total = sum((row.total_owed for row in rows), ZERO)
+        if expected_total is not None and total != expected_total:
+            raise BusinessError(BATCH_CHANGED, {"total": total, "expected": expected_total})
+        entries = []
+        for row in rows:
+            allocation = arithmetic.Allocation(
+                penalty=row.penalty_owed,
+                compound=row.compound_owed,
+                interest=row.interest_owed,
+                principal=row.principal_owed,
+            )
+            entry = _entry(row, allocation, paid_on, channel, remark, actor)
+            _post(row, entry)
+            row.settled_on = paid_on
+            entries.append(entry)
+        Repayment.objects.bulk_create(entries, batch_size=1000)
+        Installment.objects.bulk_update(rows, PAID_FIELDS, batch_size=1000)
+        refresh_loans(loans, paid_on)
+        audit.record_many(
             actor,
             "repayments.repayment.confirmed",
-            entry,
-            changes={
-                "installment": installment.period,
-                "amount": allocation.total,
-                "principal": allocation.principal,
-                "interest": allocation.interest,
-                "penalty": allocation.penalty,
-                "compound": allocation.compound,
-            },
+            [(e, _audit_changes(r, e)) for r, e in zip(rows, entries, strict=True)],
         )
-    return entry
+    summary = defaultdict(lambda: ZERO)
+    for entry in entries:
+        for name in ("principal", "interest", "penalty", "compound"):
+            summary[name] += getattr(entry, name)
+    return BatchSummary(count=len(entries), **summary)
 
 
 def repayment_reverse(*, actor, repayment_id: int, reason: str) -> Repayment:
@@ -179,11 +345,16 @@ def repayment_reverse(*, actor, repayment_id: int, reason: str) -> Repayment:
     if not reason.strip():
         raise BusinessError(REASON_REQUIRED, field="reason")
     with transaction.atomic():
-        original = Repayment.objects.select_for_update().get(pk=repayment_id)
+        try:
+            original = Repayment.objects.visible_to(actor).select_for_update(of=("self",)).get(pk=repayment_id)
+        except Repayment.DoesNotExist:
+            raise Http404 from None
         if original.reverses_id is not None:
             raise BusinessError(REVERSAL_OF_REVERSAL)
         if Repayment.objects.filter(reverses=original).exists():
             raise BusinessError(ALREADY_REVERSED)
+        if hasattr(original, "early"):
+            raise BusinessError(EARLY_NOT_REVERSIBLE)
         installment = _lock(original.installment_id)
         later = Repayment.objects.filter(
             installment=installment, reverses__isnull=True, pk__gt=original.pk, reversal__isnull=True
@@ -199,28 +370,20 @@ def repayment_reverse(*, actor, repayment_id: int, reason: str) -> Repayment:
             interest=-original.interest,
             penalty=-original.penalty,
             compound=-original.compound,
+            days_late=original.days_late,
             channel=original.channel,
             remark=reason.strip()[:200],
             reverses=original,
             created_by=actor,
         )
-        installment.principal_paid -= original.principal
-        installment.interest_paid -= original.interest
-        installment.penalty_paid -= original.penalty
-        installment.compound_paid -= original.compound
+        _post(installment, original, sign=-1)
         installment.settled_on = None
-        installment.save(
-            update_fields=["principal_paid", "interest_paid", "penalty_paid", "compound_paid", "settled_on"]
-        )
-        _refresh_loan(installment.loan, -original.principal, original.paid_on)
+        installment.save(update_fields=PAID_FIELDS)
+        refresh_loans([installment.loan_id], None)
         audit.record(
             actor,
             "repayments.repayment.reversed",
             original,
-            changes={
-                "reversal": reversal.pk,
-                "amount": original.amount,
-                "reason": reason.strip(),
-            },
+            changes={"reversal": reversal.pk, "amount": original.amount, "reason": reason.strip()},
         )
     return reversal

@@ -1,0 +1,93 @@
+"""Days overdue and the five-category classification of loans (五级分类), as of a date in SQL.
+
+A loan's days overdue are those of its oldest installment unpaid after its due date; the
+suggestion follows the thresholds of the system settings (``quality.suggest_category`` is the
+same rule in Python); a permitted user may set the classification by hand with a reason.
+"""
+
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Case, CharField, F, IntegerField, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from xindai.core import audit
+from xindai.core.errors import BusinessError
+from xindai.core.system_settings import classification_thresholds
+from xindai.loans.models import Installment, Loan
+from xindai.repayments.models import ClassificationChange
+from xindai.repayments.owed import DaysSince, unsettled_on
+from xindai.repayments.quality import CATEGORY_LABELS, Category, Thresholds, suggest_category
+
+REASON_REQUIRED = _("Please give the reason for the classification.")
+UNKNOWN_CATEGORY = _("Unknown classification %(category)s.")
+UNCHANGED = _("The loan already has this classification.")
+
+
+def oldest_overdue_due_date(as_of: date):
+    """Subquery: the due date of the loan's oldest installment overdue on `as_of` (or NULL)."""
+    overdue = unsettled_on(Installment.objects.filter(loan=OuterRef("pk"), due_date__lt=as_of), as_of)  # scoped outside
+    return Subquery(overdue.order_by().values("loan").annotate(m=Min("due_date")).values("m")[:1])
+
+
+def category_case(days: str, thresholds: Thresholds) -> Case:
+    thresholds.validate()
+    return Case(
+        When(Q(**{f"{days}__lte": 0}), then=Value(Category.NORMAL.value)),
+        When(Q(**{f"{days}__lte": thresholds.special_mention_max}), then=Value(Category.SPECIAL_MENTION.value)),
+        When(Q(**{f"{days}__lte": thresholds.substandard_max}), then=Value(Category.SUBSTANDARD.value)),
+        When(Q(**{f"{days}__lte": thresholds.doubtful_max}), then=Value(Category.DOUBTFUL.value)),
+        default=Value(Category.LOSS.value),
+        output_field=CharField(),
+    )
+
+
+def with_classification(loans, as_of: date, thresholds: Thresholds | None = None):
+    """Annotate days_overdue (0 when none), suggested_category and category (the override if set)."""
+    thresholds = thresholds or classification_thresholds()
+    return (
+        loans.annotate(oldest_overdue=oldest_overdue_due_date(as_of))
+        .annotate(days_overdue=Coalesce(DaysSince("oldest_overdue", as_of), Value(0), output_field=IntegerField()))
+        .annotate(suggested_category=category_case("days_overdue", thresholds))
+        .annotate(
+            category=Case(
+                When(~Q(classification_override=""), then=F("classification_override")),
+                default=F("suggested_category"),
+                output_field=CharField(),
+            )
+        )
+    )
+
+
+def classification_set(*, actor, loan: Loan, category: str, reason: str, as_of: date) -> ClassificationChange:
+    """Set (or with "" clear) the loan's classification by hand, with a reason kept in its history."""
+    reason = reason.strip()
+    if not reason:
+        raise BusinessError(REASON_REQUIRED, field="reason")
+    if category and category not in CATEGORY_LABELS:
+        raise BusinessError(UNKNOWN_CATEGORY, {"category": category}, field="category")
+    with transaction.atomic():
+        locked = Loan.objects.select_for_update().get(pk=loan.pk)  # the caller found `loan` in scope
+        if locked.classification_override == category:
+            raise BusinessError(UNCHANGED, field="category")
+        days = with_classification(Loan.objects.filter(pk=loan.pk), as_of).values_list("days_overdue", flat=True)[0]
+        change = ClassificationChange.objects.create(
+            loan=locked,
+            previous=locked.classification_override,
+            category=category,
+            suggested=suggest_category(days, classification_thresholds()).value,
+            reason=reason[:200],
+            created_by=actor,
+        )
+        before = locked.classification_override
+        locked.classification_override = category
+        locked.classification_reason = reason[:200]
+        locked.save(update_fields=["classification_override", "classification_reason", "updated_at"])
+        audit.record(
+            actor,
+            "loans.loan.classified",
+            locked,
+            changes={"classification": [before, category], "reason": reason, "days_overdue": days},
+        )
+    return change

@@ -1,0 +1,218 @@
+"""What installments owe as of a date, computed by the database (应还, 逾期, 罚息, 复利).
+
+One annotation serves the due and overdue lists, their totals, the batch summary and the batch
+confirmation: principal and interest still owed, days overdue, the overdue bucket, and the
+penalty and compound interest accrued and not yet collected, rounded exactly as
+``arithmetic.accrual`` rounds them.
+
+As of today or later the installment's running totals (paid amounts and late_*_days) give the
+figures in one pass over the rows. As of a past date the same figures are summed from the
+ledger entries dated on or before it (payments after the date do not count).
+
+PostgreSQL computes in ``numeric`` (exact; ROUND is half away from zero, i.e. half-up for
+these non-negative amounts). SQLite has no decimal type, so there the accrual is a Python
+function registered on the connection that calls ``arithmetic.accrual`` itself; the other
+SQLite figures are floats and are rounded to the fen when read (``quantize_row``).
+"""
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.backends.signals import connection_created
+from django.db.models import Case, DecimalField, F, Func, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.dispatch import receiver
+from django.utils import timezone
+
+from xindai.repayments import arithmetic
+from xindai.repayments.quality import BUCKET_BOUNDS
+
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+MONEY_DAYS = DecimalField(max_digits=20, decimal_places=2)
+CENT = Decimal("0.01")
+ZERO = Value(Decimal("0.00"), output_field=MONEY)
+OWED_FIELDS = ("principal_owed", "interest_owed", "penalty_owed", "compound_owed", "total_owed")
+
+
+class DaysSince(Func):
+    """Whole days from a date column to the constant ``as_of`` (negative before it)."""
+
+    output_field = IntegerField()
+
+    def __init__(self, field: str, as_of: date):
+        super().__init__(F(field))
+        self.as_of = as_of
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"(%s::date - {sql})", [self.as_of, *params]
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"CAST(julianday(%s) - julianday({sql}) AS INTEGER)", [self.as_of.isoformat(), *params]
+
+
+class OutstandingAccrual(Func):
+    """max(round((owed × days + late) × rate × (1 + markup) / 36000, 2) − collected, 0), 0 when days <= 0.
+
+    Arguments: owed, days overdue, late days, annual rate (%), markup, already collected.
+    """
+
+    output_field = MONEY
+    arity = 6
+
+    def _compiled(self, compiler):
+        parts = [compiler.compile(expression) for expression in self.source_expressions]
+        return [sql for sql, _params in parts], [params for _sql, params in parts]
+
+    def as_sql(self, compiler, connection, **extra):
+        (owed, days, late, rate, markup, paid), p = self._compiled(compiler)
+        accrued = f"ROUND((({owed}) * ({days}) + ({late})) * ({rate}) * (1 + ({markup})) / 36000, 2)"
+        sql = f"CASE WHEN ({days}) > 0 THEN GREATEST({accrued} - ({paid}), 0) ELSE 0 END"
+        params = [*p[1], *p[0], *p[1], *p[2], *p[3], *p[4], *p[5]]
+        return sql, params
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sqls, p = self._compiled(compiler)
+        return f"xindai_accrual({', '.join(sqls)})", [param for params in p for param in params]
+
+
+def _decimal(value, places: str) -> Decimal:
+    return Decimal(repr(value) if isinstance(value, float) else str(value)).quantize(
+        Decimal(places), rounding=ROUND_HALF_UP
+    )
+
+
+def _sqlite_accrual(owed, days, late, rate, markup, paid):
+    """SQLite's OutstandingAccrual: the same arithmetic as PostgreSQL's, in Decimal."""
+    if days is None or owed is None or days <= 0:
+        return 0.0
+    accrued = arithmetic.accrual(
+        _decimal(owed, "0.01"), int(days), _decimal(late, "0.01"), _decimal(rate, "0.0001"), _decimal(markup, "0.0001")
+    )
+    return float(max(accrued - _decimal(paid, "0.01"), Decimal(0)))
+
+
+@receiver(connection_created)
+def _register_sqlite_functions(sender, connection, **kwargs):
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("xindai_accrual", 6, _sqlite_accrual, deterministic=True)
+
+
+def _ledger_sum(field, as_of: date, expression=None):
+    from xindai.repayments.models import Repayment
+
+    entries = Repayment.objects.filter(installment=OuterRef("pk"), paid_on__lte=as_of)  # scoped by the outer query
+    total = entries.order_by().values("installment").annotate(s=Sum(expression or F(field))).values("s")
+    return Coalesce(Subquery(total, output_field=MONEY_DAYS if expression is not None else MONEY), ZERO)
+
+
+def _paid_columns(as_of: date, stored: bool) -> dict:
+    if stored:
+        return {
+            "principal": F("principal_paid"),
+            "interest": F("interest_paid"),
+            "penalty": F("penalty_paid"),
+            "compound": F("compound_paid"),
+            "late_principal": F("late_principal_days"),
+            "late_interest": F("late_interest_days"),
+        }
+    return {
+        "principal": _ledger_sum("principal", as_of),
+        "interest": _ledger_sum("interest", as_of),
+        "penalty": _ledger_sum("penalty", as_of),
+        "compound": _ledger_sum("compound", as_of),
+        "late_principal": _ledger_sum(None, as_of, F("principal") * F("days_late")),
+        "late_interest": _ledger_sum(None, as_of, F("interest") * F("days_late")),
+    }
+
+
+def uses_running_totals(as_of: date) -> bool:
+    """Whether the stored totals hold on `as_of` (no payment is dated after today)."""
+    return as_of >= timezone.localdate()
+
+
+def unsettled_on(installments, as_of: date):
+    """The installments not yet settled on `as_of`."""
+    if uses_running_totals(as_of):
+        return installments.filter(settled_on__isnull=True)
+    return installments.filter(Q(settled_on__isnull=True) | Q(settled_on__gt=as_of))
+
+
+def bucket_case(days):
+    """The overdue bucket code of a days-overdue expression (quality.BUCKET_BOUNDS)."""
+    whens = [When(Q(**{f"{days}__lte": upper}), then=Value(b.value)) for upper, b in BUCKET_BOUNDS if upper is not None]
+    return Case(*whens, default=Value(BUCKET_BOUNDS[-1][1].value))
+
+
+def with_owed(installments, as_of: date, *, stored: bool | None = None):
+    """Annotate what each installment owes on `as_of`: principal_owed, interest_owed,
+    penalty_owed, compound_owed, total_owed, days_overdue (<= 0: not overdue) and bucket.
+
+    `stored` forces the running totals (the batch confirmation refuses payments dated before
+    an installment's last payment, so there they always hold)."""
+    paid = _paid_columns(as_of, uses_running_totals(as_of) if stored is None else stored)
+    rate, markup = F("loan__annual_rate"), F("loan__loan_type__penalty_markup")
+    principal_owed = F("principal") - paid["principal"]
+    interest_owed = F("interest") - paid["interest"]
+    annotated = installments.annotate(
+        days_overdue=DaysSince("due_date", as_of),
+        principal_owed=principal_owed,
+        interest_owed=interest_owed,
+    ).annotate(
+        penalty_owed=OutstandingAccrual(
+            principal_owed, F("days_overdue"), paid["late_principal"], rate, markup, paid["penalty"]
+        ),
+        compound_owed=Case(
+            When(
+                loan__loan_type__compound_interest=True,
+                then=OutstandingAccrual(
+                    interest_owed, F("days_overdue"), paid["late_interest"], rate, markup, paid["compound"]
+                ),
+            ),
+            default=ZERO,
+            output_field=MONEY,
+        ),
+        bucket=bucket_case("days_overdue"),
+    )
+    return annotated.annotate(
+        total_owed=F("principal_owed") + F("interest_owed") + F("penalty_owed") + F("compound_owed")
+    )
+
+
+def quantize_row(row) -> None:
+    """Round the owed figures read from SQLite (floats) to the fen; exact already on PostgreSQL."""
+    for name in OWED_FIELDS:
+        value = getattr(row, name, None)
+        if value is not None:
+            setattr(row, name, Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def quantize_totals(totals: dict) -> dict:
+    return {
+        key: Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP) if isinstance(value, Decimal | float) else value
+        for key, value in totals.items()
+    }
+
+
+def owed_totals(rows) -> dict:
+    """count and the sums of OWED_FIELDS over annotated installments, in one query.
+
+    The sums run over the rows' own SELECT as a derived table: the annotations are computed
+    once per row and summed, on either path (Django's aggregate over annotations that hold
+    subqueries does not carry them into its inner query).
+    """
+    from django.db import connections
+
+    inner = rows.order_by().values("pk", *OWED_FIELDS)
+    sql, params = inner.query.sql_with_params()
+    sums = ", ".join(f"COALESCE(SUM({name}), 0)" for name in OWED_FIELDS)
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*), {sums} FROM ({sql}) owed", params)  # noqa: S608 — the ORM's own SQL
+        count, *values = cursor.fetchone()
+    totals = {"count": count}
+    for name, value in zip(OWED_FIELDS, values, strict=True):
+        totals[name] = Decimal(repr(value) if isinstance(value, float) else str(value)).quantize(
+            CENT, rounding=ROUND_HALF_UP
+        )
+    return totals

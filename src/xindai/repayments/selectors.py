@@ -1,0 +1,83 @@
+"""Reads of installments and repayments — always through `visible_to(user)`."""
+
+from datetime import date, timedelta
+
+from django.shortcuts import get_object_or_404
+
+from xindai.loans.models import Installment, Loan
+from xindai.repayments.filters import DUE, OVERDUE, InstallmentFilter, ListOptions
+from xindai.repayments.models import ClassificationChange, EarlyRepayment, Repayment
+from xindai.repayments.owed import owed_totals, quantize_row, unsettled_on, with_owed
+
+ROW_RELATED = (
+    "loan__customer__county",
+    "loan__customer__township",
+    "loan__customer__village",
+    "loan__officer",
+    "loan__handling_branch",
+    "loan__loan_type",
+)
+
+
+def owed_list(user, view: str, as_of: date, within: int = 7):
+    """Installments in scope overdue on `as_of`, or falling due within `within` days of it,
+    with what they owe on that date."""
+    base = unsettled_on(Installment.objects.visible_to(user), as_of)
+    if view == DUE:
+        base = base.filter(due_date__gte=as_of, due_date__lte=as_of + timedelta(days=within))
+    else:
+        base = base.filter(due_date__lt=as_of)
+    return with_owed(base, as_of)
+
+
+def installment_search(user, params):
+    """(list options, filter form, matching installments with what they owe, totals of all of them)."""
+    options = ListOptions(params or None)
+    view, as_of, within = options.values()
+    filterset = InstallmentFilter(params or None, queryset=owed_list(user, view, as_of, within), as_of=as_of)
+    rows = filterset.qs
+    if not (params or {}).get("sort"):
+        rows = rows.order_by("due_date", "loan_id", "period") if view == OVERDUE else rows.order_by("due_date", "pk")
+    return options, filterset, rows, owed_totals(rows)
+
+
+def page_rows(rows) -> list[Installment]:
+    """The rows of one page with their loan, customer, officer and branch (one query)."""
+    result = list(rows.select_related(*ROW_RELATED))
+    for row in result:
+        quantize_row(row)
+    return result
+
+
+def installment_in_scope(user, pk: int, as_of: date) -> Installment:
+    rows = with_owed(Installment.objects.visible_to(user), as_of).select_related(*ROW_RELATED)
+    installment = get_object_or_404(rows, pk=pk)
+    quantize_row(installment)
+    return installment
+
+
+def repayment_in_scope(user, pk: int) -> Repayment:
+    related = ("loan__customer", "installment", "created_by")
+    return get_object_or_404(Repayment.objects.visible_to(user).select_related(*related), pk=pk)
+
+
+def loan_in_scope(user, pk: int) -> Loan:
+    return get_object_or_404(Loan.objects.visible_to(user).select_related("customer", "loan_type"), pk=pk)
+
+
+def classification_history(user, loan: Loan):
+    return ClassificationChange.objects.visible_to(user).filter(loan=loan).select_related("created_by")
+
+
+def early_repayments(user, loan: Loan):
+    return EarlyRepayment.objects.visible_to(user).filter(loan=loan).select_related("created_by")
+
+
+def customer_repayments(user, customer, limit: int = 20):
+    """The customer's latest ledger entries in the user's scope (the customer pop-up)."""
+    return (
+        Repayment.objects.visible_to(user)
+        .filter(loan__customer=customer)
+        .select_related("loan", "installment", "created_by", "reverses")
+        .order_by("-paid_on", "-id")[:limit]
+    )
