@@ -33,7 +33,16 @@ def _ensure_customers(count: int, stdout) -> None:
 
 def _delete_previous_run() -> None:
     """Remove the loans an earlier run made (plain SQL: the ORM would load them all first)."""
+    bench_loans = "SELECT id FROM loans_loan WHERE iou_number LIKE %s"
     with transaction.atomic(), connection.cursor() as cursor:
+        for table in ("repayments_earlyrepayment", "repayments_classificationchange"):
+            cursor.execute(f"DELETE FROM {table} WHERE loan_id IN ({bench_loans})", [PREFIX + "%"])  # noqa: S608
+        # Reversals first: they point at the entries they reverse.
+        cursor.execute(
+            f"DELETE FROM repayments_repayment WHERE reverses_id IS NOT NULL AND loan_id IN ({bench_loans})",  # noqa: S608
+            [PREFIX + "%"],
+        )
+        cursor.execute(f"DELETE FROM repayments_repayment WHERE loan_id IN ({bench_loans})", [PREFIX + "%"])  # noqa: S608
         cursor.execute(
             "DELETE FROM loans_installment WHERE loan_id IN (SELECT id FROM loans_loan WHERE iou_number LIKE %s)",
             [PREFIX + "%"],

@@ -195,9 +195,27 @@ class Installment(models.Model):
         ]
         indexes = [
             models.Index(fields=["due_date", "settled_on"], name="installment_due_idx"),
-            # What is still owed, by date then loan: overdue and due-soon lists scan only this index.
+            # What is still owed, by date then loan. It carries every figure the due and overdue
+            # lists compute from, so their totals are an index-only scan of the unpaid rows.
             models.Index(
-                fields=["due_date", "loan"], condition=Q(settled_on__isnull=True), name="installment_unpaid_idx"
+                fields=["due_date", "loan"],
+                condition=Q(settled_on__isnull=True),
+                include=[
+                    "period",
+                    "principal",
+                    "interest",
+                    "principal_paid",
+                    "interest_paid",
+                    "penalty_paid",
+                    "compound_paid",
+                    "late_principal_days",
+                    "late_interest_days",
+                ],
+                name="installment_unpaid_idx",
+            ),
+            # Installments settled after a past date were still owed on it (lists as of a past date).
+            models.Index(
+                fields=["settled_on", "due_date"], condition=Q(settled_on__isnull=False), name="installment_settled_idx"
             ),
         ]
 

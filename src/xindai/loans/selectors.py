@@ -19,7 +19,9 @@ ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_p
 
 def overdue_installments(as_of: date):
     """Installments unpaid after their due date on `as_of` (overdue from the day after)."""
-    return Installment.objects.filter(settled_on__isnull=True, due_date__lt=as_of)  # scoped by the outer query
+    from xindai.repayments.owed import unsettled_on
+
+    return unsettled_on(Installment.objects.filter(due_date__lt=as_of), as_of)  # scoped by the outer query
 
 
 def with_status(loans, as_of: date):
@@ -77,8 +79,10 @@ def loans_for_page(user, ids, as_of: date | None = None) -> list[Loan]:
 
 
 def loan_detail(user, pk: int) -> Loan:
+    from xindai.repayments.classification import with_classification
+
     as_of = timezone.localdate()
-    loans = with_status(Loan.objects.visible_to(user), as_of).select_related(
+    loans = with_classification(with_status(Loan.objects.visible_to(user), as_of), as_of).select_related(
         *LIST_RELATED, "customer__county", "customer__group", "guarantee_group", "created_by"
     )
     return get_object_or_404(loans, pk=pk)
@@ -94,6 +98,7 @@ def plan_rows(loan: Loan, as_of: date | None = None) -> tuple[list[Installment],
         row.balance = balance
         row.days = (row.due_date - row.start_date).days
         row.paid = row.principal_paid + row.interest_paid
+        row.penalty_and_compound_paid = row.penalty_paid + row.compound_paid
         row.status = installment_status(
             due_date=row.due_date, settled_on=row.settled_on, paid_any=row.paid > 0, as_of=as_of
         )
@@ -103,19 +108,18 @@ def plan_rows(loan: Loan, as_of: date | None = None) -> tuple[list[Installment],
     }
     totals["total"] = totals["principal"] + totals["interest"]
     totals["paid"] = sum((r.paid for r in rows), Decimal("0.00"))
+    for name, attribute in (("principal_paid", "principal_paid"), ("interest_paid", "interest_paid")):
+        totals[name] = sum((getattr(r, attribute) for r in rows), Decimal("0.00"))
+    totals["penalty_paid"] = sum((r.penalty_and_compound_paid for r in rows), Decimal("0.00"))
     return rows, totals
 
 
 def loan_repayments(user, loan: Loan):
     """The loan's ledger (repayments and reversals), newest first."""
     from xindai.repayments.models import Repayment
+    from xindai.repayments.selectors import ledger
 
-    return (
-        Repayment.objects.visible_to(user)
-        .filter(loan=loan)
-        .select_related("installment", "created_by", "reverses")
-        .order_by("-paid_on", "-id")
-    )
+    return ledger(Repayment.objects.visible_to(user).filter(loan=loan))
 
 
 def loan_history(loan: Loan):

@@ -140,6 +140,8 @@ INSTALLMENT_COLUMNS = (
     "interest_paid",
     "penalty_paid",
     "compound_paid",
+    "late_principal_days",
+    "late_interest_days",
     "settled_on",
 )
 _ZERO = Decimal("0.00")
@@ -160,7 +162,9 @@ def _installment_values(loan_id: int, plan: Iterable[schedule.Installment], term
             item.interest if paid else _ZERO,
             _ZERO,
             _ZERO,
-            item.due_date if paid else None,
+            _ZERO,  # repaid on the due date: not late
+            _ZERO,
+            item.due_date if paid or not item.total else None,  # nothing due: settled when it falls due
         )
 
 

@@ -6,3 +6,6 @@ class RepaymentsConfig(AppConfig):
     name = "xindai.repayments"
     label = "repayments"
     verbose_name = _("Repayments")
+
+    def ready(self) -> None:
+        from xindai.repayments import customer_section, owed  # noqa: F401 - register the section and SQL functions

@@ -30,7 +30,7 @@ SETTLE_DUE_FIRST = _(
     "principal that is not yet due."
 )
 PARTLY_PAID = _("Installment %(period)s is partly paid; settle it first, then repay early.")
-BEFORE_PERIOD = _("An early repayment can be dated from %(start)s (the start of the current period).")
+BEFORE_PERIOD = _("An early repayment can be dated from the day after %(start)s (the start of the current period).")
 PRINCIPAL_RANGE = _("The principal repaid early must be more than 0 and at most the outstanding %(outstanding)s.")
 HAS_LEDGER = _("Installment %(period)s has reversed repayments; an early repayment cannot replace it.")
 
@@ -74,7 +74,7 @@ def early_plan(loan: Loan, paid_on: date, principal: Decimal | None) -> EarlyPla
         if row.principal_paid or row.interest_paid or row.penalty_paid or row.compound_paid:
             raise BusinessError(PARTLY_PAID, {"period": row.period})
     first = unsettled[0]
-    if paid_on < first.start_date:
+    if paid_on <= first.start_date:
         raise BusinessError(BEFORE_PERIOD, {"start": first.start_date.isoformat()}, field="paid_on")
     outstanding = sum((row.principal for row in unsettled), ZERO)
     principal = outstanding if principal is None else principal
@@ -146,6 +146,8 @@ def early_repayment_confirm(
                     due_date=row.due_date,
                     principal=row.principal,
                     interest=row.interest,
+                    # A row the early repayment left with nothing due is settled by it.
+                    settled_on=None if row.total else paid_on,
                 )
                 for row in plan.rows
             ]
@@ -159,7 +161,7 @@ def early_repayment_confirm(
         _post(current, entry)
         current.settled_on = paid_on
         current.save(update_fields=PAID_FIELDS)
-        refresh_loans([loan.pk], paid_on)
+        refresh_loans([loan.pk])
         record = EarlyRepayment.objects.create(
             loan=loan,
             repayment=entry,

@@ -49,6 +49,25 @@ def page_rows(rows) -> list[Installment]:
     return result
 
 
+def owed_rows(installments, paid_on: date):
+    """Installments with what settling them in full on `paid_on` comes to (the batch's figures)."""
+    return with_owed(installments.filter(settled_on__isnull=True), paid_on, stored=True).order_by("due_date", "pk")
+
+
+def rows_for_page(user, ids, as_of: date) -> list[Installment]:
+    """The rows of one list page, in the page's order, with what they owe and their related rows.
+
+    The list pages over bare ids (sorting then joins only the loan and its type); the customer,
+    region, officer and branch joins run for the rows shown and no others.
+    """
+    ids = list(ids)
+    rows = with_owed(Installment.objects.visible_to(user).filter(pk__in=ids), as_of).select_related(*ROW_RELATED)
+    by_id = {row.pk: row for row in rows}
+    for row in by_id.values():
+        quantize_row(row)
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
 def installment_in_scope(user, pk: int, as_of: date) -> Installment:
     rows = with_owed(Installment.objects.visible_to(user), as_of).select_related(*ROW_RELATED)
     installment = get_object_or_404(rows, pk=pk)
@@ -75,9 +94,18 @@ def early_repayments(user, loan: Loan):
 
 def customer_repayments(user, customer, limit: int = 20):
     """The customer's latest ledger entries in the user's scope (the customer pop-up)."""
+    return ledger(Repayment.objects.visible_to(user).filter(loan__customer=customer))[:limit]
+
+
+def ledger(entries):
+    """Ledger rows for display: is_reversed and is_early marks, related rows, newest first."""
+    from django.db.models import Exists, OuterRef
+
     return (
-        Repayment.objects.visible_to(user)
-        .filter(loan__customer=customer)
-        .select_related("loan", "installment", "created_by", "reverses")
-        .order_by("-paid_on", "-id")[:limit]
+        entries.annotate(
+            is_reversed=Exists(Repayment.objects.filter(reverses=OuterRef("pk"))),  # scoped by the outer query
+            is_early=Exists(EarlyRepayment.objects.filter(repayment=OuterRef("pk"))),  # scoped by the outer query
+        )
+        .select_related("loan", "installment", "created_by")
+        .order_by("-paid_on", "-id")
     )

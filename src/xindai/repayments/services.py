@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Case, Exists, F, Max, OuterRef, Subquery, Sum, Value, When
+from django.db.models import Case, Exists, F, Max, OuterRef, Subquery, Sum, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -152,16 +152,16 @@ PAID_FIELDS = [
 ]
 
 
-def refresh_loans(loan_ids: Iterable[int], settled_on: date | None) -> None:
-    """Set the loans' outstanding principal from their installments and settle those with
-    nothing left (on `settled_on`), or unsettle them — one UPDATE for any number of loans."""
-    installments = Installment.objects.filter(loan=OuterRef("pk"))  # scoped by the caller
-    paid = installments.order_by().values("loan").annotate(s=Sum("principal_paid")).values("s")
-    unsettled = Exists(installments.filter(settled_on__isnull=True))
-    settled = None if settled_on is None else Case(When(unsettled, then=None), default=Value(settled_on))
+def refresh_loans(loan_ids: Iterable[int]) -> None:
+    """Set the loans' outstanding principal from their installments; a loan with nothing left
+    unsettled is settled on the day its last installment was — one UPDATE for any number of loans."""
+    installments = Installment.objects.filter(loan=OuterRef("pk")).order_by().values("loan")  # scoped by the caller
+    paid = installments.annotate(s=Sum("principal_paid")).values("s")
+    last_settled = installments.annotate(m=Max("settled_on")).values("m")
+    unsettled = Exists(Installment.objects.filter(loan=OuterRef("pk"), settled_on__isnull=True))
     Loan.objects.filter(pk__in=list(loan_ids)).update(
         outstanding_principal=F("amount") - Coalesce(Subquery(paid), SQL_ZERO),
-        settled_on=settled,
+        settled_on=Case(When(unsettled, then=None), default=Subquery(last_settled)),
         updated_at=timezone.now(),
     )
 
@@ -236,7 +236,7 @@ def repayment_confirm(
         _post(installment, entry)
         installment.settled_on = paid_on if allocation.total == owing.total else None
         installment.save(update_fields=PAID_FIELDS)
-        refresh_loans([loan.pk], paid_on)
+        refresh_loans([loan.pk])
         audit.record(actor, "repayments.repayment.confirmed", entry, changes=_audit_changes(installment, entry))
     return entry
 
@@ -326,7 +326,7 @@ def repayments_confirm_batch(
             entries.append(entry)
         Repayment.objects.bulk_create(entries, batch_size=1000)
         Installment.objects.bulk_update(rows, PAID_FIELDS, batch_size=1000)
-        refresh_loans(loans, paid_on)
+        refresh_loans(loans)
         audit.record_many(
             actor,
             "repayments.repayment.confirmed",
@@ -379,7 +379,7 @@ def repayment_reverse(*, actor, repayment_id: int, reason: str) -> Repayment:
         _post(installment, original, sign=-1)
         installment.settled_on = None
         installment.save(update_fields=PAID_FIELDS)
-        refresh_loans([installment.loan_id], None)
+        refresh_loans([installment.loan_id])
         audit.record(
             actor,
             "repayments.repayment.reversed",

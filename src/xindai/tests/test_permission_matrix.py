@@ -4,6 +4,8 @@
 otherwise. Every new page adds its rows here.
 """
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -68,7 +70,26 @@ MATRIX = [
     row(lambda w, o: reverse("loans:customer_card") + f"?customer={o['mine'].pk}", 302, 200, 403, 200, 200, 403, 403),
     row(lambda w, o: reverse("loans:customer_card") + f"?customer={o['other'].pk}", 302, 200, 403, 404, 404, 403, 403),
     row(lambda w, o: reverse("org:region_cascade") + f"?county={w.county_a.pk}", 302, 200, 200, 200, 200, 200, 200),
+    # Repayments: installments and a repayment of the two loans above.
+    row("repayments:due", 302, 200, 200, 200, 200, 200, 200),
+    row(lambda w, o: reverse("repayments:due") + "?view=due&within=400", 302, 200, 200, 200, 200, 200, 200),
+    row("repayments:batch", 302, 405, 403, 405, 405, 403, 403),
+    row(lambda w, o: _confirm(o["my_loan"]), 302, 200, 403, 200, 200, 403, 404),
+    row(lambda w, o: _confirm(o["other_loan"]), 302, 200, 403, 404, 404, 404, 404),
+    row(lambda w, o: reverse("repayments:reverse", args=[o["my_repayment"].pk]), 302, 200, 403, 200, 403, 403, 404),
+    row(lambda w, o: reverse("repayments:early", args=[o["my_loan"].pk]), 302, 200, 403, 200, 200, 403, 404),
+    row(lambda w, o: reverse("repayments:early", args=[o["other_loan"].pk]), 302, 200, 403, 404, 404, 404, 404),
+    row(lambda w, o: reverse("repayments:classification", args=[o["my_loan"].pk]), 302, 200, 403, 200, 403, 403, 404),
+    row(
+        lambda w, o: reverse("repayments:classification", args=[o["other_loan"].pk]), 302, 200, 403, 404, 404, 404, 404
+    ),
 ]
+
+
+def _confirm(loan):
+    return reverse("repayments:confirm", args=[loan.installments.get(period=1).pk])
+
+
 EXTRA_ROWS: list = []  # later modules append through their own test files when they need to
 
 
@@ -83,13 +104,20 @@ def objects(world):
     from xindai.customers.tests.factories import CustomerFactory
     from xindai.loans.tests.factories import make_loan
 
+    from xindai.repayments.services import repayment_confirm
+
     mine = CustomerFactory(village=world.village_a1, registered_by=world.officer_a)
     other = CustomerFactory(village=world.village_b1, registered_by=world.officer_b)
+    my_loan = make_loan(world.admin, mine, world.officer_a)
+    first = my_loan.installments.get(period=1)
     return {
         "mine": mine,
         "other": other,
-        "my_loan": make_loan(world.admin, mine, world.officer_a),
+        "my_loan": my_loan,
         "other_loan": make_loan(world.admin, other, world.officer_b),
+        "my_repayment": repayment_confirm(
+            actor=world.admin, installment_id=first.pk, amount=Decimal("10.00"), paid_on=first.due_date
+        ),
     }
 
 

@@ -172,7 +172,9 @@ def test_the_shared_table_shows_a_status_column_only_when_asked():
         total=Decimal("1239.50"),
         balance=Decimal("0.00"),
         status="overdue",
-        paid=Decimal("100.00"),
+        principal_paid=Decimal("100.00"),
+        interest_paid=Decimal("5.00"),
+        penalty_and_compound_paid=Decimal("0.37"),
     )
     totals = {"principal": Decimal("1234.50"), "interest": Decimal("5.00"), "total": Decimal("1239.50")}
     plain = render_to_string("loans/_schedule_table.html", {"rows": [row], "totals": totals})
@@ -180,4 +182,4 @@ def test_the_shared_table_shows_a_status_column_only_when_asked():
     assert '<td class="xd-num">1,234.50</td>' in plain
     with_status = render_to_string("loans/_schedule_table.html", {"rows": [row], "totals": totals, "show_status": True})
     assert '<span class="badge text-bg-danger">' in with_status
-    assert "100.00" in with_status
+    assert "100.00" in with_status and "0.37" in with_status
