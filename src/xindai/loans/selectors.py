@@ -70,10 +70,12 @@ def loans_for_page(user, ids, as_of: date | None = None) -> list[Loan]:
     The list pages over bare ids (a deep page then sorts and skips ids only); the costly parts,
     joins and the status subquery, are computed for the rows shown and no others.
     """
+    from xindai.repayments.classification import with_classification
+
     ids = list(ids)
-    loans = with_status(Loan.objects.visible_to(user).filter(pk__in=ids), as_of or timezone.localdate()).select_related(
-        *LIST_RELATED
-    )
+    as_of = as_of or timezone.localdate()
+    loans = with_classification(with_status(Loan.objects.visible_to(user).filter(pk__in=ids), as_of), as_of)
+    loans = loans.select_related(*LIST_RELATED)
     by_id = {loan.pk: loan for loan in loans}
     return [by_id[pk] for pk in ids if pk in by_id]
 

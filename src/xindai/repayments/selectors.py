@@ -2,12 +2,14 @@
 
 from datetime import date, timedelta
 
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from xindai.loans.models import Installment, Loan
 from xindai.repayments.filters import DUE, OVERDUE, InstallmentFilter, ListOptions
 from xindai.repayments.models import ClassificationChange, EarlyRepayment, Repayment
-from xindai.repayments.owed import owed_totals, quantize_row, unsettled_on, with_owed
+from xindai.repayments.owed import owed_totals, quantize_row, unsettled_on, uses_running_totals, with_owed
 
 ROW_RELATED = (
     "loan__customer__county",
@@ -37,7 +39,14 @@ def installment_search(user, params):
     filterset = InstallmentFilter(params or None, queryset=owed_list(user, view, as_of, within), as_of=as_of)
     rows = filterset.qs
     if not (params or {}).get("sort"):
-        rows = rows.order_by("due_date", "loan_id", "period") if view == OVERDUE else rows.order_by("due_date", "pk")
+        due = F("due_date")
+        if not uses_running_totals(as_of):
+            # As of a past date the rows are "unsettled or settled after it": in due-date index
+            # order the database would step over every installment settled since, one by one.
+            # An expression it cannot match to that index makes it collect the few rows through
+            # the two partial indexes and sort them instead.
+            due = Coalesce("due_date", "start_date")
+        rows = rows.order_by(due, "loan_id", "period") if view == OVERDUE else rows.order_by(due, "pk")
     return options, filterset, rows, owed_totals(rows)
 
 

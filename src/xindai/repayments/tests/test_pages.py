@@ -331,3 +331,22 @@ def test_the_loan_page_and_customer_record_show_the_ledger(world, login, book):
     assert "100.00" in loan_page and world.officer_a.display_name in loan_page
     record = client.get(reverse("customers:detail", args=[book["ma"].customer_id])).content.decode()
     assert 'data-testid="ledger-row"' in record and "100.00" in record
+
+
+def test_thresholds_are_settings_that_may_only_be_tightened(world, login, book):
+    client = login(world.admin)
+    base = {"bank_name": "测试银行", "special_mention_max": 90, "substandard_max": 180, "doubtful_max": 360}
+    assert client.post(reverse("core:settings"), base).status_code == 302
+    detail = client.get(reverse("repayments:classification", args=[book["ma"].pk]))
+    assert detail.status_code == 200
+    loosened = client.post(reverse("core:settings"), {**base, "substandard_max": 300})
+    assert loosened.status_code == 200 and "300" in loosened.content.decode()
+    from xindai.core.models import SystemSettings
+
+    assert SystemSettings.objects.get().substandard_max == 180
+
+
+def test_the_loan_list_shows_days_overdue_and_classification(world, login, book):
+    response = login(world.admin).get(reverse("loans:list"))
+    loans = {loan.iou_number: loan for loan in response.context["page"].object_list}
+    assert loans["A-MA"].days_overdue > 90 and loans["A-MA"].category in {"substandard", "doubtful", "loss"}
