@@ -103,7 +103,6 @@ def _cases():
 def objects(world):
     from xindai.customers.tests.factories import CustomerFactory
     from xindai.loans.tests.factories import make_loan
-
     from xindai.repayments.services import repayment_confirm
 
     mine = CustomerFactory(village=world.village_a1, registered_by=world.officer_a)
