@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "xindai.customers",
     "xindai.loans",
     "xindai.repayments",
+    "xindai.printing",
+    "xindai.imports",
 ]
 
 MIDDLEWARE = [

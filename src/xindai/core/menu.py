@@ -43,6 +43,7 @@ MENU: tuple[Module, ...] = (
             Entry(_("Loans"), "loans:list", "loans.view"),
             Entry(_("Loan calculator"), "loans:calculator", "loans.view"),
             Entry(_("Due and overdue"), "repayments:due", "repayments.view"),
+            Entry(_("Repayment records"), "repayments:ledger", "repayments.view"),
         ),
     ),
     Module(

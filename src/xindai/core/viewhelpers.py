@@ -75,3 +75,11 @@ def run_and_report(request, call: Callable[[], Any], success: str) -> bool:
         return False
     messages.success(request, success)
     return True
+
+
+def wants_export(request, perm: str) -> bool:
+    """Whether the list was asked for as Excel (?export=xlsx); 403 without `perm`."""
+    if request.GET.get("export") != "xlsx":
+        return False
+    require_perm(request.user, perm)
+    return True

@@ -9,8 +9,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xindai.core.viewhelpers import id_param, paginate, require_perm, run_and_report, run_service
-from xindai.customers import selectors, services
+from xindai.core.viewhelpers import id_param, paginate, require_perm, run_and_report, run_service, wants_export
+from xindai.core.xlsx import xlsx_response
+from xindai.customers import exports, selectors, services
 from xindai.customers.forms import ContactForm, CustomerForm
 from xindai.customers.models import Customer
 from xindai.customers.selectors import customer_detail
@@ -21,6 +22,13 @@ view_customers = permission_required("customers.view", raise_exception=True)
 @view_customers
 def customer_list(request):
     filterset, customers = selectors.customer_search(request.user, request.GET)
+    if wants_export(request, "customers.export"):
+        return xlsx_response(
+            _("customers"),
+            title=_("customers"),
+            columns=exports.customer_columns(request.user),
+            rows=customers.iterator(chunk_size=2000),
+        )
     return render(
         request,
         "customers/customer_list.html",
@@ -151,6 +159,13 @@ def contact_create(request):
 @view_customers
 def contact_list(request):
     filterset, contacts = selectors.contact_search(request.user, request.GET)
+    if wants_export(request, "customers.export"):
+        return xlsx_response(
+            _("contacts"),
+            title=_("contacts"),
+            columns=exports.contact_columns(request.user),
+            rows=contacts.iterator(chunk_size=2000),
+        )
     return render(request, "customers/contact_list.html", {"filter": filterset, "page": paginate(request, contacts)})
 
 

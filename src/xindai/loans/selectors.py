@@ -80,6 +80,14 @@ def loans_for_page(user, ids, as_of: date | None = None) -> list[Loan]:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
+def loans_for_export(loans, as_of: date | None = None):
+    """The filtered loans with status, days overdue, classification and related rows (one query)."""
+    from xindai.repayments.classification import with_classification
+
+    as_of = as_of or timezone.localdate()
+    return with_classification(with_status(loans, as_of), as_of).select_related(*LIST_RELATED, "customer__county")
+
+
 def loan_detail(user, pk: int) -> Loan:
     from xindai.repayments.classification import with_classification
 

@@ -13,6 +13,7 @@ from xindai.core.phone import normalize_mobile
 from xindai.core.scope import REGION_FIELDS
 from xindai.loans.models import LoanType
 from xindai.org.models import Branch, Region, User
+from xindai.repayments.models import Channel
 from xindai.repayments.quality import BUCKET_BOUNDS, BUCKET_LABELS
 
 OVERDUE, DUE = "overdue", "due"
@@ -113,3 +114,45 @@ class InstallmentFilter(BootstrapFilterSetMixin, filters.FilterSet):
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(**{f"loan__customer__{REGION_FIELDS[value.level]}_id": value.pk}) if value else queryset
+
+
+class RepaymentFilter(BootstrapFilterSetMixin, filters.FilterSet):
+    """还款记录查询: the ledger, repayments and reversals."""
+
+    paid_from = filters.DateFilter(label=_("repaid from"), field_name="paid_on", lookup_expr="gte")
+    paid_to = filters.DateFilter(label=_("repaid to"), field_name="paid_on", lookup_expr="lte")
+    customer = filters.CharFilter(label=_("customer"), field_name="loan__customer__name", lookup_expr="contains")
+    iou_number = filters.CharFilter(label=_("IOU number"), field_name="loan__iou_number", lookup_expr="icontains")
+    channel = filters.ChoiceFilter(label=_("channel"), choices=Channel.choices)
+    kind = filters.ChoiceFilter(
+        label=_("entry"),
+        choices=[("repayment", _("repayments")), ("reversal", _("reversals"))],
+        method="filter_kind",
+    )
+    branch = filters.ModelChoiceFilter(
+        label=_("handling branch"), queryset=Branch.objects.all(), method="filter_branch"
+    )
+    officer = filters.ModelChoiceFilter(
+        label=_("loan officer"),
+        field_name="loan__officer",
+        queryset=User.objects.filter(kind="bank", is_loan_officer=True),
+    )
+    region = filters.ModelChoiceFilter(
+        label=_("region"),
+        queryset=Region.objects.all(),
+        method="filter_region",
+        widget=RemoteSelect(attrs={"data-picker": "1", "data-picker-url": "/org/regions/pick/"}),
+    )
+    sort = filters.OrderingFilter(
+        fields=(("paid_on", "paid_on"), ("amount", "amount"), ("loan__customer__name", "customer")), label=_("sort")
+    )
+
+    def filter_kind(self, queryset, name, value):
+        if value == "reversal":
+            return queryset.filter(reverses__isnull=False)
+        if value == "repayment":
+            return queryset.filter(reverses__isnull=True)
+        return queryset
+
+    filter_branch = InstallmentFilter.filter_branch
+    filter_region = InstallmentFilter.filter_region

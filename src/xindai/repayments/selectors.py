@@ -63,6 +63,13 @@ def owed_rows(installments, paid_on: date):
     return with_owed(installments.filter(settled_on__isnull=True), paid_on, stored=True).order_by("due_date", "pk")
 
 
+def rows_for_export(rows):
+    """Every row of the filtered list with its related rows, streamed (Excel export)."""
+    for row in rows.select_related(*ROW_RELATED).iterator(chunk_size=2000):
+        quantize_row(row)
+        yield row
+
+
 def rows_for_page(user, ids, as_of: date) -> list[Installment]:
     """The rows of one list page, in the page's order, with what they owe and their related rows.
 
@@ -118,3 +125,33 @@ def ledger(entries):
         .select_related("loan", "installment", "created_by")
         .order_by("-paid_on", "-id")
     )
+
+
+LEDGER_TOTALS = ("amount", "principal", "interest", "penalty", "compound")
+
+
+def repayment_search(user, params):
+    """(filter form, matching ledger entries in scope, totals of all of them: reversals net out)."""
+    from django.db.models import Count, DecimalField, Sum, Value
+
+    from xindai.repayments.filters import RepaymentFilter
+
+    base = Repayment.objects.visible_to(user)
+    filterset = RepaymentFilter(params or None, queryset=base)
+    entries = filterset.qs
+    if not (params or {}).get("sort"):
+        entries = entries.order_by("-paid_on", "-id")
+    zero = Value(0, output_field=DecimalField(max_digits=16, decimal_places=2))
+    totals = entries.order_by().aggregate(
+        count=Count("id"), **{name: Coalesce(Sum(name), zero) for name in LEDGER_TOTALS}
+    )
+    return filterset, entries, totals
+
+
+def ledger_for_page(user, ids) -> list[Repayment]:
+    ids = list(ids)
+    rows = ledger(Repayment.objects.visible_to(user).filter(pk__in=ids)).select_related(
+        "loan__customer__township", "loan__customer__village", "loan__officer", "loan__handling_branch"
+    )
+    by_id = {row.pk: row for row in rows}
+    return [by_id[pk] for pk in ids if pk in by_id]

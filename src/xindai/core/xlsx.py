@@ -1,0 +1,104 @@
+"""Lists to Excel (数据导出): a streamed .xlsx with Chinese headers, real numbers and dates.
+
+XlsxWriter in constant-memory mode writes each row to disk as it comes; rows come from a
+queryset's ``iterator()``, so the memory an export needs does not grow with the list. The file
+is written to an anonymous temporary file and streamed from there.
+"""
+
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import xlsxwriter
+from django.http import FileResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+FORMATS = {
+    "money": "#,##0.00",
+    "rate": "0.00##",
+    "int": "0",
+    "date": "yyyy-mm-dd",
+    "datetime": "yyyy-mm-dd hh:mm",
+}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column: its header, how a row gives its value, its kind (text or FORMATS) and width."""
+
+    header: Any
+    value: Callable[[Any], Any]
+    kind: str = "text"
+    width: int = 14
+    total: str | None = None  # the key of the column's figure in the totals dict
+
+
+class _Sheet:
+    def __init__(self, target, title: str, columns: list[Column]):
+        self.book = xlsxwriter.Workbook(target, {"constant_memory": True, "in_memory": False})
+        self.sheet = self.book.add_worksheet(title[:31])
+        self.columns = columns
+        self.formats = {kind: self.book.add_format({"num_format": code}) for kind, code in FORMATS.items()}
+        self.bold = {kind: self.book.add_format({"num_format": code, "bold": True}) for kind, code in FORMATS.items()}
+        self.bold["text"] = self.book.add_format({"bold": True})
+        header = self.book.add_format(
+            {
+                "bold": True,
+                "bg_color": "#DDE7F3",
+                "align": "center",
+                "valign": "vcenter",
+                "text_wrap": True,
+                "border": 1,
+            }
+        )
+        for index, column in enumerate(columns):
+            self.sheet.set_column(index, index, column.width)
+            self.sheet.write_string(0, index, str(column.header), header)
+        self.sheet.freeze_panes(1, 0)
+        self.next_row = 1
+
+    def write(self, values: Iterable[Any], bold: bool = False) -> None:
+        row = self.next_row
+        for index, (column, value) in enumerate(zip(self.columns, values, strict=True)):
+            if value is None or value == "":
+                continue
+            style = (self.bold if bold else self.formats).get(column.kind)
+            if isinstance(value, datetime):
+                value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+                self.sheet.write_datetime(row, index, value, style)
+            elif isinstance(value, date):
+                self.sheet.write_datetime(row, index, value, style)
+            elif column.kind in FORMATS and isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+                self.sheet.write_number(row, index, float(value), style)
+            else:
+                self.sheet.write_string(row, index, str(value), style)
+        self.next_row += 1
+
+
+def write_xlsx(target, *, title: str, columns: list[Column], rows: Iterable[Any], totals: dict | None = None) -> int:
+    """Write the sheet to `target` (a path or a binary file); returns the number of data rows."""
+    sheet = _Sheet(target, title, columns)
+    count = 0
+    for obj in rows:
+        sheet.write(column.value(obj) for column in columns)
+        count += 1
+    if totals is not None:
+        values = [totals.get(column.total) if column.total else None for column in columns]
+        values[0] = _("Total (%(count)s rows)") % {"count": totals.get("count", count)}
+        sheet.write(values, bold=True)
+    sheet.book.close()
+    return count
+
+
+def xlsx_response(filename: str, **sheet) -> FileResponse:
+    """An .xlsx download of one sheet (see write_xlsx); the file name gets today's date."""
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
+    write_xlsx(handle, **sheet)
+    handle.seek(0)
+    name = f"{filename}-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)

@@ -1,0 +1,47 @@
+"""The customer and contact lists as Excel, with the list's filters and scope."""
+
+from django.utils.translation import gettext_lazy as _
+
+from xindai.core.idnumber import mask_id_number
+from xindai.core.phone import mask_mobile
+from xindai.core.xlsx import Column
+
+
+def _personal(user):
+    shown = user.has_perm("customers.view_personal")
+    return (lambda v: v) if shown else mask_id_number, (lambda v: v) if shown else mask_mobile
+
+
+def customer_columns(user) -> list[Column]:
+    id_number, mobile = _personal(user)
+    return [
+        Column(_("full name"), lambda c: c.name, width=10),
+        Column(_("gender"), lambda c: c.get_gender_display(), width=6),
+        Column(_("ID number"), lambda c: id_number(c.id_number), width=21),
+        Column(_("mobile"), lambda c: mobile(c.mobile), width=13),
+        Column(_("county/district"), lambda c: c.county.name, width=10),
+        Column(_("township"), lambda c: c.township.name, width=12),
+        Column(_("village"), lambda c: c.village.name, width=12),
+        Column(_("group"), lambda c: c.group.name if c.group_id else "", width=10),
+        Column(_("house number"), lambda c: c.house_number, width=10),
+        Column(_("spouse name"), lambda c: c.spouse_name, width=10),
+        Column(_("spouse mobile"), lambda c: mobile(c.spouse_mobile) if c.spouse_mobile else "", width=13),
+        Column(_("status"), lambda c: c.get_status_display(), width=8),
+        Column(_("registering branch"), lambda c: c.registered_branch.name, width=14),
+        Column(_("registering officer"), lambda c: c.registered_by.real_name, width=10),
+        Column(_("created at"), lambda c: c.created_at, "datetime", width=17),
+    ]
+
+
+def contact_columns(user) -> list[Column]:
+    return [
+        Column(_("contact time"), lambda c: c.contacted_at, "datetime", width=17),
+        Column(_("customer"), lambda c: c.customer.name, width=10),
+        Column(_("village"), lambda c: c.customer.village.name, width=12),
+        Column(_("channel"), lambda c: c.channel.name, width=10),
+        Column(_("place"), lambda c: c.place, width=14),
+        Column(_("subject"), lambda c: c.subject, width=20),
+        Column(_("content"), lambda c: c.content, width=40),
+        Column(_("follow-up date"), lambda c: c.follow_up_on, "date", width=12),
+        Column(_("recorded by"), lambda c: c.recorded_by.real_name, width=10),
+    ]
