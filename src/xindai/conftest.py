@@ -133,6 +133,12 @@ def committed(django_capture_on_commit_callbacks):
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
+@pytest.fixture(autouse=True)
+def _import_dir(settings, tmp_path):
+    """Uploaded import files go to a per-test folder."""
+    settings.XINDAI_IMPORT_DIR = str(tmp_path / "imports")
+
+
 @pytest.fixture
 def login(client):
     """login(user) signs the test client in as `user` and returns the client."""

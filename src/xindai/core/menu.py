@@ -44,6 +44,8 @@ MENU: tuple[Module, ...] = (
             Entry(_("Loan calculator"), "loans:calculator", "loans.view"),
             Entry(_("Due and overdue"), "repayments:due", "repayments.view"),
             Entry(_("Repayment records"), "repayments:ledger", "repayments.view"),
+            Entry(_("Interest receipts"), "printing:receipts", "loans.print"),
+            Entry(_("Data import"), "imports:upload", "loans.import"),
         ),
     ),
     Module(

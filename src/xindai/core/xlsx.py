@@ -8,8 +8,6 @@ is written to an anonymous temporary file and streamed from there.
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 import xlsxwriter
@@ -62,21 +60,22 @@ class _Sheet:
         self.sheet.freeze_panes(1, 0)
         self.next_row = 1
 
+    def _cell(self, row: int, index: int, kind: str, value: Any, style) -> None:
+        if kind == "text" or isinstance(value, str):
+            self.sheet.write_string(row, index, str(value), style)
+        elif kind == "datetime":
+            value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+            self.sheet.write_datetime(row, index, value, style)
+        elif kind == "date":
+            self.sheet.write_datetime(row, index, value, style)
+        else:
+            self.sheet.write_number(row, index, float(value), style)
+
     def write(self, values: Iterable[Any], bold: bool = False) -> None:
-        row = self.next_row
+        row, styles = self.next_row, self.bold if bold else self.formats
         for index, (column, value) in enumerate(zip(self.columns, values, strict=True)):
-            if value is None or value == "":
-                continue
-            style = (self.bold if bold else self.formats).get(column.kind)
-            if isinstance(value, datetime):
-                value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-                self.sheet.write_datetime(row, index, value, style)
-            elif isinstance(value, date):
-                self.sheet.write_datetime(row, index, value, style)
-            elif column.kind in FORMATS and isinstance(value, Decimal | int | float) and not isinstance(value, bool):
-                self.sheet.write_number(row, index, float(value), style)
-            else:
-                self.sheet.write_string(row, index, str(value), style)
+            if value is not None and value != "":
+                self._cell(row, index, column.kind, value, styles.get(column.kind))
         self.next_row += 1
 
 

@@ -1,6 +1,6 @@
 """The customer and contact lists as Excel, with the list's filters and scope."""
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from xindai.core.idnumber import mask_id_number
 from xindai.core.phone import mask_mobile
@@ -12,24 +12,48 @@ def _personal(user):
     return (lambda v: v) if shown else mask_id_number, (lambda v: v) if shown else mask_mobile
 
 
+CUSTOMER_FIELDS = (
+    "name",
+    "gender",
+    "id_number",
+    "mobile",
+    "county__name",
+    "township__name",
+    "village__name",
+    "group__name",
+    "house_number",
+    "spouse_name",
+    "spouse_mobile",
+    "status",
+    "registered_branch__name",
+    "registered_by__real_name",
+    "created_at",
+)
+
+
 def customer_columns(user) -> list[Column]:
+    """Columns over `customers.values(*CUSTOMER_FIELDS)` rows (no model instances: fast)."""
+    from xindai.customers.models import CustomerStatus, Gender
+
     id_number, mobile = _personal(user)
+    genders = {value: str(label) for value, label in Gender.choices}
+    statuses = {value: str(label) for value, label in CustomerStatus.choices}
     return [
-        Column(_("full name"), lambda c: c.name, width=10),
-        Column(_("gender"), lambda c: c.get_gender_display(), width=6),
-        Column(_("ID number"), lambda c: id_number(c.id_number), width=21),
-        Column(_("mobile"), lambda c: mobile(c.mobile), width=13),
-        Column(_("county/district"), lambda c: c.county.name, width=10),
-        Column(_("township"), lambda c: c.township.name, width=12),
-        Column(_("village"), lambda c: c.village.name, width=12),
-        Column(_("group"), lambda c: c.group.name if c.group_id else "", width=10),
-        Column(_("house number"), lambda c: c.house_number, width=10),
-        Column(_("spouse name"), lambda c: c.spouse_name, width=10),
-        Column(_("spouse mobile"), lambda c: mobile(c.spouse_mobile) if c.spouse_mobile else "", width=13),
-        Column(_("status"), lambda c: c.get_status_display(), width=8),
-        Column(_("registering branch"), lambda c: c.registered_branch.name, width=14),
-        Column(_("registering officer"), lambda c: c.registered_by.real_name, width=10),
-        Column(_("created at"), lambda c: c.created_at, "datetime", width=17),
+        Column(_("full name"), lambda c: c["name"], width=10),
+        Column(_("gender"), lambda c: genders.get(c["gender"], ""), width=6),
+        Column(_("ID number"), lambda c: id_number(c["id_number"]), width=21),
+        Column(_("mobile"), lambda c: mobile(c["mobile"]), width=13),
+        Column(_("county/district"), lambda c: c["county__name"], width=10),
+        Column(_("township"), lambda c: c["township__name"], width=12),
+        Column(_("village"), lambda c: c["village__name"], width=12),
+        Column(_("group"), lambda c: c["group__name"], width=10),
+        Column(_("house number"), lambda c: c["house_number"], width=10),
+        Column(_("spouse name"), lambda c: c["spouse_name"], width=10),
+        Column(_("spouse mobile"), lambda c: mobile(c["spouse_mobile"]) if c["spouse_mobile"] else "", width=13),
+        Column(_("status"), lambda c: statuses.get(c["status"], ""), width=8),
+        Column(_("registering branch"), lambda c: c["registered_branch__name"], width=14),
+        Column(_("registering officer"), lambda c: c["registered_by__real_name"], width=10),
+        Column(_("created at"), lambda c: c["created_at"], "datetime", width=17),
     ]
 
 

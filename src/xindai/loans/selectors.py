@@ -81,11 +81,11 @@ def loans_for_page(user, ids, as_of: date | None = None) -> list[Loan]:
 
 
 def loans_for_export(loans, as_of: date | None = None):
-    """The filtered loans with status, days overdue, classification and related rows (one query)."""
+    """The filtered loans with status, days overdue and classification (one query)."""
     from xindai.repayments.classification import with_classification
 
     as_of = as_of or timezone.localdate()
-    return with_classification(with_status(loans, as_of), as_of).select_related(*LIST_RELATED, "customer__county")
+    return with_classification(with_status(loans, as_of), as_of)
 
 
 def loan_detail(user, pk: int) -> Loan:

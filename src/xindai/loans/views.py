@@ -25,7 +25,7 @@ def loan_list(request):
             _("loans"),
             title=_("loans"),
             columns=exports.loan_columns(request.user),
-            rows=selectors.loans_for_export(loans).iterator(chunk_size=2000),
+            rows=selectors.loans_for_export(loans).values(*exports.FIELDS).iterator(chunk_size=5000),
             totals=totals,
         )
     return render(

@@ -83,7 +83,42 @@ MATRIX = [
     row(
         lambda w, o: reverse("repayments:classification", args=[o["other_loan"].pk]), 302, 200, 403, 404, 404, 404, 404
     ),
+    row("repayments:ledger", 302, 200, 200, 200, 200, 200, 200),
+    row(lambda w, o: reverse("repayments:ledger") + "?export=xlsx", 302, 200, 200, 200, 200, 403, 403),
+    row(lambda w, o: reverse("loans:list") + "?export=xlsx", 302, 200, 200, 200, 200, 403, 403),
+    row(lambda w, o: reverse("repayments:due") + "?export=xlsx", 302, 200, 200, 200, 200, 403, 403),
+    row(lambda w, o: reverse("customers:list") + "?export=xlsx", 302, 200, 200, 200, 200, 403, 403),
+    row(lambda w, o: reverse("customers:contact_list") + "?export=xlsx", 302, 200, 200, 200, 200, 403, 403),
+    # Printing: the notice of a loan, the receipt of its first installment (interest due 2026-03-20), the batch.
+    *[
+        row(lambda w, o, name=name, key=key: reverse(f"printing:{name}", args=[_pk(o, key, name)]), *statuses)
+        for name in ("notice", "notice_pdf", "receipt", "receipt_pdf")
+        for key, statuses in (
+            ("my_loan", (302, 200, 200, 200, 200, 403, 404)),
+            ("other_loan", (302, 200, 200, 404, 404, 404, 404)),
+        )
+    ],
+    row(lambda w, o: reverse("printing:receipts") + "?date=2026-03-20", 302, 200, 200, 200, 200, 403, 403),
+    row(lambda w, o: reverse("printing:receipts_pdf") + "?date=2026-03-20", 302, 200, 200, 200, 200, 403, 403),
+    # Data import: managers and the administrator (loans.import).
+    row("imports:upload", 302, 200, 403, 200, 403, 403, 403),
+    row("imports:template", 302, 200, 403, 200, 403, 403, 403),
+    row(
+        lambda w, o: reverse("imports:errors", args=["loans", "00000000-0000-0000-0000-000000000000"]),
+        302,
+        404,
+        403,
+        404,
+        403,
+        403,
+        403,
+    ),
 ]
+
+
+def _pk(objects, key, name):
+    loan = objects[key]
+    return loan.pk if name.startswith("notice") else loan.installments.get(period=1).pk
 
 
 def _confirm(loan):

@@ -72,7 +72,7 @@ def test_a_missing_required_column_is_one_clear_error(world):
 @pytest.mark.parametrize(
     "column, value",
     [
-        (li.START, datetime(2026, 2, 10)),
+        (li.START, datetime(2026, 2, 10)),  # noqa: DTZ001 - what openpyxl gives for a date cell
         (li.START, "2026/2/10"),
         (li.START, "2026年2月10日"),
         (li.START, "20260210"),
@@ -224,7 +224,9 @@ def test_rows_outside_the_importers_scope_are_errors(world):
     rows = [loan_row(1, **{li.BRANCH: "民乐支行", li.OFFICER: "赵信贷"})]
     result = import_loans(workbook(rows), world.manager_a)
     assert errors_of(result) == [(2, li.BRANCH), (2, li.OFFICER)]
-    other = CustomerFactory(id_number=id_number(5), name="客户5", village=world.village_b1, registered_by=world.officer_b)
+    other = CustomerFactory(
+        id_number=id_number(5), name="客户5", village=world.village_b1, registered_by=world.officer_b
+    )
     result = import_loans(workbook([loan_row(5)]), world.manager_a)
     assert errors_of(result) == [(2, li.ID)] and other.loans.count() == 0
 

@@ -27,7 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print one JSON object")
         parser.add_argument("--user", help="import as this user (their data scope applies)")
 
-    def handle(self, kind, *args, dry_run, json: bool, user, **options):
+    def handle(self, *args, kind, dry_run, json: bool, user, **options):
         translation.activate("zh-hans")
         actor = self._actor(user)
         if kind == "template":
