@@ -231,11 +231,11 @@ def test_rows_outside_the_importers_scope_are_errors(world):
     assert errors_of(result) == [(2, li.ID)] and other.loans.count() == 0
 
 
-def test_one_bad_row_among_many_writes_nothing(world):
-    rows = [loan_row(n) for n in range(1, 301)]
-    rows[250][li.RATE] = "abc"
+def test_one_bad_row_in_ten_thousand_writes_nothing(world):
+    rows = [loan_row(n, **{li.ID: id_number(n % 400, birth=f"19{60 + n // 400:02d}0101")}) for n in range(1, 10_001)]
+    rows[7_000][li.RATE] = "abc"
     result = import_loans(workbook(rows), world.admin)
-    assert errors_of(result) == [(252, li.RATE)]
+    assert errors_of(result) == [(7_002, li.RATE)]
     assert Loan.objects.count() == 0 and Customer.objects.count() == 0 and Installment.objects.count() == 0
 
 
