@@ -12,8 +12,9 @@ export DJANGO_SETTINGS_MODULE := xindai.settings
 
 run: setup db
 	@DEBUG=1 $(XINDAI) demo --logins
-	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops)"
-	DEBUG=1 $(XINDAI) runserver $(HOST):$(PORT)
+	@echo "Serving on http://$(HOST):$(PORT)/ with one background worker (Ctrl-C stops both)"
+	@DEBUG=1 $(XINDAI) worker --verbosity 0 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=1 $(XINDAI) runserver $(HOST):$(PORT)
 
 $(PY):
 	"$$(scripts/find-python)" -m venv $(VENV)

@@ -134,6 +134,12 @@ def committed(django_capture_on_commit_callbacks):
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Tasks (the SMS worker) run in the test process as soon as they are enqueued."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def _import_dir(settings, tmp_path):
     """Uploaded import files go to a per-test folder."""
     settings.XINDAI_IMPORT_DIR = str(tmp_path / "imports")

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "axes",
+    "django_tasks_db",
     "xindai.core",
     "xindai.org",
     "xindai.messaging",
@@ -155,6 +156,54 @@ LOGIN_CODE_LIMITS = ((timedelta(minutes=1), 1), (timedelta(hours=1), 5), (timede
 # Message gateway: like Django's e-mail backends. "console" (default) and "locmem" (tests)
 # are built in; the messaging issue adds real providers behind the same seam.
 SMS_BACKEND = env_str("SMS_BACKEND", default="console")
+SMS_REPORT_SECRET = env_str("SMS_REPORT_SECRET", default="")  # in the delivery-report URLs given to the providers
+SMS_SIGN_NAME = env_str("SMS_SIGN_NAME", default="张掖城商行")  # 【签名】 the provider puts before each SMS
+
+# SMS providers (SMS_BACKEND=aliyun | tencent | http). Each key comes from the environment variable
+# named after it; xindai/messaging/backends/config.py reads them when a message goes out.
+SMS_ALIYUN = {
+    "ACCESS_KEY_ID": env_str("ALIYUN_SMS_ACCESS_KEY_ID", default=""),
+    "ACCESS_KEY_SECRET": env_str("ALIYUN_SMS_ACCESS_KEY_SECRET", default=""),
+    "SIGN_NAME": env_str("ALIYUN_SMS_SIGN_NAME", default=SMS_SIGN_NAME),  # 短信签名 approved at Aliyun
+    "ENDPOINT": env_str("ALIYUN_SMS_ENDPOINT", default="dysmsapi.aliyuncs.com"),
+    "PROTOCOL": env_str("ALIYUN_SMS_PROTOCOL", default="https"),
+    "REGION_ID": env_str("ALIYUN_SMS_REGION_ID", default="cn-hangzhou"),
+    "TIMEOUT_MS": env_int("ALIYUN_SMS_TIMEOUT_MS", default=5000),
+}
+SMS_TENCENT = {
+    "SECRET_ID": env_str("TENCENT_SMS_SECRET_ID", default=""),
+    "SECRET_KEY": env_str("TENCENT_SMS_SECRET_KEY", default=""),
+    "SDK_APP_ID": env_str("TENCENT_SMS_SDK_APP_ID", default=""),  # SmsSdkAppId, e.g. 1400006666
+    "SIGN_NAME": env_str("TENCENT_SMS_SIGN_NAME", default=SMS_SIGN_NAME),
+    "REGION": env_str("TENCENT_SMS_REGION", default="ap-guangzhou"),
+    "ENDPOINT": env_str("TENCENT_SMS_ENDPOINT", default="sms.tencentcloudapi.com"),
+    "PROTOCOL": env_str("TENCENT_SMS_PROTOCOL", default="https"),
+    "TIMEOUT_MS": env_int("TENCENT_SMS_TIMEOUT_MS", default=5000),
+}
+SMS_HTTP = {
+    "URL": env_str("SMS_HTTP_URL", default=""),
+    "FORMAT": env_str("SMS_HTTP_FORMAT", default="form"),  # query (GET) | form (POST form) | json (POST JSON)
+    "FIELDS": env_str("SMS_HTTP_FIELDS", default="mobile=mobile&text=content"),  # ours=theirs
+    "EXTRA": env_str("SMS_HTTP_EXTRA", default=""),  # constant parameters: account=...&password=...
+    "HEADERS": env_str("SMS_HTTP_HEADERS", default=""),
+    "CHARSET": env_str("SMS_HTTP_CHARSET", default="utf-8"),
+    "SUCCESS": env_str("SMS_HTTP_SUCCESS", default=""),  # json:<path>=<value> | contains:<text> | regex:<pattern>
+    "PROVIDER_ID": env_str("SMS_HTTP_PROVIDER_ID", default=""),
+    "ERROR_CODE": env_str("SMS_HTTP_ERROR_CODE", default=""),
+    "ERROR_MESSAGE": env_str("SMS_HTTP_ERROR_MESSAGE", default=""),
+    "RETRY_CODES": env_list("SMS_HTTP_RETRY_CODES", default=[]),
+    "TIMEOUT_MS": env_int("SMS_HTTP_TIMEOUT_MS", default=5000),
+    "REPORT_LIST": env_str("SMS_HTTP_REPORT_LIST", default=""),
+    "REPORT_FIELDS": env_str("SMS_HTTP_REPORT_FIELDS", default=""),
+    "REPORT_SUCCESS": env_list("SMS_HTTP_REPORT_SUCCESS", default=["DELIVRD"]),
+    "REPORT_ANSWER": env_str("SMS_HTTP_REPORT_ANSWER", default="OK"),
+}
+# The providers' approved template for sign-in codes (its one variable is named "code").
+SMS_LOGIN_TEMPLATE_CODE = env_str("SMS_LOGIN_TEMPLATE_CODE", default="")
+
+# The worker's queue: Django's tasks framework on the database (django-tasks-db), so `make run`
+# needs no broker and several workers share the queue. `xindai worker` runs it with the clock.
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -49,6 +49,16 @@ MENU: tuple[Module, ...] = (
         ),
     ),
     Module(
+        _("SMS"),
+        "envelope",
+        (
+            Entry(_("Send SMS"), "messaging:compose", "messaging.send"),
+            Entry(_("Message log"), "messaging:log", "messaging.view"),
+            Entry(_("SMS templates"), "messaging:templates", "messaging.manage_templates"),
+            Entry(_("Automatic sending"), "messaging:auto", "messaging.switch_auto"),
+        ),
+    ),
+    Module(
         _("Customer contacts"),
         "chat-left-text",
         (

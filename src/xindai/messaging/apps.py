@@ -6,3 +6,11 @@ class MessagingConfig(AppConfig):
     name = "xindai.messaging"
     label = "messaging"
     verbose_name = _("SMS and voice")
+
+    def ready(self) -> None:
+        from django.core import checks
+
+        from xindai.messaging import customer_section  # noqa: F401 - registers the section
+        from xindai.messaging.backends.config import check_sms_settings
+
+        checks.register(check_sms_settings)

@@ -1,6 +1,6 @@
 """The one door through which the system sends SMS (the gateway seam).
 
-Every message is stored first, then handed to the configured backend after the
+Every message is stored first (the outbox, outbox.py), then sent by a worker after the
 surrounding transaction commits, and its fate is written back.
 """
 
@@ -8,16 +8,20 @@ from functools import cache
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from xindai.core.phone import sms_segments
-from xindai.messaging.backends import BaseSmsBackend, OutgoingSms
-from xindai.messaging.models import Message, MessageStatus, Purpose
+from xindai.messaging.backends import BaseSmsBackend
+from xindai.messaging.context import signature
+from xindai.messaging.models import Message, Purpose
+from xindai.messaging.outbox import wake_worker
 
 SHORT_NAMES = {
     "console": "xindai.messaging.backends.console.SmsBackend",
     "locmem": "xindai.messaging.backends.locmem.SmsBackend",
+    "aliyun": "xindai.messaging.backends.aliyun.SmsBackend",
+    "tencent": "xindai.messaging.backends.tencent.SmsBackend",
+    "http": "xindai.messaging.backends.http.SmsBackend",
 }
 
 
@@ -30,27 +34,28 @@ def get_backend() -> BaseSmsBackend:
     return _backend_class(settings.SMS_BACKEND)()
 
 
-def send_sms(recipient: str, text: str, *, purpose: str = Purpose.MANUAL, stored_text: str | None = None) -> Message:
-    """Store an outgoing SMS and send it once the current transaction commits.
+def send_sms(
+    recipient: str,
+    text: str,
+    *,
+    purpose: str = Purpose.MANUAL,
+    stored_text: str | None = None,
+    template_params: list[tuple[str, str]] | None = None,
+    **links,
+) -> Message:
+    """Queue one SMS; the worker sends it once the current transaction commits.
 
-    `stored_text` replaces the text in the log when the text is a secret (a sign-in code).
+    `stored_text` replaces the text in the log when the text is a secret (a sign-in code): the
+    secret then travels only in the message's parameters until it is sent, and is wiped after.
     """
-    message = Message.objects.create(
+    message = Message(
         recipient=recipient,
         text=stored_text if stored_text is not None else text,
-        segments=sms_segments(text),
+        params=[["_text", text], *map(list, template_params or [])] if stored_text is not None else [],
+        segments=sms_segments(signature() + text),
         purpose=purpose,
+        **links,
     )
-    transaction.on_commit(lambda: _deliver(message, text))
+    message.save(force_insert=True)
+    transaction.on_commit(wake_worker)
     return message
-
-
-def _deliver(message: Message, text: str) -> None:
-    backend = get_backend()
-    result = backend.send(OutgoingSms(message_id=message.pk, recipient=message.recipient, text=text))
-    message.backend = backend.name
-    message.provider_id = result.provider_id
-    message.status = MessageStatus.SUBMITTED if result.ok else MessageStatus.FAILED
-    message.error_code, message.error_message = result.error_code, result.error_message[:500]
-    message.sent_at = timezone.now()
-    message.save(update_fields=["backend", "provider_id", "status", "error_code", "error_message", "sent_at"])

@@ -1,5 +1,9 @@
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from xindai.core.scope import Reach, ScopedQuerySet, customer_rule
 
 
 class Channel(models.TextChoices):
@@ -23,30 +27,196 @@ class MessageStatus(models.TextChoices):
 
 class Purpose(models.TextChoices):
     LOGIN_CODE = "login_code", _("sign-in code")
-    MANUAL = "manual", _("manual sending")
+    MANUAL = "manual", _("manual sending")  # 短信群发
+    REMINDER = "reminder", _("advance reminder")  # 提前提醒
+    COLLECTION = "collection", _("scheduled collection")  # 定时催缴
+    MANUAL_COLLECTION = "manual_collection", _("manual collection")  # 人工催缴
+
+
+AUTOMATIC = (Purpose.REMINDER, Purpose.COLLECTION)
+
+
+def message_rule(scope, prefix: str = "") -> Q:
+    """Messages to a customer are seen like the customer; messages to users or typed numbers by
+    the user who sent them (and all-data users)."""
+    if scope.reach == Reach.ALL:
+        return Q()
+    to_customer = Q(**{f"{prefix}customer__isnull": False}) & customer_rule(scope, f"{prefix}customer__")
+    if scope.user_id is None:
+        return to_customer
+    return to_customer | Q(**{f"{prefix}customer__isnull": True, f"{prefix}created_by_id": scope.user_id})
+
+
+class SmsTemplate(models.Model):
+    """A message template (短信模板): the text with {参数}, and for automatic kinds when it applies."""
+
+    class Kind(models.TextChoices):
+        ADVANCE = "advance", _("advance reminder")  # 提前提醒
+        SCHEDULED = "scheduled", _("scheduled collection")  # 定时催缴
+        MANUAL = "manual", _("manual collection")  # 人工催缴
+        GENERAL = "general", _("general")  # 群发通知
+
+    name = models.CharField(_("template name"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    text = models.TextField(_("text"))
+    provider_code = models.CharField(
+        _("provider template code"),
+        max_length=50,
+        blank=True,
+        help_text=_("The code of the template approved by the SMS provider (Aliyun TemplateCode, Tencent TemplateId)."),
+    )
+    loan_type = models.ForeignKey(
+        "loans.LoanType", verbose_name=_("only for loan type"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    branch = models.ForeignKey(
+        "org.Branch", verbose_name=_("only for branch"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    days_before = models.PositiveSmallIntegerField(_("days before the due date"), null=True, blank=True)
+    send_times = models.CharField(
+        _("send times"), max_length=100, blank=True, help_text=_("Times of day, e.g. 09:00 or 09:00,16:00.")
+    )
+    overdue_from = models.PositiveSmallIntegerField(_("from day overdue"), null=True, blank=True)
+    overdue_to = models.PositiveSmallIntegerField(_("up to day overdue"), null=True, blank=True)
+    every_days = models.PositiveSmallIntegerField(_("every how many days"), null=True, blank=True)
+    is_active = models.BooleanField(_("automatic sending on"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("SMS template")
+        verbose_name_plural = _("SMS templates")
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def times(self) -> list[str]:
+        return [t.strip() for t in self.send_times.split(",") if t.strip()]
+
+
+class MassSending(models.Model):
+    """One mass sending (短信群发) or manual collection run: who sent what to how many."""
+
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices, default=Purpose.MANUAL)
+    template = models.ForeignKey(SmsTemplate, null=True, blank=True, on_delete=models.PROTECT)
+    text = models.TextField(_("text"))
+    source = models.CharField(_("recipients from"), max_length=200, blank=True)
+    messages_count = models.PositiveIntegerField(_("messages"), default=0)
+    skipped_opted_out = models.PositiveIntegerField(_("skipped (opted out)"), default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mass sending")
+        verbose_name_plural = _("mass sendings")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.messages_count}"
 
 
 class Message(models.Model):
-    """Every SMS or call the system sends or receives, whatever the backend (发送记录)."""
+    """Every SMS or call the system sends or receives, whatever the backend (发送记录).
+
+    It is the outbox too: a row is written first (queued), and a worker sends it after the
+    transaction that wrote it commits, claiming it so no other worker sends it as well.
+    """
 
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default=Channel.SMS)
     direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices, default=Direction.OUTBOUND)
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices, default=Purpose.MANUAL)
     recipient = models.CharField(_("number"), max_length=20, db_index=True)
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="messages",
+    )
+    installment = models.ForeignKey(
+        "loans.Installment", verbose_name=_("installment"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    loan = models.ForeignKey("loans.Loan", verbose_name=_("loan"), null=True, blank=True, on_delete=models.SET_NULL)
+    template = models.ForeignKey(
+        SmsTemplate, verbose_name=_("template"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    sending = models.ForeignKey(MassSending, null=True, blank=True, on_delete=models.PROTECT, related_name="messages")
+    # The automatic slot this message fills: (template, installment, slot_date, slot) is unique.
+    slot_date = models.DateField(_("slot date"), null=True, blank=True)
+    slot = models.CharField(_("slot"), max_length=5, blank=True)
     text = models.TextField(_("text"))
+    params = models.JSONField(_("template parameters"), default=list, blank=True)
     segments = models.PositiveSmallIntegerField(_("segments"), default=1)
     status = models.CharField(_("status"), max_length=10, choices=MessageStatus.choices, default=MessageStatus.QUEUED)
     backend = models.CharField(_("provider"), max_length=30, blank=True)
-    provider_id = models.CharField(_("provider message ID"), max_length=100, blank=True)
+    provider_id = models.CharField(_("provider message ID"), max_length=100, blank=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("send from"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     error_code = models.CharField(_("error code"), max_length=50, blank=True)
     error_message = models.CharField(_("error"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = staticmethod(message_rule)
 
     class Meta:
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         ordering = ["-created_at", "-id"]
+        constraints = [
+            # Never twice for the same template, installment, date and time slot — even when two
+            # reminder engines run at once: the second insert is refused by the database.
+            models.UniqueConstraint(
+                fields=["template", "installment", "slot_date", "slot"],
+                condition=Q(slot_date__isnull=False),
+                name="message_once_per_slot",
+            ),
+        ]
+        indexes = [
+            # The worker's queue: messages waiting to be sent, by when they may go.
+            models.Index(fields=["next_attempt_at", "id"], condition=Q(status="queued"), name="message_queue_idx"),
+            models.Index(fields=["claimed_at"], condition=Q(status="sending"), name="message_claimed_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.recipient}: {self.text[:20]}"
+
+
+class OptOut(models.Model):
+    """A number that asked not to receive non-mandatory messages (退订)."""
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    source = models.CharField(_("how"), max_length=50, blank=True)
+    created_at = models.DateTimeField(_("opted out at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("opt-out")
+        verbose_name_plural = _("opt-outs")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class AutoSwitch(models.Model):
+    """The global switch of automatic sending (自动发送启停), with who switched it and when. One row."""
+
+    enabled = models.BooleanField(_("automatic sending on"), default=False)
+    allowed_from = models.TimeField(_("send from"), default="08:00")
+    allowed_to = models.TimeField(_("send until"), default="20:00")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("automatic sending")
+        verbose_name_plural = _("automatic sending")
+
+    def __str__(self) -> str:
+        return "on" if self.enabled else "off"

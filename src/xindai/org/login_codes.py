@@ -63,6 +63,7 @@ def login_code_request(*, phone: str, purpose: str = "login", ip: str | None = N
                 str(CODE_TEXT) % {"code": code},
                 purpose=Purpose.LOGIN_CODE,
                 stored_text=str(CODE_TEXT) % {"code": "******"},
+                template_params=[("code", code)],
             )
 
 

@@ -100,6 +100,14 @@ MATRIX = [
     ],
     row(lambda w, o: reverse("printing:receipts") + "?date=2026-03-20", 302, 200, 200, 200, 200, 403, 403),
     row(lambda w, o: reverse("printing:receipts_pdf") + "?date=2026-03-20", 302, 200, 200, 200, 200, 403, 403),
+    # SMS: the log (scoped), sending, templates, the automatic switch, the providers' report pushes.
+    row("messaging:log", 302, 200, 200, 200, 200, 403, 403),
+    row("messaging:compose", 302, 200, 403, 200, 200, 403, 403),
+    row(lambda w, o: reverse("messaging:compose") + "?source=users", 302, 200, 403, 200, 200, 403, 403),
+    row("messaging:templates", 302, 200, 403, 200, 403, 403, 403),
+    row("messaging:template_create", 302, 200, 403, 200, 403, 403, 403),
+    row("messaging:auto", *ADMIN_ONLY),
+    row(lambda w, o: reverse("messaging:report", args=["locmem", "x"]), 405, 405, 405, 405, 405, 405, 405),
     # Data import: managers and the administrator (loans.import).
     row("imports:upload", 302, 200, 403, 200, 403, 403, 403),
     row("imports:template", 302, 200, 403, 200, 403, 403, 403),

@@ -31,6 +31,9 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"{added} demo customers added."))
             if not options["no_loans"]:
                 self._loans(options["seed"])
+        from xindai.messaging.demo import build_templates
+
+        build_templates()
         if options["logins"]:
             self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
             for username, who, scope in demo_logins():

@@ -1,0 +1,91 @@
+"""SMS speed (PostgreSQL, over the ~1.5-million-installment bench book):
+
+- one run of the reminder engine that queues ~50,000 collection notices (rendered, with penalty
+  as of the day) — rolled back afterwards so it can run again;
+- the worker sending to the `locmem` backend: messages per second, claims and updates included.
+"""
+
+import time
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import connection, transaction
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from xindai.loans.models import Installment
+from xindai.messaging import engine, outbox
+from xindai.messaging.backends import locmem
+from xindai.messaging.models import AutoSwitch, Message, SmsTemplate
+
+ENGINE_TARGET_S = 30
+ENGINE_MESSAGES = 50_000
+WORKER_TARGET = 500
+WORKER_MESSAGES = 20_000
+
+
+def _moment_for(count: int) -> datetime:
+    """The first month-start at which at least `count` unpaid installments are overdue."""
+    day = timezone.localdate().replace(day=1)
+    unpaid = Installment.objects.filter(settled_on__isnull=True)
+    while unpaid.filter(due_date__lt=day).count() < count:
+        day = (day + timedelta(days=32)).replace(day=1)
+    return datetime(day.year, day.month, day.day, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def reminder_engine(*, stdout, scale: float) -> None:
+    if connection.vendor != "postgresql":
+        stdout.write("   (measured on PostgreSQL: run `make bench`)")
+        return
+    target = int(ENGINE_MESSAGES * scale)
+    moment = _moment_for(target)
+    with (
+        transaction.atomic(),
+        override_settings(TASKS={"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}),
+    ):
+        AutoSwitch.objects.update_or_create(pk=1, defaults={"enabled": True})
+        SmsTemplate.objects.filter(kind__in=["advance", "scheduled"]).update(is_active=False)
+        SmsTemplate.objects.create(
+            name="bench",
+            kind="scheduled",
+            overdue_from=1,
+            every_days=1,
+            send_times="09:00",
+            text="{客户姓名}，您的借据{借据编号}已逾期{逾期天数}天，应还{应还合计}元（含罚息{罚息}元），请尽快归还。",
+        )
+        started = time.perf_counter()
+        result = engine.run(moment)
+        seconds = time.perf_counter() - started
+        transaction.set_rollback(True)
+    verdict = "within" if seconds <= ENGINE_TARGET_S else "OVER"
+    stdout.write(
+        f"   engine at {moment:%Y-%m-%d %H:%M}: {result.queued:,} collection notices rendered and queued in "
+        f"{seconds:.1f} s ({verdict} the {ENGINE_TARGET_S} s target; rolled back)"
+    )
+
+
+def worker_throughput(*, stdout, scale: float) -> None:
+    if connection.vendor != "postgresql":
+        stdout.write("   (measured on PostgreSQL: run `make bench`)")
+        return
+    count = int(WORKER_MESSAGES * scale)
+    with transaction.atomic(), override_settings(SMS_BACKEND="locmem"):
+        Message.objects.bulk_create(
+            [Message(recipient=f"139{n:08d}", text="您的借据明日到期，请按时还款。") for n in range(count)],
+            batch_size=5000,
+        )
+        locmem.outbox.clear()
+        started = time.perf_counter()
+        sent = outbox.deliver_all()
+        seconds = time.perf_counter() - started
+        transaction.set_rollback(True)
+    locmem.outbox.clear()
+    rate = sent / seconds
+    verdict = "within" if rate >= WORKER_TARGET else "UNDER"
+    stdout.write(
+        f"   worker: {sent:,} messages claimed, sent to locmem and recorded in {seconds:.1f} s = {rate:,.0f} a second "
+        f"({verdict} the {WORKER_TARGET}/s target; rolled back)"
+    )
+
+
+BENCHMARKS = [("reminder_engine", reminder_engine), ("worker_throughput", worker_throughput)]

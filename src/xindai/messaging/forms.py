@@ -1,0 +1,87 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from xindai.core.forms import Form, ModelForm
+from xindai.messaging.models import AutoSwitch, SmsTemplate
+from xindai.messaging.rendering import PARAMETERS
+from xindai.org.models import Branch, Role
+
+TIMES_HELP = _("Times of day, e.g. 09:00 or 09:00,16:00.")
+
+
+class TemplateForm(ModelForm):
+    class Meta:
+        model = SmsTemplate
+        fields = [
+            "name",
+            "kind",
+            "text",
+            "provider_code",
+            "loan_type",
+            "branch",
+            "days_before",
+            "send_times",
+            "overdue_from",
+            "overdue_to",
+            "every_days",
+            "is_active",
+        ]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_send_times(self):
+        import re
+
+        value = self.cleaned_data["send_times"].replace("，", ",").replace("：", ":")
+        times = [t.strip() for t in value.split(",") if t.strip()]
+        for item in times:
+            if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", item):
+                raise forms.ValidationError(_("Enter times as HH:MM separated by commas, e.g. 09:00,16:00."))
+        return ",".join(times)
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == SmsTemplate.Kind.ADVANCE and data.get("days_before") is None:
+            self.add_error("days_before", _("An advance reminder needs the number of days before the due date."))
+        if kind in (SmsTemplate.Kind.ADVANCE, SmsTemplate.Kind.SCHEDULED) and not data.get("send_times"):
+            self.add_error("send_times", _("An automatic template needs at least one send time."))
+        if kind == SmsTemplate.Kind.SCHEDULED and data.get("overdue_from") is None:
+            self.add_error("overdue_from", _("A scheduled collection notice needs the day overdue it starts from."))
+        low, high = data.get("overdue_from"), data.get("overdue_to")
+        if low is not None and high is not None and high < low:
+            self.add_error("overdue_to", _("The last day must not be before the first."))
+        return data
+
+
+class ComposeForm(Form):
+    template = forms.ModelChoiceField(
+        label=_("template"), queryset=SmsTemplate.objects.all(), required=False, empty_label=_("— write the text —")
+    )
+    text = forms.CharField(
+        label=_("text"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Parameters: %(params)s") % {"params": "、".join("{" + p + "}" for p in PARAMETERS)},
+    )
+
+
+class UsersForm(Form):
+    role = forms.ModelChoiceField(label=_("role"), queryset=Role.objects.all(), required=False)
+    branch = forms.ModelChoiceField(label=_("branch"), queryset=Branch.objects.all(), required=False)
+
+
+class NumbersForm(Form):
+    numbers = forms.CharField(
+        label=_("mobile numbers"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Type or paste numbers, separated by spaces, commas or new lines."),
+    )
+
+
+class AutoSwitchForm(ModelForm):
+    class Meta:
+        model = AutoSwitch
+        fields = ["enabled", "allowed_from", "allowed_to"]
+        widgets = {
+            "allowed_from": forms.TimeInput(attrs={"type": "time"}),
+            "allowed_to": forms.TimeInput(attrs={"type": "time"}),
+        }

@@ -1,0 +1,244 @@
+"""The outbox: messages are rows first, sent by a worker after the transaction that wrote them.
+
+A worker claims a batch of due messages (PostgreSQL: ``FOR UPDATE SKIP LOCKED``, so several
+workers on several machines never claim the same row), marks them 发送中 and commits, then
+hands them to the backend and writes each fate back. A message claimed but never confirmed (the
+worker died mid-send) goes back to the queue only after ``CLAIM_TIMEOUT``; the provider gets our
+id as OutId / SessionContext. Temporary failures are retried with backoff; automatic messages
+are held outside the allowed hours and re-checked (settled? opted out?) at the moment of sending.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from xindai.messaging.backends import DeliveryReport, OutgoingSms, SendResult
+from xindai.messaging.models import AUTOMATIC, AutoSwitch, Message, MessageStatus, OptOut, Purpose
+
+BATCH = 500
+CLAIM_TIMEOUT = timedelta(minutes=10)
+MAX_ATTEMPTS = 5
+BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
+CANCEL_SETTLED = "settled"
+CANCEL_OPTED_OUT = "opted_out"
+CANCEL_SWITCHED_OFF = "switched_off"
+
+
+def auto_switch() -> AutoSwitch:
+    row, _created = AutoSwitch.objects.get_or_create(pk=1)
+    return row
+
+
+def next_allowed(moment: datetime, switch: AutoSwitch) -> datetime:
+    """`moment` if it is inside the allowed hours, else the next time they begin."""
+    local = timezone.localtime(moment)
+    start = local.replace(hour=switch.allowed_from.hour, minute=switch.allowed_from.minute, second=0, microsecond=0)
+    end = local.replace(hour=switch.allowed_to.hour, minute=switch.allowed_to.minute, second=0, microsecond=0)
+    if local < start:
+        return start
+    if local >= end:
+        return start + timedelta(days=1)
+    return moment
+
+
+def queue(messages: list[Message], *, ignore_conflicts: bool = False) -> int:
+    """Store messages (queued) in one statement; the worker is woken once the transaction commits.
+
+    With `ignore_conflicts`, a message whose (template, installment, date, slot) is already taken
+    is dropped by the database — that is how two engines running at once still send one.
+    """
+    if not messages:
+        return 0
+    Message.objects.bulk_create(messages, batch_size=2000, ignore_conflicts=ignore_conflicts)
+    transaction.on_commit(wake_worker)
+    return len(messages)
+
+
+def wake_worker() -> None:
+    from xindai.messaging.tasks import deliver_messages
+
+    deliver_messages.enqueue()
+
+
+def _claim(now: datetime, limit: int) -> list[Message]:
+    with transaction.atomic():
+        due = Message.objects.filter(status=MessageStatus.QUEUED).filter(
+            Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+        )
+        ids = list(
+            due.order_by("next_attempt_at", "id")
+            .select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked)
+            .values_list("id", flat=True)[:limit]
+        )
+        if not ids:
+            return []
+        Message.objects.filter(pk__in=ids).update(
+            status=MessageStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    return list(Message.objects.filter(pk__in=ids).select_related("template", "installment").order_by("id"))
+
+
+def requeue_stale(now: datetime | None = None) -> int:
+    """Messages claimed by a worker that never confirmed them go back to the queue."""
+    now = now or timezone.now()
+    return Message.objects.filter(status=MessageStatus.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT).update(
+        status=MessageStatus.QUEUED, next_attempt_at=now
+    )
+
+
+def _cancel_reason(message: Message, opted_out: set[str], switch: AutoSwitch) -> str:
+    """Why an automatic or collection message must not go out now (or "")."""
+    if message.purpose not in (*AUTOMATIC, Purpose.MANUAL_COLLECTION, Purpose.MANUAL):
+        return ""
+    if message.recipient in opted_out:
+        return CANCEL_OPTED_OUT
+    if message.purpose in AUTOMATIC:
+        if not switch.enabled or (message.template_id and not message.template.is_active):
+            return CANCEL_SWITCHED_OFF
+        if message.installment_id and message.installment.settled_on is not None:
+            return CANCEL_SETTLED
+    if message.purpose == Purpose.MANUAL_COLLECTION and message.installment_id:
+        if message.installment.settled_on is not None:
+            return CANCEL_SETTLED
+    return ""
+
+
+def deliver_due(*, now: datetime | None = None, limit: int = BATCH) -> int:
+    """Claim and send one batch of due messages; returns how many were handled."""
+    from xindai.messaging.gateway import get_backend
+
+    now = now or timezone.now()
+    requeue_stale(now)
+    claimed = _claim(now, limit)
+    if not claimed:
+        return 0
+    switch = auto_switch()
+    opted_out = set(OptOut.objects.filter(number__in={m.recipient for m in claimed}).values_list("number", flat=True))
+    to_send, held, cancelled = [], [], []
+    for message in claimed:
+        if reason := _cancel_reason(message, opted_out, switch):
+            message.status, message.error_code = MessageStatus.CANCELLED, reason
+            cancelled.append(message)
+        elif message.purpose in AUTOMATIC and (allowed := next_allowed(now, switch)) != now:
+            message.status, message.next_attempt_at, message.attempts = (
+                MessageStatus.QUEUED,
+                allowed,
+                message.attempts - 1,
+            )
+            held.append(message)
+        else:
+            to_send.append(message)
+    backend = get_backend()
+    results = backend.send_many([_outgoing(m) for m in to_send]) if to_send else []
+    sent_at = timezone.now()
+    for message, result in zip(to_send, results, strict=True):
+        _record(message, result, backend.name, sent_at)
+    Message.objects.bulk_update(
+        [*to_send, *held, *cancelled],
+        [
+            "status",
+            "backend",
+            "provider_id",
+            "error_code",
+            "error_message",
+            "sent_at",
+            "next_attempt_at",
+            "attempts",
+            "claimed_at",
+            "params",
+        ],
+        batch_size=1000,
+    )
+    return len(claimed)
+
+
+def _outgoing(message: Message) -> OutgoingSms:
+    code = message.template.provider_code if message.template_id else ""
+    params = dict(message.params)
+    if "_text" in params:  # a secret (sign-in code): the log keeps a masked text
+        secret = params.pop("_text")
+        code = settings.SMS_LOGIN_TEMPLATE_CODE if message.purpose == Purpose.LOGIN_CODE else ""
+        return OutgoingSms(
+            message_id=message.pk,
+            recipient=message.recipient,
+            text=secret,
+            template_code=code,
+            params=tuple(params.items()),
+        )
+    return OutgoingSms(
+        message_id=message.pk,
+        recipient=message.recipient,
+        text=message.text,
+        template_code=code,
+        params=tuple((name, value) for name, value in message.params),
+    )
+
+
+def _record(message: Message, result: SendResult, backend: str, sent_at: datetime) -> None:
+    message.backend, message.sent_at, message.claimed_at = backend, sent_at, None
+    if any(name == "_text" for name, _value in message.params) and (result.ok or not result.retry):
+        message.params = []  # the secret is not kept once it went out
+    message.provider_id = result.provider_id[:100]
+    message.error_code, message.error_message = result.error_code[:50], result.error_message[:500]
+    if result.ok:
+        message.status = MessageStatus.SUBMITTED
+    elif result.retry and message.attempts < MAX_ATTEMPTS:
+        message.status = MessageStatus.QUEUED
+        message.next_attempt_at = sent_at + BACKOFF[min(message.attempts - 1, len(BACKOFF) - 1)]
+    else:
+        message.status = MessageStatus.FAILED
+
+
+def deliver_all(*, now: datetime | None = None) -> int:
+    """Send everything that is due, batch after batch (the worker's task, tests, the benchmark)."""
+    total = 0
+    while handled := deliver_due(now=now):
+        total += handled
+    return total
+
+
+def apply_reports(reports: Iterable[DeliveryReport]) -> int:
+    """Write delivery reports back (已送达 / 失败), matched by our id or the provider's."""
+    updated = 0
+    for report in reports:
+        messages = Message.objects.filter(direction="out")
+        if report.message_id:
+            messages = messages.filter(pk=report.message_id)
+        elif report.provider_id:
+            messages = messages.filter(provider_id=report.provider_id)
+        else:
+            continue
+        values = {"delivered_at": report.reported_at or timezone.now()}
+        if report.delivered:
+            values["status"] = MessageStatus.DELIVERED
+        else:
+            values.update(
+                status=MessageStatus.FAILED,
+                error_code=report.error_code[:50],
+                error_message=report.error_message[:500],
+            )
+        updated += messages.exclude(status=MessageStatus.CANCELLED).update(**values)
+    return updated
+
+
+def resend(message: Message, actor) -> Message:
+    """A failed message again, as a new row (the failed one stays in the log)."""
+    copy = Message(
+        channel=message.channel,
+        purpose=message.purpose,
+        recipient=message.recipient,
+        customer_id=message.customer_id,
+        installment_id=message.installment_id,
+        loan_id=message.loan_id,
+        template_id=message.template_id,
+        text=message.text,
+        params=message.params,
+        segments=message.segments,
+        created_by=actor,
+    )
+    queue([copy])
+    return copy
