@@ -156,6 +156,7 @@ LOGIN_CODE_LIMITS = ((timedelta(minutes=1), 1), (timedelta(hours=1), 5), (timede
 # Message gateway: like Django's e-mail backends. "console" (default) and "locmem" (tests)
 # are built in; the messaging issue adds real providers behind the same seam.
 SMS_BACKEND = env_str("SMS_BACKEND", default="console")
+VOICE_BACKEND = env_str("VOICE_BACKEND", default="console")  # console | locmem | aliyun | tencent
 SMS_REPORT_SECRET = env_str("SMS_REPORT_SECRET", default="")  # in the delivery-report URLs given to the providers
 SMS_SIGN_NAME = env_str("SMS_SIGN_NAME", default="张掖城商行")  # 【签名】 the provider puts before each SMS
 
@@ -197,6 +198,36 @@ SMS_HTTP = {
     "REPORT_FIELDS": env_str("SMS_HTTP_REPORT_FIELDS", default=""),
     "REPORT_SUCCESS": env_list("SMS_HTTP_REPORT_SUCCESS", default=["DELIVRD"]),
     "REPORT_ANSWER": env_str("SMS_HTTP_REPORT_ANSWER", default="OK"),
+}
+# Field names of a generic platform's inbound push, ours=theirs (sender, text, id, time).
+SMS_HTTP_INBOUND_FIELDS = dict(
+    pair.split("=", 1)
+    for pair in env_str("SMS_HTTP_INBOUND_FIELDS", default="sender=mobile&text=content&id=id&time=time").split("&")
+    if "=" in pair
+)
+# Voice providers (VOICE_BACKEND=aliyun | tencent), read at call time. Keys default to the SMS ones.
+VOICE_ALIYUN = {
+    "ACCESS_KEY_ID": env_str("ALIYUN_VOICE_ACCESS_KEY_ID", default=env_str("ALIYUN_SMS_ACCESS_KEY_ID", default="")),
+    "ACCESS_KEY_SECRET": env_str(
+        "ALIYUN_VOICE_ACCESS_KEY_SECRET", default=env_str("ALIYUN_SMS_ACCESS_KEY_SECRET", default="")
+    ),
+    "CALLED_SHOW_NUMBER": env_str("ALIYUN_VOICE_CALLED_SHOW_NUMBER", default=""),  # empty: public-pool mode
+    "ENDPOINT": env_str("ALIYUN_VOICE_ENDPOINT", default="dyvmsapi.aliyuncs.com"),
+    "PROTOCOL": env_str("ALIYUN_VOICE_PROTOCOL", default="https"),
+    "REGION_ID": env_str("ALIYUN_VOICE_REGION_ID", default="cn-hangzhou"),
+    "TIMEOUT_MS": env_int("ALIYUN_VOICE_TIMEOUT_MS", default=5000),
+    "PLAY_TIMES": env_int("ALIYUN_VOICE_PLAY_TIMES", default=0),  # 1-3; 0 = Aliyun's default (3)
+    "SPEED": env_int("ALIYUN_VOICE_SPEED", default=0),  # -500..500; 0 = normal
+}
+VOICE_TENCENT = {
+    "SECRET_ID": env_str("TENCENT_VOICE_SECRET_ID", default=env_str("TENCENT_SMS_SECRET_ID", default="")),
+    "SECRET_KEY": env_str("TENCENT_VOICE_SECRET_KEY", default=env_str("TENCENT_SMS_SECRET_KEY", default="")),
+    "SDK_APP_ID": env_str("TENCENT_VOICE_SDK_APP_ID", default=""),  # VoiceSdkAppid (the voice app, not the SMS one)
+    "REGION": env_str("TENCENT_VOICE_REGION", default="ap-guangzhou"),
+    "ENDPOINT": env_str("TENCENT_VOICE_ENDPOINT", default="vms.tencentcloudapi.com"),
+    "PROTOCOL": env_str("TENCENT_VOICE_PROTOCOL", default="https"),
+    "TIMEOUT_MS": env_int("TENCENT_VOICE_TIMEOUT_MS", default=5000),
+    "PLAY_TIMES": env_int("TENCENT_VOICE_PLAY_TIMES", default=0),  # 1-3; 0 = Tencent's default (2)
 }
 # The providers' approved template for sign-in codes (its one variable is named "code").
 SMS_LOGIN_TEMPLATE_CODE = env_str("SMS_LOGIN_TEMPLATE_CODE", default="")

@@ -54,7 +54,10 @@ MENU: tuple[Module, ...] = (
         (
             Entry(_("Send SMS"), "messaging:compose", "messaging.send"),
             Entry(_("Message log"), "messaging:log", "messaging.view"),
+            Entry(_("Inbox"), "messaging:inbox", "messaging.view"),
+            Entry(_("Statistics"), "messaging:statistics", "messaging.view"),
             Entry(_("SMS templates"), "messaging:templates", "messaging.manage_templates"),
+            Entry(_("Automatic replies"), "messaging:rules", "messaging.manage_templates"),
             Entry(_("Automatic sending"), "messaging:auto", "messaging.switch_auto"),
         ),
     ),

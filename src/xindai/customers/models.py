@@ -17,6 +17,13 @@ class Gender(models.TextChoices):
     FEMALE = "female", _("female")
 
 
+class ContactPreference(models.TextChoices):
+    SMS = "sms", _("SMS")  # 短信
+    VOICE = "voice", _("voice call")  # 语音
+    BOTH = "both", _("SMS and voice")  # 都要
+    NONE = "none", _("neither")  # 都不要
+
+
 class Customer(models.Model):
     """A borrower or prospect (客户). Every customer lives at one village (and maybe a group).
 
@@ -47,6 +54,10 @@ class Customer(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=CustomerStatus.choices, default=CustomerStatus.ACTIVE, db_index=True
     )
+    contact_preference = models.CharField(
+        _("reminders by"), max_length=5, choices=ContactPreference.choices, default=ContactPreference.SMS
+    )
+    mobile_vacant = models.BooleanField(_("mobile is not in service (空号)"), default=False)
     registered_branch = models.ForeignKey(
         "org.Branch", verbose_name=_("registering branch"), on_delete=models.PROTECT, related_name="+"
     )

@@ -1,10 +1,11 @@
 """The values of the template parameters for an installment, a customer or a user."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 
-from xindai.core.money import format_amount
+from xindai.core.money import amount_in_words, format_amount
 from xindai.loans.models import Installment
 from xindai.repayments.owed import quantize_row, with_owed
 
@@ -21,11 +22,12 @@ def owed_rows(installments, as_of: date):
     return with_owed(installments, as_of).select_related(*RELATED)
 
 
-def installment_values(row: Installment) -> dict[str, str]:
-    """Parameter values of one installment annotated by `owed_rows`."""
+def installment_values(row: Installment, *, voice: bool = False) -> dict[str, str]:
+    """Parameter values of one installment annotated by `owed_rows`; for a call, written for the
+    ear: amounts as 人民币 in words, dates as 月日."""
     quantize_row(row)
     loan, customer = row.loan, row.loan.customer
-    return {
+    values = {
         "客户姓名": customer.name,
         "借据编号": loan.iou_number,
         "贷款金额": format_amount(loan.amount),
@@ -40,6 +42,11 @@ def installment_values(row: Installment) -> dict[str, str]:
         "信贷员电话": loan.officer.mobile or "",
         "支行": loan.handling_branch.name,
     }
+    if voice:
+        for name in ("贷款金额", "应还本金", "应还利息", "罚息", "应还合计", "贷款余额"):
+            values[name] = "人民币" + amount_in_words(Decimal(values[name].replace(",", "")))
+        values["到期日"] = f"{row.due_date.month}月{row.due_date.day}日"
+    return values
 
 
 def customer_values(customer) -> dict[str, str]:

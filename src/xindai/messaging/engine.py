@@ -19,7 +19,7 @@ from django.utils import timezone
 from xindai.core.phone import sms_segments
 from xindai.loans.models import Installment
 from xindai.messaging.context import installment_values, owed_rows, signature
-from xindai.messaging.models import Message, OptOut, Purpose, SmsTemplate
+from xindai.messaging.models import Channel, Message, OptOut, Purpose, SmsTemplate
 from xindai.messaging.outbox import auto_switch, next_allowed, queue
 from xindai.messaging.rendering import params_in, render
 from xindai.repayments.owed import DaysSince
@@ -86,7 +86,13 @@ def selection(template: SmsTemplate, today, others: list[SmsTemplate]):
                 .annotate(phase=Mod(F("days_late") - first, every))
                 .filter(phase=0)
             )
-    return rows.filter(_template_filter(template)).exclude(_more_specific(template, others))
+    rows = rows.filter(_template_filter(template)).exclude(_more_specific(template, others))
+    # The borrower's preference (短信 / 语音 / 都要 / 都不要); a 空号 gets no call.
+    if template.channel == Channel.VOICE:
+        return rows.filter(
+            loan__customer__contact_preference__in=["voice", "both"], loan__customer__mobile_vacant=False
+        )
+    return rows.filter(loan__customer__contact_preference__in=["sms", "both"])
 
 
 def run(at: datetime, *, dry_run: bool = False) -> RunResult:
@@ -126,7 +132,7 @@ def run(at: datetime, *, dry_run: bool = False) -> RunResult:
 
 
 def _message(template: SmsTemplate, row: Installment, today, slot: str, send_from: datetime) -> Message:
-    values = installment_values(row)
+    values = installment_values(row, voice=template.channel == Channel.VOICE)
     text = render(template.text, values)
     return Message(
         purpose=PURPOSES[template.kind],
@@ -135,6 +141,7 @@ def _message(template: SmsTemplate, row: Installment, today, slot: str, send_fro
         installment_id=row.pk,
         loan_id=row.loan_id,
         template=template,
+        channel=template.channel,
         slot_date=today,
         slot=slot,
         text=text,

@@ -15,6 +15,7 @@ class TemplateForm(ModelForm):
         fields = [
             "name",
             "kind",
+            "channel",
             "text",
             "provider_code",
             "loan_type",
@@ -24,6 +25,8 @@ class TemplateForm(ModelForm):
             "overdue_from",
             "overdue_to",
             "every_days",
+            "retry_times",
+            "retry_minutes",
             "is_active",
         ]
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
@@ -54,6 +57,9 @@ class TemplateForm(ModelForm):
 
 
 class ComposeForm(Form):
+    channel = forms.ChoiceField(
+        label=_("send as"), choices=[("sms", _("SMS")), ("voice", _("voice call"))], initial="sms", required=False
+    )
     template = forms.ModelChoiceField(
         label=_("template"), queryset=SmsTemplate.objects.all(), required=False, empty_label=_("— write the text —")
     )
@@ -80,8 +86,32 @@ class NumbersForm(Form):
 class AutoSwitchForm(ModelForm):
     class Meta:
         model = AutoSwitch
-        fields = ["enabled", "allowed_from", "allowed_to"]
+        fields = ["enabled", "replies_enabled", "allowed_from", "allowed_to"]
         widgets = {
             "allowed_from": forms.TimeInput(attrs={"type": "time"}),
             "allowed_to": forms.TimeInput(attrs={"type": "time"}),
         }
+
+
+INTENT_CHOICES = [
+    ("balance", _("balance enquiry")),
+    ("repayment", _("repayment enquiry")),
+    ("how_to_pay", _("how to repay")),
+    ("opt_out", _("opt out")),
+    ("opt_in", _("opt in")),
+    ("human", _("talk to the loan officer")),
+]
+
+
+class RuleForm(ModelForm):
+    intent = forms.ChoiceField(label=_("intent"), choices=INTENT_CHOICES)
+
+    class Meta:
+        from xindai.messaging.models import IntentRule
+
+        model = IntentRule
+        fields = ["intent", "keywords", "pattern", "priority", "reply", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reply"].queryset = SmsTemplate.objects.filter(kind=SmsTemplate.Kind.REPLY)

@@ -59,3 +59,20 @@ def send_sms(
     message.save(force_insert=True)
     transaction.on_commit(wake_worker)
     return message
+
+
+VOICE_SHORT_NAMES = {
+    "console": "xindai.messaging.voice.console.VoiceBackend",
+    "locmem": "xindai.messaging.voice.locmem.VoiceBackend",
+    "aliyun": "xindai.messaging.voice.aliyun.VoiceBackend",
+    "tencent": "xindai.messaging.voice.tencent.VoiceBackend",
+}
+
+
+@cache
+def voice_backend_class(path: str):
+    return import_string(VOICE_SHORT_NAMES.get(path, path))
+
+
+def get_voice_backend():
+    return voice_backend_class(settings.VOICE_BACKEND)()

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from xindai.core.scope import Reach, ScopedQuerySet, customer_rule
@@ -31,6 +31,10 @@ class Purpose(models.TextChoices):
     REMINDER = "reminder", _("advance reminder")  # 提前提醒
     COLLECTION = "collection", _("scheduled collection")  # 定时催缴
     MANUAL_COLLECTION = "manual_collection", _("manual collection")  # 人工催缴
+    REPLY = "reply", _("automatic reply")  # 智能回复
+    ANSWER = "answer", _("officer's answer")  # 信贷员回复
+    NOTICE = "notice", _("notice to an officer")  # 转人工提醒
+    INBOUND = "inbound", _("received")  # 上行短信
 
 
 AUTOMATIC = (Purpose.REMINDER, Purpose.COLLECTION)
@@ -42,9 +46,17 @@ def message_rule(scope, prefix: str = "") -> Q:
     if scope.reach == Reach.ALL:
         return Q()
     to_customer = Q(**{f"{prefix}customer__isnull": False}) & customer_rule(scope, f"{prefix}customer__")
+    from xindai.customers.models import Customer
+
+    visible = Customer.objects.filter(customer_rule(scope)).values("pk")
+    links = Message.matched_customers.through.objects.filter(
+        message_id=OuterRef(f"{prefix}pk"), customer_id__in=visible
+    )
+    from_matched = Q(**{f"{prefix}direction": Direction.INBOUND}) & Q(Exists(links))
+    rule = to_customer | from_matched
     if scope.user_id is None:
-        return to_customer
-    return to_customer | Q(**{f"{prefix}customer__isnull": True, f"{prefix}created_by_id": scope.user_id})
+        return rule
+    return rule | Q(**{f"{prefix}customer__isnull": True, f"{prefix}created_by_id": scope.user_id})
 
 
 class SmsTemplate(models.Model):
@@ -55,9 +67,13 @@ class SmsTemplate(models.Model):
         SCHEDULED = "scheduled", _("scheduled collection")  # 定时催缴
         MANUAL = "manual", _("manual collection")  # 人工催缴
         GENERAL = "general", _("general")  # 群发通知
+        REPLY = "reply", _("automatic reply")  # 智能回复
 
     name = models.CharField(_("template name"), max_length=60)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default=Channel.SMS)
+    retry_times = models.PositiveSmallIntegerField(_("call again if unanswered (times)"), default=2)
+    retry_minutes = models.PositiveSmallIntegerField(_("minutes between calls"), default=30)
     text = models.TextField(_("text"))
     provider_code = models.CharField(
         _("provider template code"),
@@ -161,6 +177,21 @@ class Message(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    # Calls: the result and how long the borrower listened.
+    call_outcome = models.CharField(_("call result"), max_length=10, blank=True)
+    duration_s = models.PositiveIntegerField(_("duration (s)"), default=0)
+    # Inbound messages: every customer the number matched, the intent, and who answered it.
+    matched_customers = models.ManyToManyField(
+        "customers.Customer", verbose_name=_("matched customers"), blank=True, related_name="+"
+    )
+    intent = models.CharField(_("intent"), max_length=20, blank=True)
+    reply_to = models.ForeignKey(
+        "self", verbose_name=_("in reply to"), null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
+    )
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = ScopedQuerySet.as_manager()
     scope_rule = staticmethod(message_rule)
@@ -177,6 +208,10 @@ class Message(models.Model):
                 condition=Q(slot_date__isnull=False),
                 name="message_once_per_slot",
             ),
+            # A push delivered twice stores one inbound message.
+            models.UniqueConstraint(
+                fields=["backend", "provider_id"], condition=Q(direction="in"), name="message_inbound_once"
+            ),
         ]
         indexes = [
             # The worker's queue: messages waiting to be sent, by when they may go.
@@ -186,6 +221,27 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient}: {self.text[:20]}"
+
+
+class IntentRule(models.Model):
+    """A rule of the automatic replies (智能回复): keywords or a pattern → an intent and its reply."""
+
+    intent = models.CharField(_("intent"), max_length=20)
+    keywords = models.CharField(_("keywords"), max_length=300, blank=True, help_text=_("Separated by commas."))
+    pattern = models.CharField(_("pattern (regular expression)"), max_length=200, blank=True)
+    priority = models.SmallIntegerField(_("priority"), default=0)
+    reply = models.ForeignKey(
+        SmsTemplate, verbose_name=_("reply template"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    is_active = models.BooleanField(_("on"), default=True)
+
+    class Meta:
+        verbose_name = _("reply rule")
+        verbose_name_plural = _("reply rules")
+        ordering = ["-priority", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.intent}: {self.keywords or self.pattern}"
 
 
 class OptOut(models.Model):
@@ -207,6 +263,7 @@ class AutoSwitch(models.Model):
     """The global switch of automatic sending (自动发送启停), with who switched it and when. One row."""
 
     enabled = models.BooleanField(_("automatic sending on"), default=False)
+    replies_enabled = models.BooleanField(_("automatic replies on"), default=True)
     allowed_from = models.TimeField(_("send from"), default="08:00")
     allowed_to = models.TimeField(_("send until"), default="20:00")
     changed_by = models.ForeignKey(

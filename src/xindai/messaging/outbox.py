@@ -17,7 +17,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from xindai.messaging.backends import DeliveryReport, OutgoingSms, SendResult
-from xindai.messaging.models import AUTOMATIC, AutoSwitch, Message, MessageStatus, OptOut, Purpose
+from xindai.messaging.models import AUTOMATIC, AutoSwitch, Channel, Message, MessageStatus, OptOut, Purpose
 
 BATCH = 500
 CLAIM_TIMEOUT = timedelta(minutes=10)
@@ -109,7 +109,7 @@ def _cancel_reason(message: Message, opted_out: set[str], switch: AutoSwitch) ->
 
 def deliver_due(*, now: datetime | None = None, limit: int = BATCH) -> int:
     """Claim and send one batch of due messages; returns how many were handled."""
-    from xindai.messaging.gateway import get_backend
+    from xindai.messaging.gateway import get_backend, get_voice_backend
 
     now = now or timezone.now()
     requeue_stale(now)
@@ -132,11 +132,17 @@ def deliver_due(*, now: datetime | None = None, limit: int = BATCH) -> int:
             held.append(message)
         else:
             to_send.append(message)
-    backend = get_backend()
-    results = backend.send_many([_outgoing(m) for m in to_send]) if to_send else []
-    sent_at = timezone.now()
-    for message, result in zip(to_send, results, strict=True):
-        _record(message, result, backend.name, sent_at)
+    sms = [m for m in to_send if m.channel != Channel.VOICE]
+    calls = [m for m in to_send if m.channel == Channel.VOICE]
+    if sms:
+        backend = get_backend()
+        sent_at = timezone.now()
+        for message, result in zip(sms, backend.send_many([_outgoing(m) for m in sms]), strict=True):
+            _record(message, result, backend.name, sent_at)
+    if calls:
+        voice = get_voice_backend()
+        for message in calls:
+            _record(message, voice.call(_outgoing_call(message)), voice.name, timezone.now())
     Message.objects.bulk_update(
         [*to_send, *held, *cancelled],
         [
@@ -174,6 +180,18 @@ def _outgoing(message: Message) -> OutgoingSms:
         recipient=message.recipient,
         text=message.text,
         template_code=code,
+        params=tuple((name, value) for name, value in message.params),
+    )
+
+
+def _outgoing_call(message: Message):
+    from xindai.messaging.voice import OutgoingCall
+
+    return OutgoingCall(
+        message_id=message.pk,
+        recipient=message.recipient,
+        text=message.text,
+        template_code=message.template.provider_code if message.template_id else "",
         params=tuple((name, value) for name, value in message.params),
     )
 
@@ -242,3 +260,49 @@ def resend(message: Message, actor) -> Message:
     )
     queue([copy])
     return copy
+
+
+RETRY_OUTCOMES = ("no_answer", "busy", "power_off")
+
+
+def apply_call_reports(reports) -> int:
+    """Call results: 接通 → delivered; 未接/忙/关机 → called again after the template's interval, up
+    to its number of tries; 空号 → failed and the customer's mobile flagged; 失败 → failed."""
+    from xindai.customers.models import Customer
+
+    updated = 0
+    for report in reports:
+        query = Message.objects.filter(channel=Channel.VOICE)
+        query = (
+            query.filter(pk=report.message_id) if report.message_id else query.filter(provider_id=report.provider_id)
+        )
+        message = query.select_related("template").first()
+        if message is None or message.call_outcome in ("vacant", "answered"):
+            continue  # a later, vaguer report (Tencent sends two for one call) does not undo these
+        message.call_outcome, message.duration_s = report.outcome, report.duration_s
+        message.delivered_at = report.reported_at or timezone.now()
+        tries = message.template.retry_times if message.template_id else 2
+        wait = message.template.retry_minutes if message.template_id else 30
+        if report.outcome == "answered":
+            message.status = MessageStatus.DELIVERED
+        elif report.outcome in RETRY_OUTCOMES and message.attempts <= tries:
+            message.status = MessageStatus.QUEUED
+            message.next_attempt_at = timezone.now() + timedelta(minutes=wait)
+        else:
+            message.status = MessageStatus.FAILED
+            message.error_code, message.error_message = report.error_code or report.outcome, report.error_message
+            if report.outcome == "vacant" and message.customer_id:
+                Customer.objects.filter(pk=message.customer_id, mobile=message.recipient).update(mobile_vacant=True)
+        message.save(
+            update_fields=[
+                "call_outcome",
+                "duration_s",
+                "delivered_at",
+                "status",
+                "next_attempt_at",
+                "error_code",
+                "error_message",
+            ]
+        )
+        updated += 1
+    return updated

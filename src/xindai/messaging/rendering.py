@@ -32,18 +32,19 @@ def params_in(text: str) -> list[str]:
     return list(dict.fromkeys(name.strip() for name in _PLACEHOLDER.findall(text)))
 
 
-def check_text(text: str) -> list[str]:
-    """The text's parameters; TemplateError naming any that is unknown, or an empty text."""
+def check_text(text: str, extra: tuple[str, ...] = ()) -> list[str]:
+    """The text's parameters; TemplateError naming any that is unknown (not in PARAMETERS or
+    `extra`, e.g. the reply parameters), or an empty text."""
     if not text.strip():
         raise TemplateError("empty", _("Write the text of the message."))
     names = params_in(text)
-    unknown = [name for name in names if name not in PARAMETERS]
+    unknown = [name for name in names if name not in PARAMETERS and name not in extra]
     if unknown:
         raise TemplateError(
             "unknown_parameter",
             _("Unknown parameter %(names)s; use only: %(known)s."),
             names="、".join("{" + n + "}" for n in unknown),
-            known="、".join("{" + n + "}" for n in PARAMETERS),
+            known="、".join("{" + n + "}" for n in (*PARAMETERS, *extra)),
         )
     return names
 

@@ -1,6 +1,6 @@
 """Reads of messages — always through `visible_to(user)`."""
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -42,3 +42,49 @@ def sample_installment(user) -> dict[str, str] | None:
     rows = Installment.objects.visible_to(user).filter(settled_on__isnull=True).order_by("due_date")
     row = owed_rows(rows, today).first()
     return installment_values(row) if row is not None else None
+
+
+def inbox(user):
+    """Inbound messages in scope waiting for an answer (the officer's inbox)."""
+    from xindai.messaging.models import Direction
+
+    return messages(user).filter(direction=Direction.INBOUND, handled_at__isnull=True)
+
+
+def inbox_page_rows(user):
+    return inbox(user).select_related("customer").prefetch_related("matched_customers").order_by("-created_at", "-id")
+
+
+STAT_GROUPS = {
+    "day": ("created_at__date", None),
+    "template": ("template__name", None),
+    "channel": ("channel", None),
+    "branch": ("loan__handling_branch__name", None),
+    "officer": ("loan__officer__real_name", None),
+}
+
+
+def statistics(user, group: str, date_from, date_to):
+    """Outbound messages in scope grouped: sent, delivered/answered, failed, cancelled because the
+    number opted out; and inbound replies by intent."""
+    from xindai.messaging.models import Direction
+    from xindai.messaging.outbox import CANCEL_OPTED_OUT
+
+    field = STAT_GROUPS.get(group, STAT_GROUPS["day"])[0]
+    rows = messages(user).filter(created_at__date__gte=date_from, created_at__date__lte=date_to)
+    outbound = (
+        rows.filter(direction=Direction.OUTBOUND)
+        .order_by()
+        .values(key=F(field))
+        .annotate(
+            sent=Count("id"),
+            delivered=Count("id", filter=Q(status=MessageStatus.DELIVERED)),
+            failed=Count("id", filter=Q(status=MessageStatus.FAILED)),
+            opted_out=Count("id", filter=Q(status=MessageStatus.CANCELLED, error_code=CANCEL_OPTED_OUT)),
+        )
+        .order_by("key")
+    )
+    replies = (
+        rows.filter(direction=Direction.INBOUND).order_by().values("intent").annotate(n=Count("id")).order_by("-n")
+    )
+    return list(outbound), list(replies)

@@ -135,6 +135,7 @@ def mass_send(
     template: SmsTemplate | None = None,
     purpose: str = Purpose.MANUAL,
     source: str = "",
+    channel: str = "sms",
 ) -> MassSending:
     """Queue one message per recipient (one per number for mass sending; one per installment for
     manual collection, each also recorded as a contact with the customer)."""
@@ -168,6 +169,7 @@ def mass_send(
                     installment_id=recipient.installment_id,
                     loan_id=recipient.loan_id,
                     template=template,
+                    channel=channel,
                     sending=sending,
                     text=body,
                     params=[[name, recipient.values.get(name, "")] for name in names],

@@ -8,9 +8,13 @@ from xindai.core.errors import BusinessError, translate_pure_error
 from xindai.messaging.models import AutoSwitch, SmsTemplate
 from xindai.messaging.rendering import TemplateError, check_text
 
+REPLY_PARAMETERS = ("余额明细", "还款明细", "还款方式说明")
+
+
 TEMPLATE_FIELDS = [
     "name",
     "kind",
+    "channel",
     "text",
     "provider_code",
     "loan_type",
@@ -20,14 +24,18 @@ TEMPLATE_FIELDS = [
     "overdue_from",
     "overdue_to",
     "every_days",
+    "retry_times",
+    "retry_minutes",
     "is_active",
 ]
 
 
 def template_save(*, actor, template: SmsTemplate | None = None, **values) -> SmsTemplate:
     """Create or change a template; an unknown {参数} is refused."""
+    kind = values.get("kind", template.kind if template else "")
+    extra = REPLY_PARAMETERS if kind == SmsTemplate.Kind.REPLY else ()
     try:
-        check_text(values.get("text", template.text if template else ""))
+        check_text(values.get("text", template.text if template else ""), extra)
     except TemplateError as err:
         raise BusinessError(translate_pure_error(err), field="text") from None
     with transaction.atomic():
@@ -41,18 +49,42 @@ def template_save(*, actor, template: SmsTemplate | None = None, **values) -> Sm
     return template
 
 
-def auto_switch_set(*, actor, enabled: bool, allowed_from, allowed_to) -> AutoSwitch:
+def auto_switch_set(*, actor, enabled: bool, allowed_from, allowed_to, replies_enabled: bool = True) -> AutoSwitch:
     """Switch automatic sending on or off (自动发送启停); who and when are kept."""
     with transaction.atomic():
         row, _created = AutoSwitch.objects.select_for_update().get_or_create(pk=1)
-        before = audit.snapshot(row, ["enabled", "allowed_from", "allowed_to"])
+        fields = ["enabled", "replies_enabled", "allowed_from", "allowed_to"]
+        before = audit.snapshot(row, fields)
         row.enabled, row.allowed_from, row.allowed_to = enabled, allowed_from, allowed_to
+        row.replies_enabled = replies_enabled
         row.changed_by, row.changed_at = actor, timezone.now()
         row.save()
         audit.record(
             actor,
             "messaging.auto.switched",
             row,
-            changes=audit.diff(before, audit.snapshot(row, ["enabled", "allowed_from", "allowed_to"])),
+            changes=audit.diff(before, audit.snapshot(row, fields)),
         )
     return row
+
+
+def rule_save(*, actor, rule=None, **values):
+    """Create or change an automatic-reply rule."""
+    from xindai.messaging import intents
+    from xindai.messaging.models import IntentRule
+
+    try:
+        intents.Rule(
+            values["intent"], values.get("keywords", ""), values.get("pattern") or None, values.get("priority", 0)
+        )
+    except intents.RuleError as err:
+        raise BusinessError(translate_pure_error(err), field="keywords") from None
+    with transaction.atomic():
+        rule = rule or IntentRule()
+        fields = ["intent", "keywords", "pattern", "priority", "reply", "is_active"]
+        before = audit.snapshot(rule, fields) if rule.pk else {}
+        for name, value in values.items():
+            setattr(rule, name, value)
+        rule.save()
+        audit.record(actor, "messaging.rule.saved", rule, changes=audit.diff(before, audit.snapshot(rule, fields)))
+    return rule

@@ -13,4 +13,13 @@ urlpatterns = [
     path("templates/<int:pk>/", views.template_edit, name="template_edit"),
     path("auto/", views.auto_switch, name="auto"),
     path("reports/<str:provider>/<str:secret>/", views.delivery_report, name="report"),
+    path("inbound/<str:provider>/<str:secret>/", views.inbound_push, name="inbound"),
+    path("calls/<str:provider>/<str:secret>/", views.call_report, name="call_report"),
+    path("ivr/<str:secret>/", views.ivr, name="ivr"),
+    path("statistics/", views.statistics, name="statistics"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<int:pk>/answer/", views.inbox_answer, name="answer"),
+    path("rules/", views.rule_list, name="rules"),
+    path("rules/new/", views.rule_edit, name="rule_create"),
+    path("rules/<int:pk>/", views.rule_edit, name="rule_edit"),
 ]

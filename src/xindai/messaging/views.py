@@ -114,6 +114,7 @@ def compose(request):
                         template=template,
                         purpose=purpose,
                         source=f"{SOURCES[source]} {data.get('query', '')}",
+                        channel=form.cleaned_data["channel"] or "sms",
                     ),
                 )
                 if done:
@@ -221,3 +222,156 @@ def delivery_report(request, provider: str, secret: str):
     outbox.apply_reports(reports)
     status, content_type, body = backend.report_response()
     return HttpResponse(body, status=status, content_type=content_type)
+
+
+INBOUND_PARSERS = {"aliyun": "parse_aliyun", "tencent": "parse_tencent", "http": "parse_http"}
+
+
+@csrf_exempt
+@login_not_required
+@require_POST
+def inbound_push(request, provider: str, secret: str):
+    """A provider's push of borrowers' replies (短信上行); the secret in the URL proves it is the provider."""
+    from xindai.messaging import inbound, inbound_parsers
+
+    expected = settings.SMS_REPORT_SECRET
+    if not expected or not hmac.compare_digest(secret, expected) or provider not in INBOUND_PARSERS:
+        raise Http404
+    parse = getattr(inbound_parsers, INBOUND_PARSERS[provider])
+    try:
+        if provider == "http":
+            items = parse(request.body, request.content_type or "", settings.SMS_HTTP_INBOUND_FIELDS)
+        else:
+            items = parse(request.body, request.content_type or "")
+    except ValueError:
+        return HttpResponse(status=400)
+    inbound.receive(
+        provider,
+        [inbound.Received(i.provider_id, i.sender, i.text, i.received_at) for i in items],
+    )
+    status, content_type, body = inbound_parsers.ANSWERS[provider]
+    return HttpResponse(body, status=status, content_type=content_type)
+
+
+@permission_required("messaging.view", raise_exception=True)
+def inbox(request):
+    """The officer's inbox: replies no rule answered, in scope; answer or mark handled."""
+    rows = selectors.inbox_page_rows(request.user)
+    page = paginate(request, rows)
+    return render(request, "messaging/inbox.html", {"page": page})
+
+
+@require_POST
+def inbox_answer(request, pk):
+    from xindai.messaging import inbound
+
+    message = get_object_or_404(selectors.inbox(request.user), pk=pk)
+    require_perm(request.user, "messaging.send")
+    text = request.POST.get("text", "")
+    handled_only = request.POST.get("action") == "handled"
+    if not handled_only and not text.strip():
+        messages.error(request, _("Write the answer, or mark the message handled."))
+        return redirect("messaging:inbox")
+    inbound.answer(actor=request.user, message=message, text=text, handled_only=handled_only)
+    messages.success(request, _("Answered.") if not handled_only else _("Marked handled."))
+    return redirect("messaging:inbox")
+
+
+@permission_required("messaging.manage_templates", raise_exception=True)
+def rule_list(request):
+    from xindai.messaging.models import IntentRule
+
+    return render(
+        request,
+        "messaging/rule_list.html",
+        {"rules": IntentRule.objects.select_related("reply"), "switch": outbox.auto_switch()},
+    )
+
+
+@permission_required("messaging.manage_templates", raise_exception=True)
+def rule_edit(request, pk=None):
+    from xindai.messaging.forms import RuleForm
+    from xindai.messaging.models import IntentRule
+
+    rule = get_object_or_404(IntentRule, pk=pk) if pk else None
+    form = RuleForm(request.POST or None, instance=rule)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(
+            form,
+            lambda: services.rule_save(
+                actor=request.user, rule=rule, **{f: form.cleaned_data[f] for f in form.Meta.fields}
+            ),
+        )
+        if saved:
+            messages.success(request, _("Rule saved."))
+            return redirect("messaging:rules")
+    return render(request, "messaging/rule_form.html", {"form": form, "rule": rule})
+
+
+@csrf_exempt
+@login_not_required
+@require_POST
+def call_report(request, provider: str, secret: str):
+    """A voice provider's push of call results (接通, 未接, 忙, 关机, 空号, 失败 with the duration)."""
+    from xindai.messaging.gateway import VOICE_SHORT_NAMES, voice_backend_class
+
+    expected = settings.SMS_REPORT_SECRET
+    if not expected or not hmac.compare_digest(secret, expected) or provider not in VOICE_SHORT_NAMES:
+        raise Http404
+    backend = voice_backend_class(provider)
+    try:
+        reports = backend.parse_reports(request.body, request.content_type or "")
+    except ValueError:
+        return HttpResponse(status=400)
+    outbox.apply_call_reports(reports)
+    status, content_type, body = backend.report_response()
+    return HttpResponse(body, status=status, content_type=content_type)
+
+
+@csrf_exempt
+@login_not_required
+@require_POST
+def ivr(request, secret: str):
+    """The provider's IVR callback: one JSON step of an inbound call in, what to say out."""
+    import json
+
+    from django.http import JsonResponse
+
+    from xindai.messaging.ivr import step
+
+    expected = settings.SMS_REPORT_SECRET
+    if not expected or not hmac.compare_digest(secret, expected):
+        raise Http404
+    try:
+        data = json.loads(request.body or b"{}")
+        call_id, caller = str(data["call_id"]), str(data["caller"])
+    except (ValueError, KeyError, TypeError):
+        return HttpResponse(status=400)
+    return JsonResponse(step(call_id, caller, str(data.get("digits") or "")))
+
+
+@permission_required("messaging.view", raise_exception=True)
+def statistics(request):
+    """短信与语音统计: per day, template, channel, branch or officer; replies by intent."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django.utils.dateparse import parse_date
+
+    today = timezone.localdate()
+    date_from = parse_date(request.GET.get("date_from") or "") or today - timedelta(days=30)
+    date_to = parse_date(request.GET.get("date_to") or "") or today
+    group = request.GET.get("group", "day")
+    outbound, replies = selectors.statistics(request.user, group, date_from, date_to)
+    return render(
+        request,
+        "messaging/statistics.html",
+        {
+            "rows": outbound,
+            "replies": replies,
+            "group": group,
+            "groups": selectors.STAT_GROUPS,
+            "date_from": date_from,
+            "date_to": date_to,
+        },
+    )

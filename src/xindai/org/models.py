@@ -13,6 +13,12 @@ class Branch(TreeNode):
     name = models.CharField(_("branch name"), max_length=100)
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    payment_instructions = models.CharField(
+        _("how to repay (reply text)"),
+        max_length=300,
+        blank=True,
+        help_text=_("Told to borrowers who ask how and where to repay, e.g. the counter address and hours."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

@@ -108,6 +108,13 @@ MATRIX = [
     row("messaging:template_create", 302, 200, 403, 200, 403, 403, 403),
     row("messaging:auto", *ADMIN_ONLY),
     row(lambda w, o: reverse("messaging:report", args=["locmem", "x"]), 405, 405, 405, 405, 405, 405, 405),
+    row(lambda w, o: reverse("messaging:inbound", args=["http", "x"]), 405, 405, 405, 405, 405, 405, 405),
+    row(lambda w, o: reverse("messaging:call_report", args=["locmem", "x"]), 405, 405, 405, 405, 405, 405, 405),
+    row(lambda w, o: reverse("messaging:ivr", args=["x"]), 405, 405, 405, 405, 405, 405, 405),
+    row("messaging:inbox", 302, 200, 200, 200, 200, 403, 403),
+    row("messaging:statistics", 302, 200, 200, 200, 200, 403, 403),
+    row("messaging:rules", 302, 200, 403, 200, 403, 403, 403),
+    row("messaging:rule_create", 302, 200, 403, 200, 403, 403, 403),
     # Data import: managers and the administrator (loans.import).
     row("imports:upload", 302, 200, 403, 200, 403, 403, 403),
     row("imports:template", 302, 200, 403, 200, 403, 403, 403),

@@ -63,7 +63,7 @@ def test_an_unknown_parameter_is_refused(world, login):
     assert "客户名" in page.content.decode() and "preview" not in page.context
     form = client.post(
         reverse("messaging:template_create"),
-        {"name": "x", "kind": "general", "text": "{余额}"},
+        {"name": "x", "kind": "general", "channel": "sms", "retry_times": 2, "retry_minutes": 30, "text": "{余额}"},
     )
     assert form.status_code == 200 and not SmsTemplate.objects.exists()
 
@@ -73,6 +73,9 @@ def test_a_template_is_saved_with_its_rules_and_previewed_on_a_real_installment(
     data = {
         "name": "逾期催缴",
         "kind": "scheduled",
+        "channel": "sms",
+        "retry_times": 2,
+        "retry_minutes": 30,
         "text": "{客户姓名}，借据{借据编号}逾期{逾期天数}天",
         "send_times": "09:00，16:00",
         "overdue_from": 1,
