@@ -27,6 +27,7 @@ class TemplateForm(ModelForm):
             "every_days",
             "retry_times",
             "retry_minutes",
+            "voice_fallback",
             "is_active",
         ]
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}

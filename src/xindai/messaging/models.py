@@ -74,6 +74,11 @@ class SmsTemplate(models.Model):
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default=Channel.SMS)
     retry_times = models.PositiveSmallIntegerField(_("call again if unanswered (times)"), default=2)
     retry_minutes = models.PositiveSmallIntegerField(_("minutes between calls"), default=30)
+    voice_fallback = models.BooleanField(
+        _("call when the SMS was not delivered"),
+        default=False,
+        help_text=_("For SMS templates: a borrower whose reminder failed is called with the same text."),
+    )
     text = models.TextField(_("text"))
     provider_code = models.CharField(
         _("provider template code"),

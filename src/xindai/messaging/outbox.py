@@ -240,7 +240,43 @@ def apply_reports(reports: Iterable[DeliveryReport]) -> int:
                 error_message=report.error_message[:500],
             )
         updated += messages.exclude(status=MessageStatus.CANCELLED).update(**values)
+        if not report.delivered:
+            _voice_fallback(messages)
     return updated
+
+
+def _voice_fallback(messages) -> None:
+    """A failed automatic SMS whose template says so is followed by a call with the same text,
+    written for the ear (once: the call has its own slot)."""
+    from xindai.loans.models import Installment
+    from xindai.messaging.context import installment_values, owed_rows
+    from xindai.messaging.rendering import params_in, render
+
+    for message in messages.filter(
+        channel=Channel.SMS, purpose__in=AUTOMATIC, template__voice_fallback=True, installment__isnull=False
+    ).select_related("template", "customer"):
+        if message.customer is None or message.customer.mobile_vacant:
+            continue
+        today = timezone.localdate()
+        row = owed_rows(Installment.objects.filter(pk=message.installment_id), today).first()
+        if row is None or row.settled_on is not None:
+            continue
+        values = installment_values(row, voice=True)
+        call = Message(
+            channel=Channel.VOICE,
+            purpose=message.purpose,
+            recipient=message.recipient,
+            customer=message.customer,
+            installment_id=message.installment_id,
+            loan_id=message.loan_id,
+            template=message.template,
+            slot_date=message.slot_date,
+            slot=("v" + message.slot.replace(":", ""))[:5],
+            text=render(message.template.text, values),
+            params=[[name, values.get(name, "")] for name in params_in(message.template.text)],
+            segments=1,
+        )
+        queue([call], ignore_conflicts=True)
 
 
 def resend(message: Message, actor) -> Message:

@@ -26,6 +26,7 @@ TEMPLATE_FIELDS = [
     "every_days",
     "retry_times",
     "retry_minutes",
+    "voice_fallback",
     "is_active",
 ]
 

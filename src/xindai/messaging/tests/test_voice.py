@@ -89,3 +89,18 @@ def test_an_answered_call_is_delivered_with_its_duration(due_book, switched_on, 
     outbox.apply_call_reports([CallReport(message.pk, "", "13800000001", "answered", duration_s=34)])
     message.refresh_from_db()
     assert (message.status, message.call_outcome, message.duration_s) == (MessageStatus.DELIVERED, "answered", 34)
+
+
+def test_a_failed_sms_is_followed_by_a_call_when_the_template_says_so(due_book, switched_on, voice, sms_outbox):
+    from xindai.messaging.backends import DeliveryReport
+
+    template = collection("sms")
+    template.voice_fallback = True
+    template.save()
+    engine.run(datetime(2026, 4, 2, 9, 30, tzinfo=CST))
+    outbox.deliver_all(now=datetime(2026, 4, 2, 9, 31, tzinfo=CST))
+    sms = Message.objects.get(loan=due_book["ma"], channel="sms")
+    outbox.apply_reports([DeliveryReport(sms.pk, "", sms.recipient, delivered=False, error_code="MK:0004")])
+    outbox.apply_reports([DeliveryReport(sms.pk, "", sms.recipient, delivered=False, error_code="MK:0004")])
+    calls = Message.objects.filter(loan=due_book["ma"], channel="voice")
+    assert calls.count() == 1 and "人民币" in calls.get().text
