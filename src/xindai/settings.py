@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "xindai.repayments",
     "xindai.printing",
     "xindai.imports",
+    "xindai.reports",
 ]
 
 MIDDLEWARE = [
@@ -252,6 +253,7 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap-icons", _NODE / "bootstrap-icons" / "font"),
     ("vendor/htmx", _NODE / "htmx.org" / "dist"),
     ("vendor/tom-select", _NODE / "tom-select" / "dist"),
+    ("vendor/echarts", _NODE / "echarts" / "dist"),
 ]
 WHITENOISE_USE_FINDERS = True  # serve straight from the package folders as well as STATIC_ROOT
 

@@ -24,6 +24,6 @@ urlpatterns = [
 # Each business app with pages mounts them under its own name.
 urlpatterns += [
     path(f"{app}/", include(f"xindai.{app}.urls"))
-    for app in ("customers", "loans", "repayments", "imports", "printing", "messaging")
+    for app in ("customers", "loans", "repayments", "imports", "printing", "messaging", "reports")
     if f"xindai.{app}" in settings.INSTALLED_APPS and find_spec(f"xindai.{app}.urls") is not None
 ]

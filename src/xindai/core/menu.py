@@ -49,6 +49,14 @@ MENU: tuple[Module, ...] = (
         ),
     ),
     Module(
+        _("Reports"),
+        "bar-chart",
+        (
+            Entry(_("Reports"), "reports:report", "reports.view"),
+            Entry(_("Comparison charts"), "reports:charts", "reports.view"),
+        ),
+    ),
+    Module(
         _("SMS"),
         "envelope",
         (

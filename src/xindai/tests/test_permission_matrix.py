@@ -115,6 +115,11 @@ MATRIX = [
     row("messaging:statistics", 302, 200, 200, 200, 200, 403, 403),
     row("messaging:rules", 302, 200, 403, 200, 403, 403, 403),
     row("messaging:rule_create", 302, 200, 403, 200, 403, 403, 403),
+    # Reports: everyone with reports.view sees their own scope's figures; export for reports.export.
+    row("reports:report", 302, 200, 200, 200, 200, 200, 200),
+    row(lambda w, o: reverse("reports:report") + "?kind=quality&group=township", 302, 200, 200, 200, 200, 200, 200),
+    row(lambda w, o: reverse("reports:report") + "?export=xlsx", 302, 200, 200, 200, 200, 200, 403),
+    row("reports:charts", 302, 200, 200, 200, 200, 200, 200),
     # Data import: managers and the administrator (loans.import).
     row("imports:upload", 302, 200, 403, 200, 403, 403, 403),
     row("imports:template", 302, 200, 403, 200, 403, 403, 403),

@@ -1,0 +1,141 @@
+"""Report speed (PostgreSQL, the ~1.5-million-installment bench book): each report grouped by
+township, the ORM's query against a hand-written SQL GROUP BY computing the same figures —
+median of 5 runs each, and the ratio (target: at most 1.5)."""
+
+import statistics
+import time
+from datetime import date
+
+from django.db import connection
+from django.utils import timezone
+
+from xindai.reports import queries
+
+TARGET_RATIO = 1.5
+RUNS = 5
+
+LIVE = "l.start_date <= %(d)s AND (l.settled_on IS NULL OR l.settled_on > %(d)s)"
+JOIN = "JOIN customers_customer c ON c.id = l.customer_id JOIN org_region r ON r.id = c.township_id"
+GROUP = "GROUP BY c.township_id, r.code, r.name"
+
+_SQL = {
+    "disbursement": """
+        SELECT c.township_id, r.code, r.name, COUNT(*), SUM(l.amount)
+        FROM loans_loan l @JOIN
+        WHERE l.start_date BETWEEN %(a)s AND %(b)s @GROUP""",
+    "collection": """
+        SELECT c.township_id, r.code, r.name,
+               COUNT(*) FILTER (WHERE p.reverses_id IS NULL) - COUNT(*) FILTER (WHERE p.reverses_id IS NOT NULL),
+               SUM(p.principal), SUM(p.interest), SUM(p.penalty + p.compound), SUM(p.amount)
+        FROM repayments_repayment p JOIN loans_loan l ON l.id = p.loan_id @JOIN
+        WHERE p.paid_on BETWEEN %(a)s AND %(b)s @GROUP""",
+    "balance": """
+        WITH od AS (SELECT loan_id, SUM(principal - principal_paid) AS s FROM loans_installment
+                    WHERE settled_on IS NULL AND due_date < %(d)s GROUP BY loan_id)
+        SELECT c.township_id, r.code, r.name, COUNT(*), SUM(l.outstanding_principal), SUM(COALESCE(od.s, 0))
+        FROM loans_loan l LEFT JOIN od ON od.loan_id = l.id @JOIN
+        WHERE @LIVE @GROUP""",
+    "quality": """
+        WITH oldest AS (SELECT loan_id, MIN(due_date) AS due FROM loans_installment
+                        WHERE settled_on IS NULL AND due_date < %(d)s GROUP BY loan_id),
+        x AS (
+            SELECT c.township_id, r.code, r.name, l.outstanding_principal AS o,
+                   COALESCE(%(d)s::date - oldest.due, 0) AS days, l.classification_override AS ov
+            FROM loans_loan l LEFT JOIN oldest ON oldest.loan_id = l.id @JOIN
+            WHERE @LIVE),
+        y AS (SELECT *, CASE WHEN ov <> '' THEN ov WHEN days <= 0 THEN 'normal' WHEN days <= 90 THEN 'special_mention'
+                             WHEN days <= 270 THEN 'substandard' WHEN days <= 360 THEN 'doubtful' ELSE 'loss' END AS cat
+              FROM x)
+        SELECT township_id, code, name, SUM(o),
+               SUM(o) FILTER (WHERE days <= 0), SUM(o) FILTER (WHERE days BETWEEN 1 AND 30),
+               SUM(o) FILTER (WHERE days BETWEEN 31 AND 60), SUM(o) FILTER (WHERE days BETWEEN 61 AND 90),
+               SUM(o) FILTER (WHERE days BETWEEN 91 AND 180), SUM(o) FILTER (WHERE days BETWEEN 181 AND 360),
+               SUM(o) FILTER (WHERE days > 360),
+               SUM(o) FILTER (WHERE cat = 'normal'), SUM(o) FILTER (WHERE cat = 'special_mention'),
+               SUM(o) FILTER (WHERE cat = 'substandard'), SUM(o) FILTER (WHERE cat = 'doubtful'),
+               SUM(o) FILTER (WHERE cat = 'loss'), SUM(o) FILTER (WHERE cat IN ('substandard', 'doubtful', 'loss'))
+        FROM y GROUP BY township_id, code, name""",
+}
+
+
+def _expand(text: str) -> str:
+    return text.replace("@JOIN", JOIN).replace("@GROUP", GROUP).replace("@LIVE", LIVE)
+
+
+SQL = {kind: _expand(text) for kind, text in _SQL.items()}
+
+
+def _median(call) -> float:
+    call()
+    samples = []
+    for _run in range(RUNS):
+        started = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+def report_speed(*, stdout, scale: float) -> None:
+    """Inside a transaction rolled back at the end: 5,000 overdue installments are first settled
+    by a batch confirmation, so the collection report has a ledger to sum."""
+    if connection.vendor != "postgresql":
+        stdout.write("   (measured on PostgreSQL: run `make bench`)")
+        return
+    from django.db import transaction
+
+    from xindai.loans.models import Installment
+    from xindai.org.models import User
+    from xindai.repayments.services import repayments_confirm_batch
+
+    today = timezone.localdate()
+    with transaction.atomic():
+        ids = list(
+            Installment.objects.filter(settled_on__isnull=True, due_date__lt=today)
+            .order_by("due_date", "pk")
+            .values_list("pk", flat=True)[: int(5000 * scale)]
+        )
+        repayments_confirm_batch(actor=User.objects.get(username="admin"), installment_ids=ids, paid_on=today)
+        _compare(stdout, today)
+        transaction.set_rollback(True)
+
+
+def _compare(stdout, today) -> None:
+    params = {"a": date(today.year, 1, 1), "b": today, "d": today}
+    stdout.write(f"   {'report (by township)':<26}{'ORM ms':>10}{'SQL ms':>10}{'ratio':>8}  rows  check")
+    worst = 0.0
+    for kind in queries.KINDS:
+        if kind in ("disbursement", "collection"):
+            args = {"date_from": params["a"], "date_to": params["b"]}
+        else:
+            args = {"as_of": today}
+
+        def orm(kind=kind, args=args):
+            if kind == "quality":
+                return queries.quality(None, "township", today, compare=False)
+            return queries.run(kind, "township", **args)
+
+        def raw(kind=kind):
+            with connection.cursor() as cursor:
+                cursor.execute(SQL[kind], params)
+                return cursor.fetchall()
+
+        orm_ms, sql_ms = _median(orm), _median(raw)
+        report, rows = orm(), raw()
+        column, figure = {
+            "disbursement": (4, "amount"),
+            "collection": (7, "total"),
+            "balance": (4, "outstanding_principal"),
+            "quality": (3, "outstanding_principal"),
+        }[kind]
+        same = len(report.rows) == len(rows) and sum(r[column] or 0 for r in rows) == sum(
+            row[figure] for row in report.rows
+        )
+        ratio = orm_ms / sql_ms if sql_ms else 1.0
+        worst = max(worst, ratio)
+        check = "same" if same else "DIFFERENT"
+        stdout.write(f"   {kind:<26}{orm_ms:>10.1f}{sql_ms:>10.1f}{ratio:>8.2f}  {len(rows):>4}  {check}")
+    verdict = "within" if worst <= TARGET_RATIO else "OVER"
+    stdout.write(f"   worst ratio {worst:.2f} ({verdict} the {TARGET_RATIO} target)")
+
+
+BENCHMARKS = [("report_speed", report_speed)]

@@ -1,0 +1,223 @@
+"""统计报表: a report page (table with totals, sorting, drill-down, print, Excel) and comparison charts."""
+
+import io
+
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from xindai.core.viewhelpers import require_perm
+from xindai.core.xlsx import XLSX
+from xindai.reports import queries
+from xindai.reports.forms import GROUP_CHOICES, KIND_CHOICES, ReportForm, month_ends
+
+# Drilling down: a row of one grouping opens the next one, filtered to that row.
+DRILL = {"county": "township", "township": "village", "village": "customer", "branch": "officer", "officer": "customer"}
+LABELS = {
+    "loans": _lazy("loans"),
+    "amount": _lazy("amount"),
+    "repayments": _lazy("repayments"),
+    "principal": _lazy("principal"),
+    "interest": _lazy("interest"),
+    "penalty": _lazy("penalty interest"),
+    "total": _lazy("total"),
+    "outstanding_principal": _lazy("outstanding principal"),
+    "overdue_principal": _lazy("of which overdue"),
+    "bucket_0": "未逾期",
+    "bucket_1_30": "1–30天",
+    "bucket_31_60": "31–60天",
+    "bucket_61_90": "61–90天",
+    "bucket_91_180": "91–180天",
+    "bucket_181_360": "181–360天",
+    "bucket_over_360": "360天以上",
+    "normal": "正常",
+    "special_mention": "关注",
+    "substandard": "次级",
+    "doubtful": "可疑",
+    "loss": "损失",
+    "npl": _lazy("non-performing"),
+    "npl_ratio": _lazy("NPL ratio"),
+}
+MAIN = {"disbursement": "amount", "collection": "total", "balance": "outstanding_principal", "quality": "npl"}
+
+
+def _report(request):
+    form = ReportForm(request.GET or None)
+    choice = form.choices()
+    report = queries.run(
+        choice["kind"],
+        choice["group"],
+        user=request.user,
+        date_from=choice["date_from"],
+        date_to=choice["date_to"],
+        as_of=choice["as_of"],
+        filters=form.filters(),
+    )
+    sort = request.GET.get("sort", "")
+    if sort.lstrip("-") in ("name", *queries.FIGURES[report.kind]):
+        report.rows.sort(key=lambda r: r[sort.lstrip("-")], reverse=sort.startswith("-"))
+    return form, choice, report
+
+
+def _columns(kind):
+    return [(name, str(LABELS[name])) for name in queries.FIGURES[kind]]
+
+
+@permission_required("reports.view", raise_exception=True)
+def report_page(request):
+    form, choice, report = _report(request)
+    if request.GET.get("export") == "xlsx":
+        require_perm(request.user, "reports.export")
+        return _xlsx(report, choice)
+    group_ids = _row_ids(request.user, report)
+    return render(
+        request,
+        "reports/report.html",
+        {
+            "form": form,
+            "report": report,
+            "columns": _columns(report.kind),
+            "drill": DRILL.get(report.group),
+            "ids": group_ids,
+            "title": dict(KIND_CHOICES)[report.kind],
+            "group_label": dict(GROUP_CHOICES)[report.group],
+            "printed_at": timezone.localtime(),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _row_ids(user, report) -> dict[str, int]:
+    """The region/branch/officer id of each row's key, for drill-down links."""
+    from xindai.org.models import Branch, Region, User
+
+    keys = [row["key"] for row in report.rows]
+    if report.group in ("county", "township", "village"):
+        return dict(Region.objects.filter(code__in=keys).values_list("code", "pk"))
+    if report.group == "branch":
+        return dict(Branch.objects.filter(code__in=keys).values_list("code", "pk"))
+    if report.group == "officer":
+        return dict(User.objects.filter(username__in=keys).values_list("username", "pk"))
+    return {}
+
+
+def _xlsx(report, choice) -> HttpResponse:
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet(str(dict(KIND_CHOICES)[report.kind])[:31])
+    head = book.add_format({"bold": True, "bg_color": "#DDE7F3", "border": 1, "align": "center", "text_wrap": True})
+    money = book.add_format({"num_format": "#,##0.00"})
+    count = book.add_format({"num_format": "0"})
+    ratio = book.add_format({"num_format": "0.00%"})
+    bold = {
+        k: book.add_format({**v, "bold": True})
+        for k, v in {
+            "m": {"num_format": "#,##0.00"},
+            "c": {"num_format": "0"},
+            "r": {"num_format": "0.00%"},
+            "t": {},
+        }.items()
+    }
+    columns = _columns(report.kind)
+    period = f"{report.date_from} — {report.date_to}" if report.date_from else f"{_('as of')} {report.as_of}"
+    sheet.write(0, 0, f"{dict(KIND_CHOICES)[report.kind]}（{dict(GROUP_CHOICES)[report.group]}） {period}")
+    headers = [_("code"), _("name"), *(label for _n, label in columns)]
+    for col, text in enumerate(headers):
+        sheet.write_string(2, col, str(text), head)
+        sheet.set_column(col, col, 20 if col < 2 else 14)
+    sheet.freeze_panes(3, 2)
+
+    def write_row(r, row, is_total=False):
+        sheet.write_string(r, 0, "" if is_total else row["key"], bold["t"] if is_total else None)
+        sheet.write_string(r, 1, _("Total") if is_total else row["name"], bold["t"] if is_total else None)
+        for col, (name, _label) in enumerate(columns, start=2):
+            value = row[name]
+            kind = "r" if name == "npl_ratio" else ("c" if name in queries.COUNTS else "m")
+            style = bold[kind] if is_total else {"r": ratio, "c": count, "m": money}[kind]
+            sheet.write_number(r, col, float(value), style)
+
+    for r, row in enumerate(report.rows, start=3):
+        write_row(r, row)
+    last = 3 + len(report.rows)
+    write_row(last, report.total, is_total=True)
+    main = MAIN[report.kind]
+    if report.rows:
+        chart = book.add_chart({"type": "column"})
+        col = 2 + [n for n, _l in columns].index(main)
+        chart.add_series(
+            {
+                "name": str(LABELS[main]),
+                "categories": [sheet.name, 3, 1, last - 1, 1],
+                "values": [sheet.name, 3, col, last - 1, col],
+            }
+        )
+        chart.set_title({"name": str(LABELS[main])})
+        chart.set_legend({"none": True})
+        sheet.insert_chart(last + 2, 1, chart, {"x_scale": 2, "y_scale": 1.2})
+    book.close()
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    from urllib.parse import quote
+
+    name = f"{dict(KIND_CHOICES)[report.kind]}-{dict(GROUP_CHOICES)[report.group]}-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+@permission_required("reports.view", raise_exception=True)
+def charts(request):
+    """对比图: each report by county and by branch (bars; a line for the NPL ratio), and the trend
+    of the main figure over the last 12 month-ends, each with its data table."""
+    form = ReportForm(request.GET or None)
+    choice = form.choices()
+    kind = choice["kind"]
+    main = MAIN[kind]
+    panels = []
+    for group in ("county", "branch"):
+        report = queries.run(
+            kind,
+            group,
+            user=request.user,
+            date_from=choice["date_from"],
+            date_to=choice["date_to"],
+            as_of=choice["as_of"],
+            filters=form.filters(),
+        )
+        panels.append(
+            {
+                "group": str(dict(GROUP_CHOICES)[group]),
+                "names": [row["name"] for row in report.rows],
+                "values": [float(row[main]) for row in report.rows],
+                "ratios": [float(row["npl_ratio"]) * 100 for row in report.rows] if kind == "quality" else [],
+                "rows": report.rows,
+            }
+        )
+    trend = []
+    if kind in ("balance", "quality"):
+        for day in month_ends(choice["as_of"]):
+            total = queries.run(kind, "county", user=request.user, as_of=day, filters=form.filters()).total
+            trend.append(
+                {"day": day.isoformat(), "value": float(total[main]), "ratio": float(total.get("npl_ratio", 0)) * 100}
+            )
+    return render(
+        request,
+        "reports/charts.html",
+        {
+            "form": form,
+            "kind": kind,
+            "main_label": str(LABELS[main]),
+            "panels": panels,
+            "trend": trend,
+            "title": dict(KIND_CHOICES)[kind],
+            "chart_data": {
+                "panels": [{k: v for k, v in p.items() if k != "rows"} for p in panels],
+                "trend": trend,
+                "main": str(LABELS[main]),
+                "kind": kind,
+            },
+        },
+    )
