@@ -73,6 +73,8 @@ def report_page(request):
         require_perm(request.user, "reports.export")
         return _xlsx(report, choice)
     group_ids = _row_ids(request.user, report)
+    for row in report.rows:
+        row["detail"] = _detail_url(report, row, group_ids)
     return render(
         request,
         "reports/report.html",
@@ -88,6 +90,32 @@ def report_page(request):
             "query": request.GET.urlencode(),
         },
     )
+
+
+def _detail_url(report, row, ids) -> str:
+    """The loans (or, for collections, the repayments) behind a row's figures."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    params = {}
+    if report.group == "customer":
+        params["id_number"] = row["key"]
+    elif report.group in ("county", "township", "village") and row["key"] in ids:
+        params["region"] = ids[row["key"]]
+    elif report.group in ("branch", "officer") and row["key"] in ids:
+        params[report.group] = ids[row["key"]]
+    else:
+        return ""
+    if report.kind == "collection":
+        params.pop("id_number", None)
+        if report.group == "customer":
+            params["customer"] = row["name"]
+        params.update(paid_from=report.date_from.isoformat(), paid_to=report.date_to.isoformat())
+        return reverse("repayments:ledger") + "?" + urlencode(params)
+    if report.kind == "disbursement":
+        params.update(start_from=report.date_from.isoformat(), start_to=report.date_to.isoformat())
+    return reverse("loans:list") + "?" + urlencode(params)
 
 
 def _row_ids(user, report) -> dict[str, int]:

@@ -185,6 +185,15 @@ def test_the_page_drills_down_and_exports_its_figures(world, login, book):
     assert page.status_code == 200 and "drill-link" in page.content.decode()
     down = client.get(url, {"kind": "balance", "group": "township", "as_of": "2026-05-01", "region": world.county_a.pk})
     assert [r["name"] for r in down.context["report"].rows] == ["梁家墩镇"]
+    detail = down.context["report"].rows[0]["detail"]
+    loans = client.get(detail)
+    assert {loan.iou_number for loan in loans.context["page"].object_list} == {"MA", "WANG"}
+    ledger = client.get(
+        url, {"kind": "collection", "group": "officer", "date_from": "2026-01-01", "date_to": "2026-12-31"}
+    )
+    officer_row = next(r for r in ledger.context["report"].rows if r["key"] == "officer_b")
+    entries = client.get(officer_row["detail"]).context["page"].object_list
+    assert {e.loan.iou_number for e in entries} == {"ZHAO"}
     export = client.get(url, {"kind": "balance", "group": "county", "as_of": "2026-05-01", "export": "xlsx"})
     sheet = load_workbook(io.BytesIO(export.content)).active
     values = [[c.value for c in row] for row in sheet.iter_rows(min_row=4)]
