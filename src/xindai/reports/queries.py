@@ -15,7 +15,7 @@ settlement date.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import (
@@ -265,6 +265,15 @@ def _quality_rows(user, group, as_of, filters: Filters):
         outstanding_join = f"LEFT JOIN ({pl_sql}) pl ON pl.loan_id = l.id"
         outstanding_params = list(pl_params)
     gid, key, name, group_join = _SQL_GROUPS[group]
+    # The class set by hand that was in force on the date: today's, or the last change made by then.
+    override, override_params = "l.classification_override", []
+    if past:
+        override = (
+            "COALESCE((SELECT cc.category FROM repayments_classificationchange cc WHERE cc.loan_id = l.id"
+            " AND cc.created_at < %s ORDER BY cc.created_at DESC, cc.id DESC LIMIT 1), '')"
+        )
+        end_of_day = timezone.make_aware(datetime.combine(as_of + timedelta(days=1), time()))
+        override_params = [end_of_day]
     spans = ((1, 30), (31, 60), (61, 90), (91, 180), (181, 360))
     buckets = ["days <= 0", *(f"days BETWEEN {low} AND {high}" for low, high in spans), "days > 360"]
     sums = ", ".join(f"SUM(o) FILTER (WHERE {condition})" for condition in buckets)
@@ -276,7 +285,7 @@ def _quality_rows(user, group, as_of, filters: Filters):
         ),
         x AS (
             SELECT {gid} AS gid, {key} AS gkey, {name} AS gname, {outstanding} AS o, {days} AS days,
-                   l.classification_override AS ov
+                   {override} AS ov
             FROM loans_loan l JOIN customers_customer c ON c.id = l.customer_id {group_join}
             LEFT JOIN oldest ON oldest.loan_id = l.id {outstanding_join}
             WHERE l.id IN ({ids_sql})
@@ -293,7 +302,8 @@ def _quality_rows(user, group, as_of, filters: Filters):
     params = [
         *unsettled_params,
         as_of,
-        as_of,
+        as_of,  # days overdue, in x's select list before the override
+        *override_params,
         *outstanding_params,
         *ids_params,
         thresholds.special_mention_max,

@@ -144,12 +144,16 @@ def test_quality_puts_each_loans_whole_principal_in_its_bucket_and_category(worl
     assert report.total["npl_ratio"] == queries.npl_ratio(D("30000.00"), D("42000.00"))
 
 
-def test_an_override_moves_the_loan_to_its_set_class(world, book):
+def test_an_override_moves_the_loan_to_its_set_class_from_the_day_it_was_set(world, book):
+    from django.utils import timezone
+
     from xindai.repayments.classification import classification_set
 
-    classification_set(actor=world.admin, loan=book["ma"], category="loss", reason="失联", as_of=date(2026, 7, 15))
-    report = queries.run("quality", "county", as_of=date(2026, 7, 15))
-    assert by_key(report)[world.county_a.code]["loss"] == D("10000.00")
+    today = timezone.localdate()
+    classification_set(actor=world.admin, loan=book["ma"], category="loss", reason="失联", as_of=today)
+    assert by_key(queries.run("quality", "county", as_of=today))[world.county_a.code]["loss"] == D("10000.00")
+    before = by_key(queries.run("quality", "county", as_of=date(2026, 7, 15)))[world.county_a.code]
+    assert before["loss"] == D("0.00") and before["substandard"] == D("10000.00")  # not yet set then
 
 
 @pytest.mark.parametrize("group", queries.GROUPS)
@@ -228,3 +232,11 @@ def test_the_command_prints_the_documented_json(world, book, capsys):
     with pytest.raises(CommandError) as error:
         call_command("report", "balance", "--by", "county", "--from", "2026-01-01")
     assert error.value.returncode == 2
+
+
+def test_days_overdue_as_of_a_past_date_land_on_the_bucket_edges(world, book):
+    # MA is due 2026-04-01: on 05-01 it is 30 days overdue (1–30), on 05-02 31 days (31–60).
+    on_30 = by_key(queries.run("quality", "county", as_of=date(2026, 5, 1)))[world.county_a.code]
+    on_31 = by_key(queries.run("quality", "county", as_of=date(2026, 5, 2)))[world.county_a.code]
+    assert on_30["bucket_1_30"] == D("10000.00") and on_30["bucket_31_60"] == D("0.00")
+    assert on_31["bucket_31_60"] == D("10000.00") and on_31["bucket_1_30"] == D("0.00")
