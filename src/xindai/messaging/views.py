@@ -1,6 +1,7 @@
 """短信群发, 人工催缴, 短信模板, 自动发送启停, the message log and the providers' report pushes."""
 
 import hmac
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,6 +19,35 @@ from xindai.messaging.forms import AutoSwitchForm, ComposeForm, NumbersForm, Tem
 from xindai.messaging.models import MassSending, MessageStatus, Purpose, SmsTemplate
 from xindai.messaging.rendering import PARAMETERS
 from xindai.messaging.rendering import render as render_text
+
+
+def provider_push(view):
+    """A provider's callback: no session, no CSRF token, POST only; the secret in the URL proves
+    it is the provider (anything else answers 404, as for a page that does not exist)."""
+
+    @csrf_exempt
+    @login_not_required
+    @require_POST
+    @wraps(view)
+    def checked(request, *args, secret: str, **kwargs):
+        expected = settings.SMS_REPORT_SECRET
+        if not expected or not hmac.compare_digest(secret, expected):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+def _reports_pushed(request, backend, apply) -> HttpResponse:
+    """Parse a report push with the backend's parser, apply it, answer what the provider expects."""
+    try:
+        reports = backend.parse_reports(request.body, request.content_type or "")
+    except ValueError:
+        return HttpResponse(status=400)
+    apply(reports)
+    status, content_type, body = backend.report_response()
+    return HttpResponse(body, status=status, content_type=content_type)
+
 
 SOURCES = {
     "customers": _("customers of the list"),
@@ -204,38 +234,25 @@ def auto_switch(request):
     return render(request, "messaging/auto_switch.html", {"form": form, "switch": switch})
 
 
-@csrf_exempt
-@login_not_required
-@require_POST
-def delivery_report(request, provider: str, secret: str):
-    """A provider's push of delivery reports; the secret in the URL proves it is the provider."""
+@provider_push
+def delivery_report(request, provider: str):
+    """A provider's push of delivery reports."""
     from xindai.messaging.gateway import SHORT_NAMES, _backend_class
 
-    expected = settings.SMS_REPORT_SECRET
-    if not expected or not hmac.compare_digest(secret, expected) or provider not in SHORT_NAMES:
+    if provider not in SHORT_NAMES:
         raise Http404
-    backend = _backend_class(provider)
-    try:
-        reports = backend.parse_reports(request.body, request.content_type or "")
-    except ValueError:
-        return HttpResponse(status=400)
-    outbox.apply_reports(reports)
-    status, content_type, body = backend.report_response()
-    return HttpResponse(body, status=status, content_type=content_type)
+    return _reports_pushed(request, _backend_class(provider), outbox.apply_reports)
 
 
 INBOUND_PARSERS = {"aliyun": "parse_aliyun", "tencent": "parse_tencent", "http": "parse_http"}
 
 
-@csrf_exempt
-@login_not_required
-@require_POST
-def inbound_push(request, provider: str, secret: str):
-    """A provider's push of borrowers' replies (短信上行); the secret in the URL proves it is the provider."""
+@provider_push
+def inbound_push(request, provider: str):
+    """A provider's push of borrowers' replies (短信上行)."""
     from xindai.messaging import inbound, inbound_parsers
 
-    expected = settings.SMS_REPORT_SECRET
-    if not expected or not hmac.compare_digest(secret, expected) or provider not in INBOUND_PARSERS:
+    if provider not in INBOUND_PARSERS:
         raise Http404
     parse = getattr(inbound_parsers, INBOUND_PARSERS[provider])
     try:
@@ -308,30 +325,18 @@ def rule_edit(request, pk=None):
     return render(request, "messaging/rule_form.html", {"form": form, "rule": rule})
 
 
-@csrf_exempt
-@login_not_required
-@require_POST
-def call_report(request, provider: str, secret: str):
+@provider_push
+def call_report(request, provider: str):
     """A voice provider's push of call results (接通, 未接, 忙, 关机, 空号, 失败 with the duration)."""
     from xindai.messaging.gateway import VOICE_SHORT_NAMES, voice_backend_class
 
-    expected = settings.SMS_REPORT_SECRET
-    if not expected or not hmac.compare_digest(secret, expected) or provider not in VOICE_SHORT_NAMES:
+    if provider not in VOICE_SHORT_NAMES:
         raise Http404
-    backend = voice_backend_class(provider)
-    try:
-        reports = backend.parse_reports(request.body, request.content_type or "")
-    except ValueError:
-        return HttpResponse(status=400)
-    outbox.apply_call_reports(reports)
-    status, content_type, body = backend.report_response()
-    return HttpResponse(body, status=status, content_type=content_type)
+    return _reports_pushed(request, voice_backend_class(provider), outbox.apply_call_reports)
 
 
-@csrf_exempt
-@login_not_required
-@require_POST
-def ivr(request, secret: str):
+@provider_push
+def ivr(request):
     """The provider's IVR callback: one JSON step of an inbound call in, what to say out."""
     import json
 
@@ -339,9 +344,6 @@ def ivr(request, secret: str):
 
     from xindai.messaging.ivr import step
 
-    expected = settings.SMS_REPORT_SECRET
-    if not expected or not hmac.compare_digest(secret, expected):
-        raise Http404
     try:
         data = json.loads(request.body or b"{}")
         call_id, caller = str(data["call_id"]), str(data["caller"])

@@ -22,7 +22,7 @@ from alibabacloud_tea_openapi.models import Config
 from darabonba.exceptions import RetryError, UnretryableException
 
 from xindai.messaging.backends import BaseSmsBackend, DeliveryReport, OutgoingSms, SendResult
-from xindai.messaging.backends.config import AliyunConfig, ConfigError, aliyun_config, cached_client, provider_time
+from xindai.messaging.backends.config import ConfigError, aliyun_config, cached_client, provider_time
 
 logger = logging.getLogger(__name__)
 
@@ -58,10 +58,11 @@ class SmsBackend(BaseSmsBackend):
             out_id=str(sms.message_id),
         )
         try:
-            response = _client(config).send_sms(request)
+            response = sdk_client(Client, config).send_sms(request)
         except Exception as error:  # the seam's promise: a result, never an exception
-            return _failure(error)
-        return _result(response.body)
+            return sdk_failure(error, is_temporary, "SMS")
+        body = response.body
+        return answer(body and body.code, body and body.message, body and body.biz_id, is_temporary)
 
     @classmethod
     def parse_reports(cls, body: bytes, content_type: str) -> list[DeliveryReport]:
@@ -80,9 +81,11 @@ def template_param(params: tuple[tuple[str, str], ...]) -> str | None:
     return json.dumps({name: str(value) for name, value in params}, ensure_ascii=False, separators=(",", ":"))
 
 
-def _client(config: AliyunConfig) -> Client:
-    def build() -> Client:
-        return Client(
+def sdk_client(client_class, config):
+    """An Aliyun OpenAPI client (SMS or voice) for `config`, cached per configuration and thread."""
+
+    def build():
+        return client_class(
             Config(
                 access_key_id=config.access_key_id,
                 access_key_secret=config.access_key_secret,
@@ -94,26 +97,27 @@ def _client(config: AliyunConfig) -> Client:
             )
         )
 
-    return cached_client(config, build)
+    return cached_client((client_class, config), build)
 
 
-def _result(body: sms_models.SendSmsResponseBody | None) -> SendResult:
-    if body is None or not body.code:
+def answer(code: str | None, message: str | None, provider_id: str | None, temporary) -> SendResult:
+    """What an Aliyun answer body means: Code OK with the provider's id, or its refusal."""
+    if not code:
         return SendResult(
             ok=False, error_code="bad_response", error_message="Aliyun answered without a Code", retry=True
         )
-    if body.code == "OK":
-        return SendResult(ok=True, provider_id=body.biz_id or "")
-    return SendResult(ok=False, error_code=body.code, error_message=body.message or "", retry=is_temporary(body.code))
+    if code == "OK":
+        return SendResult(ok=True, provider_id=provider_id or "")
+    return SendResult(ok=False, error_code=code, error_message=message or "", retry=temporary(code))
 
 
-def _failure(error: Exception) -> SendResult:
+def sdk_failure(error: Exception, temporary, product: str) -> SendResult:
     """What an SDK exception means: Aliyun refused the request itself, or we never got a readable answer."""
     if isinstance(error, AlibabaCloudException):  # an HTTP 4xx/5xx answer with an Error body
         code = error.code or f"http_{error.status_code}"
         message = (error.data or {}).get("Message") or error.message or ""
-        temporary = isinstance(error, ThrottlingException | ServerException) or is_temporary(code)
-        return SendResult(ok=False, error_code=code, error_message=message, retry=temporary)
+        retry = isinstance(error, ThrottlingException | ServerException) or temporary(code)
+        return SendResult(ok=False, error_code=code, error_message=message, retry=retry)
     if isinstance(error, UnretryableException):  # the SDK wraps what went wrong on the way
         inner = error.inner_exception
         if isinstance(inner, RetryError):  # connection refused, reset, timed out
@@ -122,7 +126,7 @@ def _failure(error: Exception) -> SendResult:
         # page) far more often than from Aliyun: try again; the delivery report shows a message
         # that did go out.
         return SendResult(ok=False, error_code="bad_response", error_message=str(inner)[:300], retry=True)
-    logger.exception("Aliyun SMS SDK failed unexpectedly")
+    logger.exception("Aliyun %s SDK failed unexpectedly", product)
     return SendResult(ok=False, error_code="sdk_error", error_message=repr(error)[:300])
 
 

@@ -25,13 +25,11 @@ from dataclasses import MISSING, dataclass, field, fields
 
 from alibabacloud_dyvmsapi20170525 import models as vms_models
 from alibabacloud_dyvmsapi20170525.client import Client
-from alibabacloud_tea_openapi.exceptions import AlibabaCloudException, ServerException, ThrottlingException
-from alibabacloud_tea_openapi.models import Config
-from darabonba.exceptions import RetryError, UnretryableException
 from django.conf import settings
 
 from xindai.messaging.backends import SendResult
-from xindai.messaging.backends.config import ConfigError, cached_client, provider_time
+from xindai.messaging.backends.aliyun import answer, sdk_client, sdk_failure, template_param
+from xindai.messaging.backends.config import ConfigError, provider_time
 from xindai.messaging.voice import BaseVoiceBackend, CallOutcome, CallReport, OutgoingCall
 
 logger = logging.getLogger(__name__)
@@ -110,16 +108,17 @@ class VoiceBackend(BaseVoiceBackend):
             called_number=mainland_number(call.recipient),
             called_show_number=config.called_show_number or None,
             tts_code=call.template_code,
-            tts_param=tts_param(call.params),
+            tts_param=template_param(call.params),
             play_times=config.play_times or None,
             speed=config.speed or None,
             out_id=str(call.message_id),
         )
         try:
-            response = _client(config).single_call_by_tts(request)
+            response = sdk_client(Client, config).single_call_by_tts(request)
         except Exception as error:  # the seam's promise: a result, never an exception
-            return _failure(error)
-        return _result(response.body)
+            return sdk_failure(error, is_temporary, "voice")
+        body = response.body
+        return answer(body and body.code, body and body.message, body and body.call_id, is_temporary)
 
     @classmethod
     def parse_reports(cls, body: bytes, content_type: str) -> list[CallReport]:
@@ -146,57 +145,6 @@ def mainland_number(recipient: str) -> str:
     elif number.startswith("86") and len(number) == 13:
         number = number[2:]
     return number
-
-
-def tts_param(params: tuple[tuple[str, str], ...]) -> str | None:
-    """TtsParam: {"name": "value", ...} with string values, or None for a template without variables."""
-    if not params:
-        return None
-    return json.dumps({name: str(value) for name, value in params}, ensure_ascii=False, separators=(",", ":"))
-
-
-def _client(config: AliyunVoiceConfig) -> Client:
-    def build() -> Client:
-        return Client(
-            Config(
-                access_key_id=config.access_key_id,
-                access_key_secret=config.access_key_secret,
-                endpoint=config.endpoint,
-                protocol=config.protocol,
-                region_id=config.region_id,
-                connect_timeout=config.timeout_ms,
-                read_timeout=config.timeout_ms,
-            )
-        )
-
-    return cached_client(config, build)
-
-
-def _result(body: vms_models.SingleCallByTtsResponseBody | None) -> SendResult:
-    if body is None or not body.code:
-        return SendResult(
-            ok=False, error_code="bad_response", error_message="Aliyun answered without a Code", retry=True
-        )
-    if body.code == "OK":
-        return SendResult(ok=True, provider_id=body.call_id or "")
-    return SendResult(ok=False, error_code=body.code, error_message=body.message or "", retry=is_temporary(body.code))
-
-
-def _failure(error: Exception) -> SendResult:
-    """What an SDK exception means: Aliyun refused the request itself, or we never got a readable answer."""
-    if isinstance(error, AlibabaCloudException):  # an HTTP 4xx/5xx answer with an error body
-        code = error.code or f"http_{error.status_code}"
-        message = (error.data or {}).get("Message") or error.message or ""
-        temporary = isinstance(error, ThrottlingException | ServerException) or is_temporary(code)
-        return SendResult(ok=False, error_code=code, error_message=message, retry=temporary)
-    if isinstance(error, UnretryableException):  # the SDK wraps what went wrong on the way
-        inner = error.inner_exception
-        if isinstance(inner, RetryError):  # connection refused, reset, timed out
-            return SendResult(ok=False, error_code="network", error_message=str(inner.message), retry=True)
-        # An answer that is not JSON: most likely a proxy's page, as for the SMS backend.
-        return SendResult(ok=False, error_code="bad_response", error_message=str(inner)[:300], retry=True)
-    logger.exception("Aliyun voice SDK failed unexpectedly")
-    return SendResult(ok=False, error_code="sdk_error", error_message=repr(error)[:300])
 
 
 # The carriers' call status codes (运营商回执错误码, https://help.aliyun.com/document_detail/55085.html,
