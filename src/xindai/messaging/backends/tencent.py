@@ -29,7 +29,7 @@ from tencentcloud.sms.v20210111 import models as sms_models
 from tencentcloud.sms.v20210111.sms_client import SmsClient
 
 from xindai.messaging.backends import BaseSmsBackend, DeliveryReport, OutgoingSms, SendResult
-from xindai.messaging.backends.config import ConfigError, TencentConfig, cached_client, provider_time, tencent_config
+from xindai.messaging.backends.config import ConfigError, cached_client, provider_time, tencent_config
 
 logger = logging.getLogger(__name__)
 
@@ -63,9 +63,9 @@ class SmsBackend(BaseSmsBackend):
             request.TemplateParamSet = [str(value) for _, value in sms.params]
         request.SessionContext = str(sms.message_id)
         try:
-            response = _client(config).SendSms(request)
+            response = sdk_client(SmsClient, config).SendSms(request)
         except TencentCloudSDKException as error:
-            return _failure(error)
+            return sdk_failure(error, is_temporary)
         except Exception as error:  # the seam's promise: a result, never an exception
             logger.exception("Tencent SMS SDK failed unexpectedly")
             return SendResult(ok=False, error_code="sdk_error", error_message=repr(error)[:300])
@@ -98,14 +98,16 @@ def e164(recipient: str) -> str:
     return "+86" + number
 
 
-def _client(config: TencentConfig) -> SmsClient:
-    def build() -> SmsClient:
+def sdk_client(client_class, config):
+    """A Tencent Cloud client (SMS or voice) for `config`, cached per configuration and thread."""
+
+    def build():
         http = HttpProfile(protocol=config.protocol, endpoint=config.endpoint, reqTimeout=config.timeout_ms / 1000)
-        return SmsClient(
+        return client_class(
             Credential(config.secret_id, config.secret_key), config.region, ClientProfile(httpProfile=http)
         )
 
-    return cached_client(config, build)
+    return cached_client((client_class, config), build)
 
 
 def _result(response: sms_models.SendSmsResponse) -> SendResult:
@@ -121,7 +123,8 @@ def _result(response: sms_models.SendSmsResponse) -> SendResult:
     )
 
 
-def _failure(error: TencentCloudSDKException) -> SendResult:
+def sdk_failure(error: TencentCloudSDKException, temporary) -> SendResult:
+    """What a Tencent SDK exception means (SMS or voice), `temporary` judging the provider's codes."""
     code = error.get_code() or "sdk_error"
     message = error.get_message()
     if isinstance(message, bytes):  # ServerNetworkError carries the raw body of the non-200 answer
@@ -129,9 +132,9 @@ def _failure(error: TencentCloudSDKException) -> SendResult:
     message = str(message or "")[:500]
     if code == "ClientNetworkError":
         return SendResult(ok=False, error_code="network", error_message=message, retry=True)
-    if code == "JSONDecodeError":  # a 200 answer that is not JSON: see aliyun._failure
+    if code == "JSONDecodeError":  # a 200 answer that is not JSON: see aliyun.sdk_failure
         return SendResult(ok=False, error_code="bad_response", error_message=message, retry=True)
-    return SendResult(ok=False, error_code=code, error_message=message, retry=is_temporary(code))
+    return SendResult(ok=False, error_code=code, error_message=message, retry=temporary(code))
 
 
 def _report(item: object) -> DeliveryReport:

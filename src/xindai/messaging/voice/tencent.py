@@ -31,16 +31,13 @@ from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields
 
 from django.conf import settings
-from tencentcloud.common.credential import Credential
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
-from tencentcloud.common.profile.client_profile import ClientProfile
-from tencentcloud.common.profile.http_profile import HttpProfile
 from tencentcloud.vms.v20200902 import models as vms_models
 from tencentcloud.vms.v20200902.vms_client import VmsClient
 
 from xindai.messaging.backends import SendResult
-from xindai.messaging.backends.config import ConfigError, cached_client, provider_time
-from xindai.messaging.backends.tencent import e164
+from xindai.messaging.backends.config import ConfigError, provider_time
+from xindai.messaging.backends.tencent import e164, sdk_client, sdk_failure
 from xindai.messaging.voice import BaseVoiceBackend, CallOutcome, CallReport, OutgoingCall
 
 logger = logging.getLogger(__name__)
@@ -125,9 +122,9 @@ class VoiceBackend(BaseVoiceBackend):
             request.PlayTimes = config.play_times
         request.SessionContext = str(call.message_id)
         try:
-            response = _client(config).SendTtsVoice(request)
+            response = sdk_client(VmsClient, config).SendTtsVoice(request)
         except TencentCloudSDKException as error:
-            return _failure(error)
+            return sdk_failure(error, is_temporary)
         except Exception as error:  # the seam's promise: a result, never an exception
             logger.exception("Tencent voice SDK failed unexpectedly")
             return SendResult(ok=False, error_code="sdk_error", error_message=repr(error)[:300])
@@ -150,29 +147,6 @@ class VoiceBackend(BaseVoiceBackend):
     @classmethod
     def report_response(cls) -> tuple[int, str, str]:
         return 200, "application/json", '{"result": 0, "errmsg": "OK"}'
-
-
-def _client(config: TencentVoiceConfig) -> VmsClient:
-    def build() -> VmsClient:
-        http = HttpProfile(protocol=config.protocol, endpoint=config.endpoint, reqTimeout=config.timeout_ms / 1000)
-        return VmsClient(
-            Credential(config.secret_id, config.secret_key), config.region, ClientProfile(httpProfile=http)
-        )
-
-    return cached_client(config, build)
-
-
-def _failure(error: TencentCloudSDKException) -> SendResult:
-    code = error.get_code() or "sdk_error"
-    message = error.get_message()
-    if isinstance(message, bytes):  # ServerNetworkError carries the raw body of the non-200 answer
-        message = message.decode("utf-8", "replace")
-    message = str(message or "")[:500]
-    if code == "ClientNetworkError":
-        return SendResult(ok=False, error_code="network", error_message=message, retry=True)
-    if code == "JSONDecodeError":  # a 200 answer that is not JSON: most likely a proxy's page
-        return SendResult(ok=False, error_code="bad_response", error_message=message, retry=True)
-    return SendResult(ok=False, error_code=code, error_message=message, retry=is_temporary(code))
 
 
 # voiceprompt_callback.result (语音通知状态通知).
