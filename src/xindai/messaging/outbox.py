@@ -8,8 +8,10 @@ id as OutId / SessionContext. Temporary failures are retried with backoff; autom
 are held outside the allowed hours and re-checked (settled? opted out?) at the moment of sending.
 """
 
+import operator
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from functools import reduce
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -219,29 +221,41 @@ def deliver_all(*, now: datetime | None = None) -> int:
     return total
 
 
+def _matching(report: DeliveryReport) -> Q | None:
+    if report.message_id:
+        return Q(pk=report.message_id)
+    if report.provider_id:
+        return Q(provider_id=report.provider_id)
+    return None
+
+
 def apply_reports(reports: Iterable[DeliveryReport]) -> int:
-    """Write delivery reports back (已送达 / 失败), matched by our id or the provider's."""
-    updated = 0
+    """Write delivery reports back (已送达 / 失败), matched by our id or the provider's.
+
+    A push carries hundreds of reports: the delivered ones are written in one statement; each
+    failure carries its own code and may be followed by a call (voice fallback)."""
+    outgoing = Message.objects.filter(direction="out").exclude(status=MessageStatus.CANCELLED)
+    reports = list(reports)
+    by_time: dict = {}
     for report in reports:
-        messages = Message.objects.filter(direction="out")
-        if report.message_id:
-            messages = messages.filter(pk=report.message_id)
-        elif report.provider_id:
-            messages = messages.filter(provider_id=report.provider_id)
-        else:
+        if report.delivered and (q := _matching(report)) is not None:
+            by_time.setdefault(report.reported_at, []).append(q)
+    updated = 0
+    for reported_at, matches in by_time.items():  # one statement per report time (usually one)
+        updated += outgoing.filter(reduce(operator.or_, matches)).update(
+            status=MessageStatus.DELIVERED, delivered_at=reported_at or timezone.now()
+        )
+    for report in reports:
+        if report.delivered or (q := _matching(report)) is None:
             continue
-        values = {"delivered_at": report.reported_at or timezone.now()}
-        if report.delivered:
-            values["status"] = MessageStatus.DELIVERED
-        else:
-            values.update(
-                status=MessageStatus.FAILED,
-                error_code=report.error_code[:50],
-                error_message=report.error_message[:500],
-            )
-        updated += messages.exclude(status=MessageStatus.CANCELLED).update(**values)
-        if not report.delivered:
-            _voice_fallback(messages)
+        messages = outgoing.filter(q)
+        updated += messages.update(
+            status=MessageStatus.FAILED,
+            delivered_at=report.reported_at or timezone.now(),
+            error_code=report.error_code[:50],
+            error_message=report.error_message[:500],
+        )
+        _voice_fallback(messages)
     return updated
 
 

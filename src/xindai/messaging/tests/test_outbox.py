@@ -187,3 +187,13 @@ def test_two_engines_at_once_queue_one_message_per_slot(world, settings):
     for thread in threads:
         thread.join()
     assert Message.objects.count() == 30
+
+
+def test_a_push_of_many_delivered_reports_is_one_statement(db, django_assert_num_queries):
+    messages = Message.objects.bulk_create(
+        [Message(recipient=f"1380000{n:04d}", text="x", status=MessageStatus.SUBMITTED) for n in range(50)]
+    )
+    reports = [DeliveryReport(message_id=m.pk, provider_id="", recipient=m.recipient, delivered=True) for m in messages]
+    with django_assert_num_queries(1):
+        assert outbox.apply_reports(reports) == 50
+    assert Message.objects.filter(status=MessageStatus.DELIVERED).count() == 50
