@@ -1,4 +1,4 @@
-# Xindai — `make run` serves the demo on SQLite; `make test` runs the whole suite.
+# Xindai — `make run` serves the demo on an embedded PostgreSQL; `make test` runs the whole suite on it.
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -10,11 +10,10 @@ export DJANGO_SETTINGS_MODULE := xindai.settings
 
 .PHONY: run test bench setup setup-test static translations db demo lint browser clean
 
-run: setup db
-	@DEBUG=1 $(XINDAI) demo --logins
-	@echo "Serving on http://$(HOST):$(PORT)/ with one background worker (Ctrl-C stops both)"
-	@DEBUG=1 $(XINDAI) worker --verbosity 0 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  DEBUG=1 $(XINDAI) runserver $(HOST):$(PORT)
+# scripts/run: the database (embedded unless DATABASE_URL is set), migrations, demo data, a
+# watched worker and the web server; Ctrl-C stops them all.
+run: setup
+	@HOST=$(HOST) PORT=$(PORT) scripts/run
 
 $(PY):
 	"$$(scripts/find-python)" -m venv $(VENV)
@@ -37,8 +36,12 @@ static: node_modules/.installed
 translations: $(VENV)/.installed
 	$(VENV)/bin/pybabel compile -d src/xindai/locale -D django --statistics 2>&1 | tail -n 2
 
+# var/xindai.env: this checkout's SECRET_KEY, DEBUG and embedded database (xindai/localconfig.py);
+# the launcher puts `xindai` on PATH for a fresh shell.
 setup: $(VENV)/.installed static translations
 	@mkdir -p var/static
+	@$(PY) -m xindai.localconfig
+	@scripts/install-launcher
 
 setup-test: setup $(VENV)/.installed-test browser
 
@@ -49,27 +52,26 @@ browser:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 db: setup
-	DEBUG=1 $(XINDAI) migrate --noinput -v 0
+	$(XINDAI) migrate --noinput -v 0
 
 demo: db
-	DEBUG=1 $(XINDAI) demo --logins
+	$(XINDAI) demo --logins
 
+# On the embedded PostgreSQL unless DATABASE_URL names another server (the test database is
+# test_<name> beside it, created and dropped by the run).
 test: setup-test
-	SECRET_KEY=test-secret HTTPS=0 $(PY) -m pytest -q $(PYTEST_ARGS)
+	DEBUG=0 SECRET_KEY=test-secret HTTPS=0 $(PY) -m pytest -q $(PYTEST_ARGS)
 
-# Benchmarks run on PostgreSQL in a database of their own, kept between runs (data is reused).
+# Benchmarks run in a database of their own on the same server (embedded unless DATABASE_URL is
+# set), created fresh by each run: BENCH_KEEP=1 keeps the data of the last run instead.
 BENCH_DB ?= xindai_bench
-BENCH_URL := postgres://postgres@127.0.0.1:5432/$(BENCH_DB)
 bench: setup
-	@pg_isready -h 127.0.0.1 -q || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -n 1) main start
-	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$(BENCH_DB)'" | grep -q 1 || \
-	  psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $(BENCH_DB)"
-	DATABASE_URL=$(BENCH_URL) SECRET_KEY=bench HTTPS=0 $(XINDAI) migrate -v 0
-	DATABASE_URL=$(BENCH_URL) SECRET_KEY=bench HTTPS=0 $(XINDAI) bench $(BENCH_ARGS)
+	DATABASE_NAME=$(BENCH_DB) DEBUG=0 SECRET_KEY=bench HTTPS=0 $(XINDAI) bench $(if $(BENCH_KEEP),--keep) $(BENCH_ARGS)
 
 lint: setup-test
 	$(VENV)/bin/ruff check .
 	SECRET_KEY=lint $(XINDAI) makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) node_modules var/*.sqlite3* var/static
+	-$(XINDAI) db stop >/dev/null 2>&1
+	rm -rf $(VENV) node_modules var/static

@@ -1,7 +1,8 @@
 """Settings, read from the environment in this one place (12-factor).
 
 DEBUG defaults to off; there is no production default for SECRET_KEY; a malformed
-value fails loudly at start-up.
+value fails loudly at start-up. A checkout set up by `make setup` also has `var/xindai.env`
+(xindai/localconfig.py): its values fill in what the environment does not set.
 """
 
 from datetime import timedelta
@@ -11,7 +12,10 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy
 
+from xindai import localconfig, localpg
 from xindai.core.env import env_bool, env_int, env_list, env_str
+
+localconfig.load()
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent.parent  # the repository: var/, node_modules/
@@ -100,24 +104,38 @@ TEMPLATES = [
 ]
 FORM_RENDERER = "xindai.core.forms.BootstrapFormRenderer"
 
-DATABASE_URL = env_str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'xindai.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", default=0))}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["OPTIONS"] = {
-        # IMMEDIATE makes a writing transaction take the lock at BEGIN, so concurrent
-        # writers queue instead of failing half-way; WAL lets readers go on meanwhile.
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+# PostgreSQL is the only database. DATABASE_URL names a server (production); without it, a
+# checkout set up by `make setup` (EMBEDDED_POSTGRES=1 in var/xindai.env) uses the embedded
+# server under var/pg, started on the first connection (xindai/localpg).
+DATABASE_URL = env_str("DATABASE_URL", default="")
+CONN_MAX_AGE = env_int("CONN_MAX_AGE", default=0)
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=CONN_MAX_AGE)}
+    DATABASES["default"]["NAME"] = env_str("DATABASE_NAME", default=DATABASES["default"]["NAME"])
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(f"DATABASE_URL must name a PostgreSQL database (postgres://…): {DATABASE_URL!r}.")
+elif env_bool("EMBEDDED_POSTGRES", default=False):
+    _data_dir = Path(env_str("EMBEDDED_POSTGRES_DIR", default=str(localpg.DEFAULT_DATA_DIR))).resolve()
+    DATABASES = {
+        "default": {
+            "ENGINE": "xindai.localpg",
+            "NAME": env_str("DATABASE_NAME", default="xindai"),
+            "USER": localpg.SUPERUSER,
+            "HOST": str(localpg.socket_dir(_data_dir)),
+            "PORT": str(localpg.PORT),
+            "DATA_DIR": str(_data_dir),
+            "CONN_MAX_AGE": CONN_MAX_AGE,
+        }
     }
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # JIT compiles a query whose estimated cost is high; for these short interactive queries the
-    # compilation alone took a second (the overdue list as of a past date), never repaid.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+else:
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not set: give it a PostgreSQL URL (postgres://user:password@host:5432/name), "
+        "or run `make setup` for this checkout's embedded PostgreSQL."
+    )
+# JIT compiles a query whose estimated cost is high; for these short interactive queries the
+# compilation alone took a second (the overdue list as of a past date), never repaid.
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# The unpaid-installment index carries INCLUDE columns for PostgreSQL's index-only scans;
-# SQLite (the embedded database) builds it without them, which is all it can do.
-SILENCED_SYSTEM_CHECKS = ["models.W040"]
 # Uploaded import files between the check and the import (deleted once imported).
 XINDAI_IMPORT_DIR = env_str("IMPORT_DIR", default=str(BASE_DIR / "var" / "imports"))
 

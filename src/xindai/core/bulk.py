@@ -1,4 +1,4 @@
-"""Fast inserts of many rows: COPY on PostgreSQL, bulk_create elsewhere.
+"""Fast inserts of many rows with PostgreSQL's COPY.
 
 For rows whose ids the caller does not need back (installments of new loans, imported
 repayments), given as plain tuples so that no model instance is built per row; psycopg's
@@ -11,7 +11,7 @@ from django.db import connection, models
 
 
 def copy_values(table: str, fields: Sequence[models.Field], rows: Iterable[Sequence]) -> None:
-    """COPY `rows` (values in `fields` order) into `table` (PostgreSQL only)."""
+    """COPY `rows` (values in `fields` order) into `table`."""
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         for row in rows:
@@ -22,8 +22,4 @@ def bulk_insert_values(model: type[models.Model], columns: Sequence[str], rows: 
     """Insert plain value tuples (attnames in `columns`) — the fast path for millions of rows.
     Call inside the caller's transaction."""
     fields = [model._meta.get_field(name) for name in columns]
-    if connection.vendor == "postgresql":
-        copy_values(model._meta.db_table, fields, rows)
-        return
-    attnames = [f.attname for f in fields]
-    model.objects.bulk_create([model(**dict(zip(attnames, row, strict=True))) for row in rows], batch_size=5000)
+    copy_values(model._meta.db_table, fields, rows)

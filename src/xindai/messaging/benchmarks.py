@@ -9,7 +9,7 @@ import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
@@ -34,9 +34,6 @@ def _moment_for(count: int) -> datetime:
 
 
 def reminder_engine(*, stdout, scale: float) -> None:
-    if connection.vendor != "postgresql":
-        stdout.write("   (measured on PostgreSQL: run `make bench`)")
-        return
     target = int(ENGINE_MESSAGES * scale)
     moment = _moment_for(target)
     with (
@@ -65,9 +62,6 @@ def reminder_engine(*, stdout, scale: float) -> None:
 
 
 def worker_throughput(*, stdout, scale: float) -> None:
-    if connection.vendor != "postgresql":
-        stdout.write("   (measured on PostgreSQL: run `make bench`)")
-        return
     count = int(WORKER_MESSAGES * scale)
     with transaction.atomic(), override_settings(SMS_BACKEND="locmem"):
         Message.objects.bulk_create(
@@ -94,9 +88,6 @@ MASS_MESSAGES = 10_000
 
 def mass_sending(*, stdout, scale: float) -> None:
     """短信群发 to the first 10,000 customers of the customer list: recipients read, rendered, queued."""
-    if connection.vendor != "postgresql":
-        stdout.write("   (measured on PostgreSQL: run `make bench`)")
-        return
     from xindai.customers.models import Customer
     from xindai.messaging import sending
     from xindai.org.models import User

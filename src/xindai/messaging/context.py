@@ -7,7 +7,7 @@ from django.conf import settings
 
 from xindai.core.money import amount_in_words, format_amount
 from xindai.loans.models import Installment
-from xindai.repayments.owed import quantize_row, with_owed
+from xindai.repayments.owed import with_owed
 
 RELATED = ("loan__customer", "loan__officer", "loan__handling_branch")
 
@@ -25,7 +25,6 @@ def owed_rows(installments, as_of: date):
 def installment_values(row: Installment, *, voice: bool = False) -> dict[str, str]:
     """Parameter values of one installment annotated by `owed_rows`; for a call, written for the
     ear: amounts as 人民币 in words, dates as 月日."""
-    quantize_row(row)
     loan, customer = row.loan, row.loan.customer
     values = {
         "客户姓名": customer.name,

@@ -26,7 +26,7 @@ from xindai.messaging.context import signature
 from xindai.messaging.models import Direction, IntentRule, Message, MessageStatus, OptOut, Purpose, SmsTemplate
 from xindai.messaging.outbox import auto_switch, queue
 from xindai.messaging.rendering import render
-from xindai.repayments.owed import quantize_row, with_owed
+from xindai.repayments.owed import with_owed
 
 OPT_OUT_REPLY = "您已退订本行短信提醒，如需恢复请回复“订阅”。"
 OPT_IN_REPLY = "您已恢复接收本行短信提醒，回复TD退订。"
@@ -156,8 +156,6 @@ def reply_values(customer: Customer, today: date) -> dict[str, str]:
 
 def _repayment_line(loan: Loan, today: date) -> str:
     rows = list(with_owed(Installment.objects.filter(loan=loan, settled_on__isnull=True), today).order_by("due_date"))
-    for row in rows:
-        quantize_row(row)
     overdue = [row for row in rows if row.days_overdue > 0]
     if overdue:
         owed = sum((row.total_owed for row in overdue), start=overdue[0].total_owed * 0)

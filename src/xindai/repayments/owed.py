@@ -9,27 +9,21 @@ As of today or later the installment's running totals (paid amounts and late_*_d
 figures in one pass over the rows. As of a past date the same figures are summed from the
 ledger entries dated on or before it (payments after the date do not count).
 
-PostgreSQL computes in ``numeric`` (exact; ROUND is half away from zero, i.e. half-up for
-these non-negative amounts). SQLite has no decimal type, so there the accrual is a Python
-function registered on the connection that calls ``arithmetic.accrual`` itself; the other
-SQLite figures are floats and are rounded to the fen when read (``quantize_row``).
+PostgreSQL computes in ``numeric``: exact, and ROUND is half away from zero, i.e. half-up for
+these non-negative amounts — the same figures ``arithmetic.accrual`` gives in Python.
 """
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from django.db.backends.signals import connection_created
 from django.db.models import Case, DecimalField, F, Func, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
-from django.dispatch import receiver
 from django.utils import timezone
 
-from xindai.repayments import arithmetic
 from xindai.repayments.quality import BUCKET_BOUNDS
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 MONEY_DAYS = DecimalField(max_digits=20, decimal_places=2)
-CENT = Decimal("0.01")
 ZERO = Value(Decimal("0.00"), output_field=MONEY)
 OWED_FIELDS = ("principal_owed", "interest_owed", "penalty_owed", "compound_owed", "total_owed")
 
@@ -46,10 +40,6 @@ class DaysSince(Func):
     def as_sql(self, compiler, connection, **extra):
         sql, params = compiler.compile(self.source_expressions[0])
         return f"(%s::date - {sql})", [self.as_of, *params]
-
-    def as_sqlite(self, compiler, connection, **extra):
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"CAST(julianday(%s) - julianday({sql}) AS INTEGER)", [self.as_of.isoformat(), *params]
 
 
 class OutstandingAccrual(Func):
@@ -71,32 +61,6 @@ class OutstandingAccrual(Func):
         sql = f"CASE WHEN ({days}) > 0 THEN GREATEST({accrued} - ({paid}), 0) ELSE 0 END"
         params = [*p[1], *p[0], *p[1], *p[2], *p[3], *p[4], *p[5]]
         return sql, params
-
-    def as_sqlite(self, compiler, connection, **extra):
-        sqls, p = self._compiled(compiler)
-        return f"xindai_accrual({', '.join(sqls)})", [param for params in p for param in params]
-
-
-def _decimal(value, places: str) -> Decimal:
-    return Decimal(repr(value) if isinstance(value, float) else str(value)).quantize(
-        Decimal(places), rounding=ROUND_HALF_UP
-    )
-
-
-def _sqlite_accrual(owed, days, late, rate, markup, paid):
-    """SQLite's OutstandingAccrual: the same arithmetic as PostgreSQL's, in Decimal."""
-    if days is None or owed is None or days <= 0:
-        return 0.0
-    accrued = arithmetic.accrual(
-        _decimal(owed, "0.01"), int(days), _decimal(late, "0.01"), _decimal(rate, "0.0001"), _decimal(markup, "0.0001")
-    )
-    return float(max(accrued - _decimal(paid, "0.01"), Decimal(0)))
-
-
-@receiver(connection_created)
-def _register_sqlite_functions(sender, connection, **kwargs):
-    if connection.vendor == "sqlite":
-        connection.connection.create_function("xindai_accrual", 6, _sqlite_accrual, deterministic=True)
 
 
 def _ledger_sum(field, as_of: date, expression=None):
@@ -180,21 +144,6 @@ def with_owed(installments, as_of: date, *, stored: bool | None = None):
     )
 
 
-def quantize_row(row) -> None:
-    """Round the owed figures read from SQLite (floats) to the fen; exact already on PostgreSQL."""
-    for name in OWED_FIELDS:
-        value = getattr(row, name, None)
-        if value is not None:
-            setattr(row, name, Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP))
-
-
-def quantize_totals(totals: dict) -> dict:
-    return {
-        key: Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP) if isinstance(value, Decimal | float) else value
-        for key, value in totals.items()
-    }
-
-
 def owed_totals(rows) -> dict:
     """count and the sums of OWED_FIELDS over annotated installments, in one query.
 
@@ -210,9 +159,4 @@ def owed_totals(rows) -> dict:
     with connections[rows.db].cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*), {sums} FROM ({sql}) owed", params)  # noqa: S608 — the ORM's own SQL
         count, *values = cursor.fetchone()
-    totals = {"count": count}
-    for name, value in zip(OWED_FIELDS, values, strict=True):
-        totals[name] = Decimal(repr(value) if isinstance(value, float) else str(value)).quantize(
-            CENT, rounding=ROUND_HALF_UP
-        )
-    return totals
+    return {"count": count, **dict(zip(OWED_FIELDS, values, strict=True))}

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from xindai.loans.models import Installment, Loan
 from xindai.repayments.filters import DUE, OVERDUE, InstallmentFilter, ListOptions
 from xindai.repayments.models import ClassificationChange, EarlyRepayment, Repayment
-from xindai.repayments.owed import owed_totals, quantize_row, unsettled_on, uses_running_totals, with_owed
+from xindai.repayments.owed import owed_totals, unsettled_on, uses_running_totals, with_owed
 
 ROW_RELATED = (
     "loan__customer__county",
@@ -52,10 +52,7 @@ def installment_search(user, params):
 
 def page_rows(rows) -> list[Installment]:
     """The rows of one page with their loan, customer, officer and branch (one query)."""
-    result = list(rows.select_related(*ROW_RELATED))
-    for row in result:
-        quantize_row(row)
-    return result
+    return list(rows.select_related(*ROW_RELATED))
 
 
 def owed_rows(installments, paid_on: date):
@@ -65,9 +62,7 @@ def owed_rows(installments, paid_on: date):
 
 def rows_for_export(rows):
     """Every row of the filtered list with its related rows, streamed (Excel export)."""
-    for row in rows.select_related(*ROW_RELATED).iterator(chunk_size=2000):
-        quantize_row(row)
-        yield row
+    yield from rows.select_related(*ROW_RELATED).iterator(chunk_size=2000)
 
 
 def rows_for_page(user, ids, as_of: date) -> list[Installment]:
@@ -79,16 +74,12 @@ def rows_for_page(user, ids, as_of: date) -> list[Installment]:
     ids = list(ids)
     rows = with_owed(Installment.objects.visible_to(user).filter(pk__in=ids), as_of).select_related(*ROW_RELATED)
     by_id = {row.pk: row for row in rows}
-    for row in by_id.values():
-        quantize_row(row)
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def installment_in_scope(user, pk: int, as_of: date) -> Installment:
     rows = with_owed(Installment.objects.visible_to(user), as_of).select_related(*ROW_RELATED)
-    installment = get_object_or_404(rows, pk=pk)
-    quantize_row(installment)
-    return installment
+    return get_object_or_404(rows, pk=pk)
 
 
 def repayment_in_scope(user, pk: int) -> Repayment:

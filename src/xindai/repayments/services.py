@@ -30,7 +30,7 @@ from xindai.loans.models import Installment, Loan
 from xindai.repayments import arithmetic
 from xindai.repayments.models import Channel, Repayment
 from xindai.repayments.owed import ZERO as SQL_ZERO
-from xindai.repayments.owed import owed_totals, quantize_row, with_owed
+from xindai.repayments.owed import owed_totals, with_owed
 
 FUTURE_DATE = _("The repayment date %(date)s is in the future.")
 BEFORE_START = _("The repayment date %(date)s is before the loan started (%(start)s).")
@@ -257,10 +257,7 @@ class BatchSummary:
 
 
 def _owed_rows(installments, paid_on: date) -> list[Installment]:
-    rows = list(with_owed(installments, paid_on, stored=True).order_by("pk"))
-    for row in rows:
-        quantize_row(row)
-    return rows
+    return list(with_owed(installments, paid_on, stored=True).order_by("pk"))
 
 
 def batch_summary(installments, paid_on: date) -> BatchSummary:

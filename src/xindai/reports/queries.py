@@ -253,10 +253,7 @@ def _quality_rows(user, group, as_of, filters: Filters):
     past = as_of < timezone.localdate()
     unsettled = "(i.settled_on IS NULL OR i.settled_on > %s)" if past else "i.settled_on IS NULL"
     unsettled_params = [as_of] if past else []
-    if connection.vendor == "postgresql":
-        days = "COALESCE(%s::date - oldest.due, 0)"
-    else:
-        days = "COALESCE(CAST(julianday(%s) - julianday(oldest.due) AS INTEGER), 0)"
+    days = "COALESCE(%s::date - oldest.due, 0)"
     outstanding, outstanding_join, outstanding_params = "l.outstanding_principal", "", []
     if past:
         per_loan = _installment_figures(loans, as_of).values("loan_id", "outstanding")

@@ -112,11 +112,8 @@ def test_delivery_reports_mark_messages_delivered_or_failed(db):
     assert bad.status == MessageStatus.FAILED and bad.error_code == "MK:0001"
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_never_send_the_same_message(settings):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL")
     settings.SMS_BACKEND = "locmem"
     locmem.outbox.clear()
     Message.objects.bulk_create([Message(recipient=f"1380000{n:04d}", text="x") for n in range(600)])
@@ -138,11 +135,8 @@ def test_two_workers_never_send_the_same_message(settings):
     assert len(sent) == len(set(sent)) == 600
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_engines_at_once_queue_one_message_per_slot(world, settings):
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent transactions need PostgreSQL")
     from datetime import date, datetime
     from decimal import Decimal
     from zoneinfo import ZoneInfo

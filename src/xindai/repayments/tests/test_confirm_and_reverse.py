@@ -5,7 +5,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from xindai.core.errors import BusinessError
 from xindai.core.models import AuditLog
@@ -160,11 +159,8 @@ def test_a_principal_payment_after_the_due_date_stops_penalty_on_what_it_paid(wo
     )
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_clerks_confirming_the_same_installment_post_it_once(world, bullet):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL")
     item_id = installment(bullet).pk
     barrier, outcomes = threading.Barrier(2), []
 

@@ -1,15 +1,20 @@
 """`xindai bench`: runs the benchmarks of every module and prints their figures.
 
 Each app may have a `benchmarks.py` with a `BENCHMARKS` list of (name, function) pairs; a
-function takes the options and prints its own figures. Benchmarks that need PostgreSQL say
-so and build their data in a database of their own.
+function takes the options and prints its own figures, building the data it needs when the
+database lacks it — so any benchmark runs alone, or in any order, on a fresh database.
+
+The database is recreated empty and migrated first (its name must end in "bench": the demo's
+database is never dropped); `--keep` reuses the data a previous run built.
 """
 
 import importlib
 import time
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 
 class Command(BaseCommand):
@@ -18,8 +23,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("names", nargs="*", help="run only these benchmarks")
         parser.add_argument("--scale", type=float, default=1.0, help="multiply the data sizes (e.g. 0.1 to try out)")
+        parser.add_argument("--keep", action="store_true", help="reuse the data of the last run (no fresh database)")
 
-    def handle(self, *args, names, scale, **options):
+    def handle(self, *args, names, scale, keep, **options):
+        name = connection.settings_dict["NAME"]
+        if not name.endswith("bench"):
+            raise CommandError(f"The benchmarks run in a database of their own (…bench), not {name!r}: `make bench`.")
+        if not keep:
+            self._recreate(name)
+        call_command("migrate", verbosity=0, interactive=False)
         found = []
         for config in apps.get_app_configs():
             if not config.name.startswith("xindai."):
@@ -40,3 +52,10 @@ class Command(BaseCommand):
             started = time.perf_counter()
             function(stdout=self.stdout, scale=scale)
             self.stdout.write(f"   ({time.perf_counter() - started:.1f} s in all)")
+
+    def _recreate(self, name: str) -> None:
+        self.stdout.write(f"Fresh database {name}")
+        connection.close()
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            cursor.execute(f'CREATE DATABASE "{name}"')
