@@ -2,11 +2,14 @@
 
 import django_filters as filters
 from django import forms
+from django.apps import apps
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xindai.core.forms import BootstrapFilterSetMixin, RemoteSelect
 from xindai.core.idnumber import normalize_id_number
+from xindai.core.masking import searchable, sees_personal
 from xindai.core.phone import normalize_mobile
 from xindai.customers.models import Contact, ContactChannel, Customer, CustomerStatus
 from xindai.org.models import Branch, Region, User
@@ -65,36 +68,47 @@ class CustomerFilter(BootstrapFilterSetMixin, filters.FilterSet):
         model = Customer
         fields: list[str] = []
 
+    def __init__(self, *args, viewer, **kwargs):
+        """`viewer`: whose loans "has loans" tests and whether numbers are searchable in full."""
+        super().__init__(*args, **kwargs)
+        self.viewer = viewer
+
     def filter_id_number(self, queryset, name, value):
         number = normalize_id_number(value)
         if not number:
             return queryset
+        if not searchable(self.viewer, "id_number", number):
+            return queryset.none()
         return queryset.filter(id_number=number) if len(number) == 18 else queryset.filter(id_number__endswith=number)
 
     def filter_has_loans(self, queryset, name, value):
+        """Loans the viewer sees: a loan of another branch is not theirs to know of."""
         if value is None:
             return queryset
-        from xindai.loans.models import Loan
-
-        loans = Exists(Loan.objects.filter(customer=OuterRef("pk")))  # scoped by the outer query
+        loans = Exists(apps.get_model("loans", "Loan").objects.visible_to(self.viewer).filter(customer=OuterRef("pk")))
         return queryset.filter(loans if value else ~loans)
 
     def filter_has_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        from django.utils import timezone
-
-        from xindai.loans.selectors import overdue_installments
-
-        overdue = Exists(overdue_installments(timezone.localdate()).filter(loan__customer=OuterRef("pk")))
+        installments = apps.get_model("loans", "Installment").objects.visible_to(self.viewer)
+        overdue = Exists(
+            installments.filter(
+                loan__customer=OuterRef("pk"), settled_on__isnull=True, due_date__lt=timezone.localdate()
+            )
+        )
         return queryset.filter(overdue if value else ~overdue)
 
     def filter_mobile(self, queryset, name, value):
         number = normalize_mobile(value)
         if not number:
             return queryset
+        if not searchable(self.viewer, "mobile", number):
+            return queryset.none()
         if len(number) == 11:
             return queryset.filter(Q(mobile=number) | Q(spouse_mobile=number))
+        if not sees_personal(self.viewer):
+            return queryset.filter(mobile__endswith=number)  # the tail the mask shows
         return queryset.filter(mobile__startswith=number)
 
     def filter_branch(self, queryset, name, value):

@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 
+from xindai.core.masking import searchable, sees_personal
 from xindai.core.models import AuditLog
 from xindai.customers.filters import ContactFilter, CustomerFilter
 from xindai.customers.models import Contact, Customer
@@ -12,7 +13,7 @@ LIST_RELATED = ("county", "township", "village", "group", "registered_branch", "
 def customer_search(user, params) -> tuple[CustomerFilter, QuerySet[Customer]]:
     """The filter form and the matching customers in `user`'s scope, ready to paginate."""
     base = Customer.objects.visible_to(user).select_related(*LIST_RELATED)
-    filterset = CustomerFilter(params or None, queryset=base)
+    filterset = CustomerFilter(params or None, queryset=base, viewer=user)
     queryset = filterset.qs  # invalid criteria are dropped and shown as errors on the form
     if not (params or {}).get("sort"):
         queryset = queryset.order_by("-id")
@@ -48,7 +49,10 @@ def customer_pick(user, query: str, limit: int = 20) -> list[dict]:
     if not query:
         return []
     if query.isdigit() or query[-1:] in "xX":
-        qs = qs.filter(Q(id_number__endswith=query.upper()) | Q(mobile__startswith=query))
+        if not searchable(user, "id_number", query):
+            return []  # a longer fragment would undo the mask
+        mobile = Q(mobile__startswith=query) if sees_personal(user) else Q(mobile__endswith=query)
+        qs = qs.filter(Q(id_number__endswith=query.upper()) | mobile)
     else:
         qs = qs.filter(name__contains=query)
     return [

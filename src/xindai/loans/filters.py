@@ -85,7 +85,7 @@ class LoanFilter(BootstrapFilterSetMixin, filters.FilterSet):
         if value is None:
             return queryset
         until = self.as_of + timedelta(days=int(value))
-        due = Installment.objects.filter(  # scoped by the outer query
-            loan=OuterRef("pk"), settled_on__isnull=True, due_date__gte=self.as_of, due_date__lte=until
+        due = Installment.objects.children_of(OuterRef("pk")).filter(
+            settled_on__isnull=True, due_date__gte=self.as_of, due_date__lte=until
         )
         return queryset.filter(Exists(due))

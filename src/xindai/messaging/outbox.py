@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from xindai.core.scope import system_scope
 from xindai.messaging.backends import DeliveryReport, OutgoingSms, SendResult
 from xindai.messaging.models import AUTOMATIC, AutoSwitch, Channel, Message, MessageStatus, OptOut, Purpose
 
@@ -28,6 +29,9 @@ BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), ti
 CANCEL_SETTLED = "settled"
 CANCEL_OPTED_OUT = "opted_out"
 CANCEL_SWITCHED_OFF = "switched_off"
+
+
+WORKER = system_scope("message worker")  # sends, retries and records reports for the whole bank
 
 
 def auto_switch() -> AutoSwitch:
@@ -66,6 +70,7 @@ def wake_worker() -> None:
     deliver_messages.enqueue()
 
 
+@WORKER
 def _claim(now: datetime, limit: int) -> list[Message]:
     with transaction.atomic():
         due = Message.objects.filter(status=MessageStatus.QUEUED).filter(
@@ -84,6 +89,7 @@ def _claim(now: datetime, limit: int) -> list[Message]:
     return list(Message.objects.filter(pk__in=ids).select_related("template", "installment").order_by("id"))
 
 
+@WORKER
 def requeue_stale(now: datetime | None = None) -> int:
     """Messages claimed by a worker that never confirmed them go back to the queue."""
     now = now or timezone.now()
@@ -109,6 +115,7 @@ def _cancel_reason(message: Message, opted_out: set[str], switch: AutoSwitch) ->
     return ""
 
 
+@WORKER
 def deliver_due(*, now: datetime | None = None, limit: int = BATCH) -> int:
     """Claim and send one batch of due messages; returns how many were handled."""
     from xindai.messaging.gateway import get_backend, get_voice_backend
@@ -229,6 +236,7 @@ def _matching(report: DeliveryReport) -> Q | None:
     return None
 
 
+@WORKER
 def apply_reports(reports: Iterable[DeliveryReport]) -> int:
     """Write delivery reports back (已送达 / 失败), matched by our id or the provider's.
 
@@ -259,6 +267,7 @@ def apply_reports(reports: Iterable[DeliveryReport]) -> int:
     return updated
 
 
+@WORKER
 def _voice_fallback(messages) -> None:
     """A failed automatic SMS whose template says so is followed by a call with the same text,
     written for the ear (once: the call has its own slot)."""
@@ -315,6 +324,7 @@ def resend(message: Message, actor) -> Message:
 RETRY_OUTCOMES = ("no_answer", "busy", "power_off")
 
 
+@WORKER
 def apply_call_reports(reports) -> int:
     """Call results: 接通 → delivered; 未接/忙/关机 → called again after the template's interval, up
     to its number of tries; 空号 → failed and the customer's mobile flagged; 失败 → failed."""

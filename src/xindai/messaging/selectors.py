@@ -52,7 +52,13 @@ def inbox(user):
 
 
 def inbox_page_rows(user):
-    return inbox(user).select_related("customer").prefetch_related("matched_customers").order_by("-created_at", "-id")
+    """Each message with the matched customers the user sees (`matched`), never the others."""
+    from django.db.models import Prefetch
+
+    from xindai.customers.models import Customer
+
+    matched = Prefetch("matched_customers", queryset=Customer.objects.visible_to(user), to_attr="matched")
+    return inbox(user).select_related("customer").prefetch_related(matched).order_by("-created_at", "-id")
 
 
 STAT_GROUPS = {

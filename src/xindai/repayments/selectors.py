@@ -110,8 +110,8 @@ def ledger(entries):
 
     return (
         entries.annotate(
-            is_reversed=Exists(Repayment.objects.filter(reverses=OuterRef("pk"))),  # scoped by the outer query
-            is_early=Exists(EarlyRepayment.objects.filter(repayment=OuterRef("pk"))),  # scoped by the outer query
+            is_reversed=Exists(Repayment.objects.children_of(OuterRef("loan")).filter(reverses=OuterRef("pk"))),
+            is_early=Exists(EarlyRepayment.objects.children_of(OuterRef("loan")).filter(repayment=OuterRef("pk"))),
         )
         .select_related("loan", "installment", "created_by")
         .order_by("-paid_on", "-id")

@@ -34,7 +34,7 @@ def flaky(settings):
 def test_a_message_is_a_row_first_and_goes_out_after_the_commit(db, committed, sms_outbox):
     with committed():
         message = send_sms("13800000009", "您好")
-        assert Message.objects.get(pk=message.pk).status == MessageStatus.QUEUED and not sms_outbox
+        assert Message.objects.system("tests").get(pk=message.pk).status == MessageStatus.QUEUED and not sms_outbox
     message.refresh_from_db()
     assert message.status == MessageStatus.SUBMITTED and message.backend == "locmem"
     assert [(s.message_id, s.recipient, s.text) for s in sms_outbox] == [(message.pk, "13800000009", "您好")]
@@ -47,7 +47,7 @@ def test_a_rolled_back_transaction_sends_nothing(db, sms_outbox):
         send_sms("13800000009", "您好")
         raise RuntimeError
     outbox.deliver_all()
-    assert not sms_outbox and not Message.objects.exists()
+    assert not sms_outbox and not Message.objects.system("tests").exists()
 
 
 def test_a_temporary_failure_is_retried_with_backoff_then_fails(db, flaky, sms_outbox):
@@ -75,18 +75,20 @@ def test_a_permanent_failure_fails_at_once_and_can_be_sent_again(db, flaky, sms_
     assert (message.status, message.error_message) == (MessageStatus.FAILED, "黑名单")
     copy = outbox.resend(message, world.admin)
     outbox.deliver_all()
-    assert Message.objects.get(pk=copy.pk).status == MessageStatus.SUBMITTED
+    assert Message.objects.system("tests").get(pk=copy.pk).status == MessageStatus.SUBMITTED
 
 
 def test_a_claim_never_confirmed_is_retried_only_after_the_timeout(db, sms_outbox):
     message = Message.objects.create(recipient="13800000009", text="x")
     claimed_at = timezone.now()
-    Message.objects.filter(pk=message.pk).update(status=MessageStatus.SENDING, claimed_at=claimed_at, attempts=1)
+    Message.objects.system("tests").filter(pk=message.pk).update(
+        status=MessageStatus.SENDING, claimed_at=claimed_at, attempts=1
+    )
     outbox.deliver_all(now=claimed_at + outbox.CLAIM_TIMEOUT - timedelta(seconds=1))
     assert not sms_outbox  # the worker that claimed it may still be sending
     outbox.deliver_all(now=claimed_at + outbox.CLAIM_TIMEOUT + timedelta(seconds=1))
     assert [s.message_id for s in sms_outbox] == [message.pk]
-    assert Message.objects.get(pk=message.pk).attempts == 2
+    assert Message.objects.system("tests").get(pk=message.pk).attempts == 2
 
 
 def test_a_sign_in_code_is_sent_but_not_kept(db, committed, sms_outbox):
@@ -180,7 +182,7 @@ def test_two_engines_at_once_queue_one_message_per_slot(world, settings):
         thread.start()
     for thread in threads:
         thread.join()
-    assert Message.objects.count() == 30
+    assert Message.objects.system("tests").count() == 30
 
 
 def test_a_push_of_many_delivered_reports_is_one_statement(db, django_assert_num_queries):
@@ -190,4 +192,4 @@ def test_a_push_of_many_delivered_reports_is_one_statement(db, django_assert_num
     reports = [DeliveryReport(message_id=m.pk, provider_id="", recipient=m.recipient, delivered=True) for m in messages]
     with django_assert_num_queries(1):
         assert outbox.apply_reports(reports) == 50
-    assert Message.objects.filter(status=MessageStatus.DELIVERED).count() == 50
+    assert Message.objects.system("tests").filter(status=MessageStatus.DELIVERED).count() == 50
