@@ -7,9 +7,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xindai.core.forms import BootstrapFilterSetMixin, RemoteSelect
+from xindai.core.forms import BootstrapFilterSetMixin, RemoteSelect, ViewerFilterSetMixin
 from xindai.core.idnumber import normalize_id_number
-from xindai.core.masking import searchable, sees_personal
+from xindai.core.masking import number_search
 from xindai.core.phone import normalize_mobile
 from xindai.customers.models import Contact, ContactChannel, Customer, CustomerStatus
 from xindai.org.models import Branch, Region, User
@@ -31,7 +31,7 @@ def _region_filter(queryset, name, value):
     return queryset.filter(**{f"{REGION_FIELDS[value.level]}_id": value.pk})
 
 
-class CustomerFilter(BootstrapFilterSetMixin, filters.FilterSet):
+class CustomerFilter(ViewerFilterSetMixin, BootstrapFilterSetMixin, filters.FilterSet):
     name = filters.CharFilter(label=_("full name"), lookup_expr="contains")
     id_number = filters.CharFilter(
         label=_("ID number"), method="filter_id_number", help_text=_("The whole number, or its last digits")
@@ -68,18 +68,11 @@ class CustomerFilter(BootstrapFilterSetMixin, filters.FilterSet):
         model = Customer
         fields: list[str] = []
 
-    def __init__(self, *args, viewer, **kwargs):
-        """`viewer`: whose loans "has loans" tests and whether numbers are searchable in full."""
-        super().__init__(*args, **kwargs)
-        self.viewer = viewer
-
     def filter_id_number(self, queryset, name, value):
         number = normalize_id_number(value)
         if not number:
             return queryset
-        if not searchable(self.viewer, "id_number", number):
-            return queryset.none()
-        return queryset.filter(id_number=number) if len(number) == 18 else queryset.filter(id_number__endswith=number)
+        return queryset.filter(number_search(self.viewer, "id_number", ["id_number"], number))
 
     def filter_has_loans(self, queryset, name, value):
         """Loans the viewer sees: a loan of another branch is not theirs to know of."""
@@ -103,13 +96,8 @@ class CustomerFilter(BootstrapFilterSetMixin, filters.FilterSet):
         number = normalize_mobile(value)
         if not number:
             return queryset
-        if not searchable(self.viewer, "mobile", number):
-            return queryset.none()
-        if len(number) == 11:
-            return queryset.filter(Q(mobile=number) | Q(spouse_mobile=number))
-        if not sees_personal(self.viewer):
-            return queryset.filter(mobile__endswith=number)  # the tail the mask shows
-        return queryset.filter(mobile__startswith=number)
+        fields = ["mobile", "spouse_mobile"] if len(number) == 11 else ["mobile"]
+        return queryset.filter(number_search(self.viewer, "mobile", fields, number, partial="startswith"))
 
     def filter_branch(self, queryset, name, value):
         return queryset.filter(registered_branch__path__startswith=value.path) if value else queryset

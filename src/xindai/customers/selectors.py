@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from xindai.core.masking import searchable, sees_personal
+from xindai.core.masking import number_search
 from xindai.core.models import AuditLog
 from xindai.customers.filters import ContactFilter, CustomerFilter
 from xindai.customers.models import Contact, Customer
@@ -31,7 +31,7 @@ def customer_contacts(user, customer: Customer) -> QuerySet[Contact]:
 
 
 def customer_history(customer: Customer) -> QuerySet[AuditLog]:
-    return AuditLog.objects.filter(target_type="customers.customer", target_id=str(customer.pk))
+    return AuditLog.objects.about(customer)
 
 
 def contact_search(user, params) -> tuple[ContactFilter, QuerySet[Contact]]:
@@ -42,17 +42,14 @@ def contact_search(user, params) -> tuple[ContactFilter, QuerySet[Contact]]:
 
 def customer_pick(user, query: str, limit: int = 20) -> list[dict]:
     """Customers for a searchable picker: by name, ID number digits or mobile."""
-    from django.db.models import Q
 
     qs = Customer.objects.visible_to(user).select_related("village")
     query = query.strip()
     if not query:
         return []
     if query.isdigit() or query[-1:] in "xX":
-        if not searchable(user, "id_number", query):
-            return []  # a longer fragment would undo the mask
-        mobile = Q(mobile__startswith=query) if sees_personal(user) else Q(mobile__endswith=query)
-        qs = qs.filter(Q(id_number__endswith=query.upper()) | mobile)
+        by_id = number_search(user, "id_number", ["id_number"], query.upper())
+        qs = qs.filter(by_id | number_search(user, "mobile", ["mobile"], query, partial="startswith"))
     else:
         qs = qs.filter(name__contains=query)
     return [

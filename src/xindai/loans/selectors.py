@@ -54,7 +54,7 @@ def loan_search(user, params, *, as_of: date | None = None):
     """(filter form, matching loans in scope with their status, totals of the whole filtered set)."""
     as_of = as_of or timezone.localdate()
     base = Loan.objects.visible_to(user)
-    filterset = LoanFilter(params or None, queryset=base, as_of=as_of)
+    filterset = LoanFilter(params or None, queryset=base, as_of=as_of, viewer=user)
     loans = filterset.qs
     if not (params or {}).get("sort"):
         loans = loans.order_by("-start_date", "-id")
@@ -142,7 +142,7 @@ def loan_repayments(user, loan: Loan):
 
 
 def loan_history(loan: Loan):
-    return AuditLog.objects.filter(target_type="loans.loan", target_id=str(loan.pk))
+    return AuditLog.objects.about(loan)
 
 
 def customer_loans(user, customer):

@@ -14,7 +14,7 @@ def messages(user):
 
 def message_search(user, params):
     """(filter form, matching messages in scope, totals: messages, segments, delivered, failed)."""
-    filterset = MessageFilter(params or None, queryset=messages(user))
+    filterset = MessageFilter(params or None, queryset=messages(user), viewer=user)
     rows = filterset.qs.select_related("customer", "template", "loan", "created_by").order_by("-created_at", "-id")
     totals = rows.order_by().aggregate(
         count=Count("id"),

@@ -36,7 +36,9 @@ def installment_search(user, params):
     """(list options, filter form, matching installments with what they owe, totals of all of them)."""
     options = ListOptions(params or None)
     view, as_of, within = options.values()
-    filterset = InstallmentFilter(params or None, queryset=owed_list(user, view, as_of, within), as_of=as_of)
+    filterset = InstallmentFilter(
+        params or None, queryset=owed_list(user, view, as_of, within), as_of=as_of, viewer=user
+    )
     rows = filterset.qs
     if not (params or {}).get("sort"):
         due = F("due_date")

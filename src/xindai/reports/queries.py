@@ -33,6 +33,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from xindai.core.masking import shown
 from xindai.core.scope import REGION_FIELDS
 from xindai.loans.models import Installment, Loan
 from xindai.repayments.quality import BUCKET_BOUNDS, Category, npl_ratio
@@ -108,7 +109,7 @@ def _finish(report: Report, rows) -> Report:
     for row in rows:
         row["key"] = str(row.pop("group_key") or "")
         row["name"] = row.pop("group_name") or ""
-        row.pop("group_id", None)
+        row["id"] = row.pop("group_id", None)
         for name in figures:
             if name == "npl_ratio":
                 continue
@@ -334,5 +335,10 @@ def run(kind: str, group: str, *, user, date_from=None, date_to=None, as_of=None
     if kind not in KINDS or group not in GROUPS:
         raise ValueError(f"unknown report {kind} by {group}")
     if kind in ("disbursement", "collection"):
-        return (disbursement if kind == "disbursement" else collection)(user, group, date_from, date_to, filters)
-    return (balance if kind == "balance" else quality)(user, group, as_of, filters)
+        report = (disbursement if kind == "disbursement" else collection)(user, group, date_from, date_to, filters)
+    else:
+        report = (balance if kind == "balance" else quality)(user, group, as_of, filters)
+    if group == "customer":  # the key is the ID number: masked for who may not see it in full
+        for row in report.rows:
+            row["key"] = shown(user, "id_number", row["key"])
+    return report

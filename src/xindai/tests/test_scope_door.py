@@ -22,7 +22,7 @@ from xindai.core.scope import ScopedModel, ScopeRefused, system_scope
 
 PACKAGE = Path(__file__).resolve().parent.parent
 ALLOWLIST = Path(__file__).with_name("scope_door_allowlist.txt")
-THROUGH_DOOR = {"visible_to", "system", "children_of", "create", "bulk_create"}
+THROUGH_DOOR = {"visible_to", "system", "children_of", "about", "create", "bulk_create"}
 RULES_MODULE = "core/scope.py"  # the rules build their subqueries with `within(scope)`
 
 

@@ -86,7 +86,7 @@ def figures(summary) -> tuple:
 
 def assert_nothing_written(*loans):
     assert not Repayment.objects.system("tests").exists()
-    assert not AuditLog.objects.filter(action=CONFIRMED).exists()
+    assert not AuditLog.objects.system("tests").filter(action=CONFIRMED).exists()
     for loan in loans:
         loan.refresh_from_db()
         assert (loan.outstanding_principal, loan.settled_on) == (loan.amount, None)
@@ -244,7 +244,10 @@ def test_one_settled_installment_refuses_the_whole_batch_and_nothing_is_written(
     assert (
         services.batch_summary(Installment.objects.system("tests").filter(pk__in=chosen), MAY_1).count == 2
     )  # the unsettled ones
-    before = (Repayment.objects.system("tests").count(), AuditLog.objects.filter(action=CONFIRMED).count())
+    before = (
+        Repayment.objects.system("tests").count(),
+        AuditLog.objects.system("tests").filter(action=CONFIRMED).count(),
+    )
 
     with pytest.raises(BusinessError) as err:
         services.repayments_confirm_batch(actor=world.officer_a, installment_ids=chosen, paid_on=MAY_1)
@@ -252,7 +255,7 @@ def test_one_settled_installment_refuses_the_whole_batch_and_nothing_is_written(
     assert err.value.message == services.BATCH_SETTLED
     assert err.value.params == {"count": 1, "ious": "BULLET#1"}
     assert (
-        (Repayment.objects.system("tests").count(), AuditLog.objects.filter(action=CONFIRMED).count())
+        (Repayment.objects.system("tests").count(), AuditLog.objects.system("tests").filter(action=CONFIRMED).count())
         == before
         == (1, 1)
     )
@@ -351,7 +354,7 @@ def test_one_audit_row_per_repayment(world, bullet, ep3):
     services.repayments_confirm_batch(
         actor=world.officer_a, installment_ids=ids(item(bullet), *ep3.installments.all()), paid_on=MAY_1
     )
-    rows = AuditLog.objects.filter(action=CONFIRMED)
+    rows = AuditLog.objects.system("tests").filter(action=CONFIRMED)
     repayments = Repayment.objects.system("tests").all()
     assert len(repayments) == 4
     assert sorted(int(row.target_id) for row in rows) == sorted(r.pk for r in repayments)

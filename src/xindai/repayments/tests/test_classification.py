@@ -159,7 +159,7 @@ def test_an_override_wins_over_the_suggestion_and_is_kept_in_the_history(world, 
     old.refresh_from_db()
     assert (old.classification_override, old.classification_reason) == ("substandard", "借款人外出务工，联系不上")
     assert classify(old, AS_OF) == (30, C.SPECIAL_MENTION, C.SUBSTANDARD)
-    audit = AuditLog.objects.get(action="loans.loan.classified")
+    audit = AuditLog.objects.system("tests").get(action="loans.loan.classified")
     assert audit.target_id == str(old.pk) and audit.actor_id == world.manager_a.pk
     assert audit.changes["classification"] == ["", "substandard"] and audit.changes["days_overdue"] == 30
 
@@ -178,7 +178,7 @@ def test_clearing_the_override_returns_to_the_suggestion(world, old):
         ["doubtful", ""],  # same created_at to the microsecond: ordered by id then
     )
     assert ClassificationChange.objects.system("tests").filter(loan=old).count() == 2
-    assert AuditLog.objects.filter(action="loans.loan.classified").count() == 2
+    assert AuditLog.objects.system("tests").filter(action="loans.loan.classified").count() == 2
 
 
 @pytest.mark.parametrize(
@@ -196,7 +196,7 @@ def test_an_override_needs_a_reason_a_known_category_and_a_change(world, old, ca
         )
     assert err.value.message == message
     assert not ClassificationChange.objects.system("tests").exists()
-    assert not AuditLog.objects.filter(action="loans.loan.classified").exists()
+    assert not AuditLog.objects.system("tests").filter(action="loans.loan.classified").exists()
 
 
 def test_setting_the_same_classification_again_is_refused(world, old):

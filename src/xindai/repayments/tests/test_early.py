@@ -148,7 +148,7 @@ def test_a_partial_early_repayment_pays_interest_to_the_day_and_reamortizes_to_t
         D("10.00"),
         MAY_5,
     )
-    audit = AuditLog.objects.get(action="repayments.early_repayment.confirmed")
+    audit = AuditLog.objects.system("tests").get(action="repayments.early_repayment.confirmed")
     assert audit.changes["installments_replaced"] == 9 and audit.changes["installments_after"] == 9
 
 
