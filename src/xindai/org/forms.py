@@ -85,7 +85,7 @@ class PermissionGridWidget(forms.CheckboxSelectMultiple):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         chosen = set(value or [])
-        context["modules"] = [
+        context["widget"]["modules"] = [
             (label, [(p.code, p.label, p.code in chosen, p.read_only) for p in perms])
             for label, perms in permissions.MODULES
         ]

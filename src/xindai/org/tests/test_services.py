@@ -71,7 +71,7 @@ def test_permission_changes_are_logged(world):
     officer_role = role("信贷员")
     services.role_save(actor=world.admin, role=officer_role, permissions=officer_role.permissions + ["loans.import"])
     entry = AuditLog.objects.system("tests").get(action="org.role.changed")
-    assert "permissions" in entry.changes
+    assert entry.changes["permissions_added"] == ["loans.import"]
     services.user_update(actor=world.admin, user=world.officer_a, role=role("支行行长"))
     assert (
         AuditLog.objects.system("tests")
