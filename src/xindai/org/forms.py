@@ -159,6 +159,23 @@ class UserForm(ModelForm):
         return data
 
 
+class OwnPasswordForm(Form):
+    old_password = forms.CharField(label=_("current password"), widget=forms.PasswordInput, strip=False)
+    new_password1 = forms.CharField(
+        label=_("new password"),
+        widget=forms.PasswordInput,
+        strip=False,
+        help_text=_("At least 8 characters with letters and digits; not a common password, not like your name."),
+    )
+    new_password2 = forms.CharField(label=_("new password again"), widget=forms.PasswordInput, strip=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password1") != data.get("new_password2"):
+            self.add_error("new_password2", _("The two passwords differ."))
+        return data
+
+
 class PasswordResetForm(Form):
     password1 = forms.CharField(label=_("new password"), widget=forms.PasswordInput, strip=False)
     password2 = forms.CharField(label=_("new password again"), widget=forms.PasswordInput, strip=False)

@@ -25,6 +25,7 @@ PARENT_LOOP = _("A node cannot be moved under itself or one of its own descendan
 REGION_PARENT_LEVEL = _("A %(level)s cannot be placed under %(parent)s.")
 EXTERNAL_ROLE_WRITES = _("A role for external users may only hold read-only permissions; remove: %(perms)s.")
 UNKNOWN_PERMISSION = _("Unknown permission: %(code)s.")
+OLD_PASSWORD_WRONG = _("The current password is wrong.")
 GRANT_BEYOND_OWN = _("You can only grant permissions you hold yourself; you do not hold: %(perms)s.")
 EXTERNAL_ROLE_BANK_ONLY = _("A role for external users cannot hold the bank's own permissions; remove: %(perms)s.")
 ROLE_KIND_MISMATCH = _("The role %(role)s is not meant for this kind of user.")
@@ -233,6 +234,17 @@ def user_update(*, actor: User, user: User, **values) -> User:
         action = "org.user.permissions_changed" if sensitive else "org.user.changed"
         audit.record(actor, action, user, changes=changes)
     return user
+
+
+def user_change_own_password(*, actor: User, old_password: str, password: str) -> None:
+    """A user changes their own password: the old one first, then the strength rules."""
+    if not actor.check_password(old_password):
+        raise BusinessError(OLD_PASSWORD_WRONG, field="old_password")
+    validate_password(password, actor)
+    with transaction.atomic():
+        actor.set_password(password)
+        actor.save(update_fields=["password"])
+        audit.record(actor, "org.user.password_changed", actor)
 
 
 def user_set_password(*, actor: User, user: User, password: str) -> None:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from xindai.messaging import outbox
 from xindai.messaging.backends import DeliveryReport, SendResult, locmem
-from xindai.messaging.gateway import send_sms
+from xindai.messaging.gateway import send_secret, send_sms
 from xindai.messaging.models import Message, MessageStatus, Purpose
 
 
@@ -93,10 +93,18 @@ def test_a_claim_never_confirmed_is_retried_only_after_the_timeout(db, sms_outbo
 
 def test_a_sign_in_code_is_sent_but_not_kept(db, committed, sms_outbox):
     with committed():
-        message = send_sms("13800000009", "验证码123456", purpose=Purpose.LOGIN_CODE, stored_text="验证码******")
+        message = send_secret(
+            "13800000009",
+            "验证码123456",
+            purpose=Purpose.LOGIN_CODE,
+            stored_text="验证码******",
+            template_params=[("code", "123456")],
+        )
+        stored = Message.objects.system("tests").values_list("text", "params").get(pk=message.pk)
+        assert stored == ("验证码******", [])  # not even until it is sent
     message.refresh_from_db()
-    assert sms_outbox[0].text == "验证码123456"
-    assert message.text == "验证码******" and message.params == []
+    assert sms_outbox[0].text == "验证码123456" and sms_outbox[0].params == (("code", "123456"),)
+    assert message.text == "验证码******" and message.params == [] and message.status == MessageStatus.SUBMITTED
 
 
 def test_delivery_reports_mark_messages_delivered_or_failed(db):
