@@ -187,5 +187,8 @@ def page(browser):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
     context.set_default_timeout(15000)
     page = context.new_page()
+    refused = []  # every browser test also proves the pages it opens break no CSP rule
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
     yield page
     context.close()
+    assert refused == [], "the Content-Security-Policy refused something"

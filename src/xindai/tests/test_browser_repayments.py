@@ -44,7 +44,7 @@ def test_confirm_one_repayment_then_a_batch(page, live_server, world):
     page.wait_for_selector("[data-testid=confirm-form]")
     page.fill("#id_paid_on", "2026-05-01")
     page.dispatch_event("#id_paid_on", "change")
-    page.wait_for_function("document.querySelector('[data-testid=owing-total]').innerText.includes('10,163.72')")
+    page.wait_for_function("() => document.querySelector('[data-testid=owing-total]').innerText.includes('10,163.72')")
     page.fill("#id_amount", "100")
     page.click("[data-testid=confirm-submit]")
     page.wait_for_selector(".alert-success")
