@@ -73,6 +73,11 @@ def _region(name, level, parent=None, code=None):
 
 @pytest.fixture
 def world(db) -> World:
+    return build_world()
+
+
+def build_world() -> World:
+    """The test organisation (also built once per module by the permission matrix)."""
     hq = BranchFactory(code="0100", name="分行营业部")
     branch_a = BranchFactory(code="0101", name="甘州支行", parent=hq)
     sub_a1 = BranchFactory(code="010101", name="梁家墩分理处", parent=branch_a)
