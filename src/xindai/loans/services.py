@@ -50,6 +50,8 @@ class LoanTerms:
     settlement_day: int | None = None
     custom_plan: Sequence[tuple[date, Decimal]] | None = None
     paid_periods: int = 0  # imported loans: the first N installments were repaid in full on their due dates
+    # A book brought in whole (the benchmarks): installments due on or before it were repaid on their due dates.
+    paid_until: date | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -125,7 +127,7 @@ def _prepaid(terms: LoanTerms | None, item: schedule.Installment) -> bool:
     """Whether an installment of a loan brought in from elsewhere was already repaid in full."""
     if terms is None:
         return False
-    return item.period <= terms.paid_periods
+    return item.period <= terms.paid_periods or (terms.paid_until is not None and item.due_date <= terms.paid_until)
 
 
 INSTALLMENT_COLUMNS = (
