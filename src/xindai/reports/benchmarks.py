@@ -10,6 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from xindai.core.scope import system_scope
+from xindai.loans.benchmarks import ensure_book
 from xindai.reports import queries
 
 BENCHMARK = system_scope("benchmark")
@@ -87,6 +88,7 @@ def report_speed(*, stdout, scale: float) -> None:
     from xindai.org.models import User
     from xindai.repayments.services import repayments_confirm_batch
 
+    ensure_book(stdout, scale)
     today = timezone.localdate()
     with transaction.atomic():
         ids = list(

@@ -331,13 +331,17 @@ def quality(user, group, as_of, filters=None, *, compare: bool = True) -> Report
     return report
 
 
-def run(kind: str, group: str, *, user, date_from=None, date_to=None, as_of=None, filters=None) -> Report:
+def run(kind: str, group: str, *, user, date_from=None, date_to=None, as_of=None, filters=None, compare=True) -> Report:
+    """A report for `user` (a user or a named system scope, never None); `compare` adds 资产质量's
+    month-end and year-start totals (the report page shows them)."""
     if kind not in KINDS or group not in GROUPS:
         raise ValueError(f"unknown report {kind} by {group}")
     if kind in ("disbursement", "collection"):
         report = (disbursement if kind == "disbursement" else collection)(user, group, date_from, date_to, filters)
+    elif kind == "balance":
+        report = balance(user, group, as_of, filters)
     else:
-        report = (balance if kind == "balance" else quality)(user, group, as_of, filters)
+        report = quality(user, group, as_of, filters, compare=compare)
     if group == "customer":  # the key is the ID number: masked for who may not see it in full
         for row in report.rows:
             row["key"] = shown(user, "id_number", row["key"])
