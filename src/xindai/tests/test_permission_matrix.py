@@ -553,6 +553,8 @@ def matrix(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock(), transaction.atomic():
         objects = _build(build_world())
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # plan on this world, not on what an earlier test left in pg_statistic
         objects.client = client = Client()
         for kind in USERS[1:]:  # signed in once for the module: each request gets the session's cookie
             client.force_login(getattr(objects.world, kind), backend="xindai.org.auth_backends.RolePermissionBackend")
