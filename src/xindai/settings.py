@@ -5,6 +5,7 @@ value fails loudly at start-up. A checkout set up by `make setup` also has `var/
 (xindai/localconfig.py): its values fill in what the environment does not set.
 """
 
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks_db",
     "xindai.core",
+    "xindai.jobs",
     "xindai.org",
     "xindai.messaging",
     "xindai.customers",
@@ -136,8 +138,12 @@ else:
 # compilation alone took a second (the overdue list as of a past date), never repaid.
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# Uploaded import files between the check and the import (deleted once imported).
-XINDAI_IMPORT_DIR = env_str("IMPORT_DIR", default=str(BASE_DIR / "var" / "imports"))
+# Uploaded import files between the check and the import (deleted once imported or refused), and
+# the result files of background jobs: outside the checkout, under the system's temporary folder
+# unless set (production: a folder on the server's data disk).
+XINDAI_IMPORT_DIR = env_str("IMPORT_DIR", default=str(Path(tempfile.gettempdir()) / "xindai" / "imports"))
+JOB_RESULT_DIR = env_str("JOB_RESULT_DIR", default=str(Path(tempfile.gettempdir()) / "xindai" / "results"))
+JOB_KEEP = timedelta(hours=env_int("JOB_KEEP_HOURS", default=72))  # a job's result file is deleted after this
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if env_str("REDIS_URL", default=""):
@@ -254,6 +260,20 @@ SMS_LOGIN_TEMPLATE_CODE = env_str("SMS_LOGIN_TEMPLATE_CODE", default="")
 # The worker's queue: Django's tasks framework on the database (django-tasks-db), so `make run`
 # needs no broker and several workers share the queue. `xindai worker` runs it with the clock.
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+# The outbox: a worker claims this many messages at a time; a claim not confirmed within the
+# timeout (its worker died) goes back to the queue.
+OUTBOX_CLAIM_SIZE = env_int("OUTBOX_CLAIM_SIZE", default=20)
+OUTBOX_CLAIM_TIMEOUT = timedelta(seconds=env_int("OUTBOX_CLAIM_TIMEOUT_S", default=600))
+# Workers write a heartbeat this often; none seen for WORKER_DEAD_AFTER while messages wait is
+# shown in red to the users who send messages or run the system, and by /healthz and `xindai check`.
+WORKER_HEARTBEAT_S = env_int("WORKER_HEARTBEAT_S", default=10)
+WORKER_DEAD_AFTER = timedelta(seconds=env_int("WORKER_DEAD_AFTER_S", default=120))
+# What the worker's clock enqueues, and every how many seconds.
+WORKER_CLOCK = [
+    ("xindai.messaging.tasks.run_reminders", 60),
+    ("xindai.messaging.tasks.deliver_messages", env_int("WORKER_SWEEP_S", default=30)),
+    ("xindai.jobs.tasks.housekeeping", 60),
+]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
