@@ -30,7 +30,9 @@ log = logging.getLogger(__name__)
 
 MSG_NOT_ALLOWED = _("You are not allowed to start this job.")
 MSG_LOST_PERMISSION = _("The job was not run: its owner no longer has the permission for it.")
-MSG_INTERNAL = _("The job stopped because of an internal error (it has been logged). Try again, or tell the administrator.")
+MSG_INTERNAL = _(
+    "The job stopped because of an internal error (it has been logged). Try again, or tell the administrator."
+)
 MSG_WORKER_DIED = _("The job stopped three times because its worker stopped. Try again later.")
 PROGRESS_EVERY_S = 0.5
 MAX_ATTEMPTS = 3
@@ -44,7 +46,14 @@ def scope_key(user) -> str:
     """The fields that decide a user's data scope: a result made under another scope is not shown."""
     return ":".join(
         str(v)
-        for v in (user.kind, user.scope, user.branch_id, user.region_id, user.is_superuser, getattr(user, "role_id", ""))
+        for v in (
+            user.kind,
+            user.scope,
+            user.branch_id,
+            user.region_id,
+            user.is_superuser,
+            getattr(user, "role_id", ""),
+        )
     )[:200]
 
 
@@ -61,7 +70,9 @@ def job_start(*, actor, kind: str, params: dict, subject: str = "") -> Job:
     if not actor.has_perm(kind_of(kind).perm):
         raise BusinessError(MSG_NOT_ALLOWED)
     with transaction.atomic():
-        job = Job.objects.create(kind=kind, owner=actor, params=params, subject=subject[:200], scope_key=scope_key(actor))
+        job = Job.objects.create(
+            kind=kind, owner=actor, params=params, subject=subject[:200], scope_key=scope_key(actor)
+        )
         audit.record(actor, "jobs.job.started", job, changes={"kind": kind, "subject": job.subject})
         transaction.on_commit(lambda: run_job.enqueue(job.pk))
     return job

@@ -13,4 +13,5 @@ stop_requested = threading.Event()
 def stopping() -> bool:
     return stop_requested.is_set()
 
+
 worker_id = ""  # set by `xindai worker`; "" when jobs run in the web process (tests)

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _queue(count: int) -> set[int]:
-    messages = Message.objects.bulk_create([Message(recipient=f"1390000{n:04d}", text=f"第{n}条") for n in range(count)])
+    messages = Message.objects.bulk_create(
+        [Message(recipient=f"1390000{n:04d}", text=f"第{n}条") for n in range(count)]
+    )
     return {m.pk for m in messages}
 
 

@@ -20,8 +20,8 @@ from django.utils.crypto import get_random_string
 from django.utils.module_loading import import_string
 from django_tasks_db.management.commands.db_worker import Worker
 
-from xindai.jobs.models import WorkerHeartbeat
 from xindai.jobs import worker as worker_state
+from xindai.jobs.models import WorkerHeartbeat
 from xindai.jobs.worker import stop_requested
 
 
