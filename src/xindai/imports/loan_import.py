@@ -89,6 +89,9 @@ BALANCE_MISMATCH = gettext_lazy(
 )
 
 
+MAX_ERRORS = 1_000
+
+
 @dataclass(frozen=True, slots=True)
 class RowError:
     row: int
@@ -114,6 +117,13 @@ class ImportResult:
     kind: str = "loans"
     repayments_created: int = 0
     loans_affected: int = 0
+    too_many_errors: bool = False  # the check stopped after MAX_ERRORS
+
+    def stop_here(self) -> bool:
+        """Whether the check has found enough errors to stop (a file of errors costs no more)."""
+        if len(self.errors) >= MAX_ERRORS:
+            self.too_many_errors = True
+        return self.too_many_errors
 
     def as_dict(self) -> dict:
         if self.kind == "repayments":
@@ -123,6 +133,7 @@ class ImportResult:
                 "loans_affected": self.loans_affected,
                 "errors": [e.as_dict() for e in self.errors],
                 **({"file_error": self.file_error} if self.file_error else {}),
+                **({"too_many_errors": True} if self.too_many_errors else {}),
             }
         return {
             "ok": self.ok,
@@ -132,6 +143,7 @@ class ImportResult:
             "installments_created": self.installments_created,
             "errors": [e.as_dict() for e in self.errors],
             **({"file_error": self.file_error} if self.file_error else {}),
+            **({"too_many_errors": True} if self.too_many_errors else {}),
         }
 
 
@@ -231,6 +243,8 @@ class LoanImport:
         seen_ious: dict[str, int] = {}
         seen_ids: dict[str, tuple[int, str]] = {}
         for number, values in self.sheet.rows:
+            if self.result.stop_here():
+                break
             row = _Row(number, values, self.result.errors)
             customer = self._customer(row, lookups, seen_ids)
             self._loan(row, lookups, seen_ious, customer)

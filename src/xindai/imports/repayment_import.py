@@ -65,6 +65,8 @@ class RepaymentImport:
             return self.result
         rows = []
         for number, values in self.sheet.rows:
+            if self.result.stop_here():
+                break
             row = _Row(number, values, self.result.errors)
             parsed = (
                 row.read(IOU, cells.required),
@@ -97,6 +99,8 @@ class RepaymentImport:
                 latest[loan_id] = max(dates)
         rows.sort(key=lambda r: (r[1], r[2], r[0].number))
         for row, iou, paid_on, amount, channel, remark in rows:
+            if self.result.stop_here():
+                break
             loan = by_iou.get(iou)
             if loan is None:
                 row.error(IOU, UNKNOWN_LOAN)

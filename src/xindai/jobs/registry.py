@@ -16,14 +16,15 @@ class JobKind:
     label: Promise
     perm: str  # needed to start it, checked again when it runs and when its result is fetched
     run: Callable
+    result_template: str = ""  # shows the summary on the job's page (default: counts and the file)
 
 
 KINDS: dict[str, JobKind] = {}
 
 
-def job_kind(code: str, label: Promise, perm: str):
+def job_kind(code: str, label: Promise, perm: str, *, result_template: str = ""):
     def register(function: Callable) -> Callable:
-        KINDS[code] = JobKind(code, label, perm, function)
+        KINDS[code] = JobKind(code, label, perm, function, result_template)
         return function
 
     return register
