@@ -182,6 +182,7 @@ def objects(world):
             "ok": False,
             "kind": "loans",
             "token": "t",
+            "errors_count": 1,
             "errors": [{"row": 2, "column": "x", "value": "", "message": "y"}],
         },
     )
