@@ -87,6 +87,14 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "xindai.urls"
+# `xindai serve` (gunicorn): processes × threads; each thread holds at most one database connection.
+WEB_BIND = env_str("WEB_BIND", default="127.0.0.1:8000")
+WEB_WORKERS = env_int("WEB_WORKERS", default=3)
+WEB_THREADS = env_int("WEB_THREADS", default=4)
+WEB_TIMEOUT_S = env_int("WEB_TIMEOUT_S", default=60)
+WEB_MAX_REQUESTS = env_int("WEB_MAX_REQUESTS", default=5000)
+WEB_ACCESS_LOG = env_bool("WEB_ACCESS_LOG", default=False)
+WEB_FORWARDED_ALLOW_IPS = env_str("WEB_FORWARDED_ALLOW_IPS", default="127.0.0.1")
 WSGI_APPLICATION = "xindai.wsgi.application"
 
 TEMPLATES = [
@@ -139,6 +147,9 @@ else:
 # JIT compiles a query whose estimated cost is high; for these short interactive queries the
 # compilation alone took a second (the overdue list as of a past date), never repaid.
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+if env_bool("DB_PGBOUNCER_TRANSACTION", default=False):  # PgBouncer in transaction pooling (README, Production)
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    del DATABASES["default"]["OPTIONS"]["options"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Uploaded import files between the check and the import (deleted once imported or refused), and
 # the result files of background jobs: outside the checkout, under the system's temporary folder
