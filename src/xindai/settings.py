@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "xindai.core.middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "xindai.core.middleware.StripNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -156,6 +157,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # unless set (production: a folder on the server's data disk).
 XINDAI_IMPORT_DIR = env_str("IMPORT_DIR", default=str(Path(tempfile.gettempdir()) / "xindai" / "imports"))
 JOB_RESULT_DIR = env_str("JOB_RESULT_DIR", default=str(Path(tempfile.gettempdir()) / "xindai" / "results"))
+EXPORT_INLINE_ROWS = env_int("EXPORT_INLINE_ROWS", default=5000)  # larger list exports run as background jobs
 JOB_KEEP = timedelta(hours=env_int("JOB_KEEP_HOURS", default=72))  # a job's result file is deleted after this
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

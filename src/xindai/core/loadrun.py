@@ -12,6 +12,7 @@ import statistics
 import threading
 import time
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 
 @dataclass
@@ -64,7 +65,7 @@ def run_load(
             url = chooser.choice(urls)
             begin = time.perf_counter()
             try:
-                connection.request("GET", url, headers={"Cookie": cookie, "Host": "127.0.0.1"})
+                connection.request("GET", quote(url, safe="/?=&%"), headers={"Cookie": cookie, "Host": "127.0.0.1"})
                 response = connection.getresponse()
                 response.read()
                 status, problem = response.status, ""

@@ -10,6 +10,7 @@ import sys
 import time
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 
@@ -48,7 +49,7 @@ def test_xindai_serve_serves_pages_static_files_and_the_probe(world):
     env = {
         **os.environ,
         "DEBUG": "0",
-        "SECRET_KEY": "serve-test",
+        "SECRET_KEY": settings.SECRET_KEY,  # the session signed in here is read there
         "HTTPS": "0",
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_NAME": connection.settings_dict["NAME"],
