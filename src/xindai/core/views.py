@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from xindai.core.figures import cached
 from xindai.core.forms import DateField, ModelForm
 from xindai.core.models import AuditLog, SystemSettings
 from xindai.core.overview import overview_for
@@ -15,7 +16,8 @@ from xindai.core.viewhelpers import paginate
 
 
 def home(request):
-    return render(request, "core/home.html", {"overview": overview_for(request.user)})
+    overview = cached("home", request.user, None, lambda: overview_for(request.user))
+    return render(request, "core/home.html", {"overview": overview})
 
 
 class SystemSettingsForm(ModelForm):

@@ -22,6 +22,7 @@ from django_tasks_db.models import DBTaskResult
 
 from xindai.core import audit
 from xindai.core.errors import BusinessError
+from xindai.core.figures import scope_key
 from xindai.jobs import worker
 from xindai.jobs.models import Job, JobState, WorkerHeartbeat
 from xindai.jobs.registry import kind_of
@@ -40,21 +41,6 @@ MAX_ATTEMPTS = 3
 
 class Interrupted(Exception):
     """The worker was asked to stop: the job goes back to the queue, its work undone."""
-
-
-def scope_key(user) -> str:
-    """The fields that decide a user's data scope: a result made under another scope is not shown."""
-    return ":".join(
-        str(v)
-        for v in (
-            user.kind,
-            user.scope,
-            user.branch_id,
-            user.region_id,
-            user.is_superuser,
-            getattr(user, "role_id", ""),
-        )
-    )[:200]
 
 
 def result_dir() -> Path:

@@ -14,7 +14,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 GARBAGE = ["abc", "\x00", "1" + "0" * 20, "-1", "2026-02-30", "0001-01-01", "x" * 300]
-ONE_BY_ONE = ["abc", "1" + "0" * 20, "-1"]  # values sent to each parameter alone too
+ONE_BY_ONE = ["abc", "1" + "0" * 20]  # values sent to each parameter alone too
 ALWAYS = ["page", "size", "sort", "export", "q", "view"]  # read by the list helpers of every page
 SKIP = {"logout", "set_language", "login_sms_send", "imports:run", "jobs:result"}
 _NAME = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"')
