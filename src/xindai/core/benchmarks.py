@@ -78,9 +78,9 @@ def _serve(port: int) -> subprocess.Popen:
 
 
 def load_run(*, stdout, scale: float) -> None:
-    from xindai.repayments.benchmarks import _ensure_book
+    from xindai.loans.benchmarks import ensure_book
 
-    _ensure_book(stdout, scale)
+    ensure_book(stdout, scale)
     port = _free_port()
     server = _serve(port)
     try:
