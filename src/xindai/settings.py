@@ -159,6 +159,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 XINDAI_IMPORT_DIR = env_str("IMPORT_DIR", default=str(Path(tempfile.gettempdir()) / "xindai" / "imports"))
 JOB_RESULT_DIR = env_str("JOB_RESULT_DIR", default=str(Path(tempfile.gettempdir()) / "xindai" / "results"))
 FIGURES_CACHE_S = env_int("FIGURES_CACHE_S", default=60)  # reports and home totals kept (core/figures.py)
+PRINT_INLINE_MAX = env_int("PRINT_INLINE_MAX", default=200)  # more receipts than this print in the background
 EXPORT_INLINE_ROWS = env_int("EXPORT_INLINE_ROWS", default=5000)  # larger list exports run as background jobs
 JOB_KEEP = timedelta(hours=env_int("JOB_KEEP_HOURS", default=72))  # a job's result file is deleted after this
 
