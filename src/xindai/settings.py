@@ -91,8 +91,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "xindai.urls"
 # `xindai serve` (gunicorn): processes × threads; each thread holds at most one database connection.
 WEB_BIND = env_str("WEB_BIND", default="127.0.0.1:8000")
-WEB_WORKERS = env_int("WEB_WORKERS", default=3)
-WEB_THREADS = env_int("WEB_THREADS", default=4)
+WEB_WORKERS = env_int("WEB_WORKERS", default=2)
+WEB_THREADS = env_int("WEB_THREADS", default=6)
 WEB_TIMEOUT_S = env_int("WEB_TIMEOUT_S", default=60)
 WEB_MAX_REQUESTS = env_int("WEB_MAX_REQUESTS", default=5000)
 WEB_ACCESS_LOG = env_bool("WEB_ACCESS_LOG", default=False)

@@ -1,10 +1,12 @@
 """`xindai serve`: the production web server — gunicorn with threaded workers, sized from
 settings (WEB_WORKERS processes × WEB_THREADS threads), behind a reverse proxy.
 
-gunicorn rather than granian: measured on these 2 cores with the same load run both served the
-list pages at the same speed within noise (the time is Django's, not the server's), and gunicorn
-is pure Python with no binary of its own, restarts workers gracefully on SIGHUP, recycles them
-after WEB_MAX_REQUESTS and kills a worker stuck past WEB_TIMEOUT_S (README, Production).
+gunicorn rather than granian: on these 2 cores, 2 processes × 6 threads each, the load run of
+`make bench` (50 users, 1 s think time, the 100,000-loan book, 45 s, two rounds each, taking
+turns) gave gunicorn 23.3 and 24.9 req/s (p95 2.5 s, 1.8 s) and granian 21.2 and 21.6 req/s
+(p95 3.0 s, 2.3 s): the time is Django's and PostgreSQL's, not the server's, and gunicorn is pure
+Python, restarts workers gracefully on SIGHUP, recycles them after WEB_MAX_REQUESTS and replaces a
+worker stuck past WEB_TIMEOUT_S (README, Production).
 """
 
 from django.conf import settings
