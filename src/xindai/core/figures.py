@@ -1,4 +1,4 @@
-"""Figures over the whole book (reports, the home page's totals), kept for a short while.
+"""Figures over the whole book (reports, the home page's and the lists' totals), kept a while.
 
 Computing them reads every loan of the scope (penalty as of the day included): seconds on a
 100,000-loan book, and everyone opens the same few. A result is kept for FIGURES_CACHE_S per
@@ -40,3 +40,11 @@ def cached(name: str, user, params: Any, compute: Callable[[], Any]) -> Any:
         value = compute()
         cache.set(key, value, settings.FIGURES_CACHE_S)
     return value
+
+
+def criteria(params) -> tuple:
+    """A list's search criteria from its query string, without paging, sorting or export."""
+    if not params:
+        return ()
+    skip = {"page", "size", "sort", "export"}
+    return tuple(sorted((key, tuple(params.getlist(key))) for key in params if key not in skip))
