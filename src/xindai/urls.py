@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from xindai.core import views as core_views
+from xindai.jobs.views_health import healthz
 from xindai.org import views_auth
 
 urlpatterns = [
@@ -18,6 +19,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views_auth.password_change, name="password_change"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("healthz", healthz, name="healthz"),
+    path("jobs/", include("xindai.jobs.urls")),
     path("system/", include("xindai.core.urls")),
     path("org/", include("xindai.org.urls")),
 ]

@@ -3,7 +3,7 @@
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
-from xindai.core.forms import BootstrapFilterSetMixin, ViewerFilterSetMixin
+from xindai.core.forms import BootstrapFilterSetMixin, DateFilter, ViewerFilterSetMixin
 from xindai.core.masking import number_search
 from xindai.core.phone import normalize_mobile
 from xindai.messaging.models import MessageStatus, Purpose, SmsTemplate
@@ -11,8 +11,8 @@ from xindai.org.models import Branch, User
 
 
 class MessageFilter(ViewerFilterSetMixin, BootstrapFilterSetMixin, filters.FilterSet):
-    date_from = filters.DateFilter(label=_("from"), field_name="created_at", lookup_expr="date__gte")
-    date_to = filters.DateFilter(label=_("to"), field_name="created_at", lookup_expr="date__lte")
+    date_from = DateFilter(label=_("from"), field_name="created_at", lookup_expr="date__gte")
+    date_to = DateFilter(label=_("to"), field_name="created_at", lookup_expr="date__lte")
     status = filters.ChoiceFilter(label=_("status"), choices=MessageStatus.choices)
     purpose = filters.ChoiceFilter(label=_("kind"), choices=Purpose.choices)
     template = filters.ModelChoiceFilter(label=_("template"), queryset=SmsTemplate.objects.all())

@@ -6,6 +6,7 @@ from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from xindai.core.figures import cached, criteria
 from xindai.loans.models import Installment, Loan
 from xindai.repayments.filters import DUE, OVERDUE, InstallmentFilter, ListOptions
 from xindai.repayments.models import ClassificationChange, EarlyRepayment, Repayment
@@ -49,7 +50,8 @@ def installment_search(user, params):
             # the two partial indexes and sort them instead.
             due = Coalesce("due_date", "start_date")
         rows = rows.order_by(due, "loan_id", "period") if view == OVERDUE else rows.order_by(due, "pk")
-    return options, filterset, rows, owed_totals(rows)
+    totals = cached("due-totals", user, (criteria(params), view, as_of, within), lambda: owed_totals(rows))
+    return options, filterset, rows, totals
 
 
 def page_rows(rows) -> list[Installment]:

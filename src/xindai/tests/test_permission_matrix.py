@@ -73,6 +73,8 @@ class Objects:
 def _build(world) -> Objects:
     from xindai.core.system_settings import get_system_settings
     from xindai.customers.tests.factories import CustomerFactory, channel
+    from xindai.jobs.models import Job, JobState
+    from xindai.jobs.services import Progress, scope_key
     from xindai.loans.services import guarantee_group_create
     from xindai.loans.tests.factories import loan_type, make_loan
     from xindai.messaging.models import Direction, IntentRule, MassSending, Message, MessageStatus, Purpose, SmsTemplate
@@ -127,6 +129,15 @@ def _build(world) -> Objects:
         name="待撤村", level=RegionLevel.VILLAGE, parent=world.township_a1, code="620702100299"
     )
     spare_role = Role.objects.create(name="临时角色", permissions=["customers.view"])
+    job = Job.objects.create(
+        kind="imports.check",
+        owner=world.manager_a,
+        scope_key=scope_key(world.manager_a),
+        state=JobState.DONE,
+        result={"ok": False, "kind": "loans", "token": "t", "errors_count": 1, "errors": []},
+    )
+    Progress(job).result_file("errors.xlsx").write_bytes(b"PK")
+    job.save()
     assert Branch.objects.filter(pk=spare_branch.pk).exists() and Region.objects.filter(pk=spare_region.pk).exists()
     return Objects(
         world,
@@ -149,6 +160,7 @@ def _build(world) -> Objects:
             "spare_branch": spare_branch,
             "spare_region": spare_region,
             "spare_role": spare_role,
+            "job": job,
             **failed,
             **inbound,
         },
@@ -427,18 +439,6 @@ MATRIX: list[Row] = [
     Row("imports:template", "POST", s(302, 200, 403, 200, 403, 403, 403)),
     Row("imports:run", "GET", s(302, 405, 403, 405, 403, 403, 403), url=u("imports:run", "loans", "0" * 32)),
     Row("imports:run", "POST", s(302, 404, 403, 404, 403, 403, 403), url=u("imports:run", "loans", "0" * 32)),
-    Row(
-        "imports:errors",
-        "GET",
-        s(302, 404, 403, 404, 403, 403, 403),
-        url=u("imports:errors", "loans", "00000000-0000-0000-0000-000000000000"),
-    ),
-    Row(
-        "imports:errors",
-        "POST",
-        s(302, 404, 403, 404, 403, 403, 403),
-        url=u("imports:errors", "loans", "00000000-0000-0000-0000-000000000000"),
-    ),
     # Printing: the notice of a loan, the receipt of its first installment, the batch of a day.
     *[
         Row(f"printing:{name}", method, statuses, url=u(f"printing:{name}", pk(key)))
@@ -529,6 +529,16 @@ MATRIX: list[Row] = [
     Row("messaging:rule_create", "POST", s(302, 200, 403, 200, 403, 403, 403)),
     Row("messaging:rule_edit", "GET", s(302, 200, 403, 200, 403, 403, 403), url=u("messaging:rule_edit", pk("rule"))),
     Row("messaging:rule_edit", "POST", s(302, 200, 403, 200, 403, 403, 403), url=u("messaging:rule_edit", pk("rule"))),
+    # Background jobs: everyone's own list; a job and its result are its owner's (manager_a's) alone.
+    Row("jobs:list", "GET", ALL_200),
+    Row("jobs:list", "POST", ALL_200),
+    Row("jobs:detail", "GET", s(302, 404, 404, 200, 404, 404, 404), url=u("jobs:detail", pk("job"))),
+    Row("jobs:detail", "POST", s(302, 404, 404, 200, 404, 404, 404), url=u("jobs:detail", pk("job"))),
+    Row("jobs:result", "GET", s(302, 404, 404, 200, 404, 404, 404), url=u("jobs:result", pk("job"))),
+    Row("jobs:result", "POST", s(302, 404, 404, 200, 404, 404, 404), url=u("jobs:result", pk("job"))),
+    # The load balancer's probe: no sign-in.
+    Row("healthz", "GET", s(200, 200, 200, 200, 200, 200, 200)),
+    Row("healthz", "POST", s(200, 200, 200, 200, 200, 200, 200)),
     # Reports: everyone with reports.view sees their own scope's figures; export for reports.export.
     Row("reports:report", "GET", ALL_200),
     Row("reports:report", "GET", ALL_200, url=lambda o: reverse("reports:report") + "?kind=quality&group=township"),
