@@ -61,7 +61,7 @@ def send_secret(
 
 def _send_now(message: Message, outgoing: OutgoingSms) -> None:
     backend = get_backend()
-    [result] = backend.send_many([outgoing])
+    result = backend.send(outgoing)
     message.backend, message.sent_at, message.attempts = backend.name, timezone.now(), 1
     message.status = MessageStatus.SUBMITTED if result.ok else MessageStatus.FAILED
     message.provider_id = result.provider_id[:100]
