@@ -73,6 +73,11 @@ def _region(name, level, parent=None, code=None):
 
 @pytest.fixture
 def world(db) -> World:
+    return build_world()
+
+
+def build_world() -> World:
+    """The test organisation (also built once per module by the permission matrix)."""
     hq = BranchFactory(code="0100", name="分行营业部")
     branch_a = BranchFactory(code="0101", name="甘州支行", parent=hq)
     sub_a1 = BranchFactory(code="010101", name="梁家墩分理处", parent=branch_a)
@@ -187,5 +192,8 @@ def page(browser):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
     context.set_default_timeout(15000)
     page = context.new_page()
+    refused = []  # every browser test also proves the pages it opens break no CSP rule
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
     yield page
     context.close()
+    assert refused == [], "the Content-Security-Policy refused something"

@@ -50,6 +50,15 @@ def _empty_label(field) -> None:
             field.choices = [("", _("— choose —")), *choices[1:]]
 
 
+class ViewerFilterSetMixin:
+    """A filter set that knows who searches (`viewer`): personal numbers are searched through
+    core.masking.number_search, so a fragment never undoes the mask."""
+
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.viewer = viewer
+
+
 class BootstrapFilterSetMixin:
     """Small Bootstrap controls for a django-filter search form."""
 

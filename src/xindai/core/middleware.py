@@ -2,11 +2,23 @@
 
 from contextvars import ContextVar
 
+from django.conf import settings
+
 current_ip: ContextVar[str | None] = ContextVar("current_ip", default=None)
 
 
 def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address: REMOTE_ADDR, or — only when the request comes from a proxy named in
+    settings.TRUSTED_PROXIES — the last address in X-Forwarded-For that is not one of them."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    trusted = set(settings.TRUSTED_PROXIES)
+    if remote not in trusted:
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if hop not in trusted:
+            return hop
+    return remote
 
 
 class RequestContextMiddleware:
@@ -32,7 +44,6 @@ class DefaultLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.conf import settings
         from django.utils import translation
 
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)

@@ -2,8 +2,18 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from xindai.core.scope import ScopedManager, ScopedModel, ScopedQuerySet, audit_rule
 
-class AuditLog(models.Model):
+
+class AuditQuerySet(ScopedQuerySet):
+    def about(self, target: models.Model) -> "AuditQuerySet":
+        """The history (变更历史) of one object the caller found through the door: every change to
+        it, whoever made it (the object's page shows it masked as the viewer must see it)."""
+        door = self._through_door(f"about {target._meta.label_lower}")
+        return door.filter(target_type=target._meta.label_lower, target_id=str(target.pk))
+
+
+class AuditLog(ScopedModel):
     """Who did what to which object, with old and new values (操作日志).
 
     Written by every write service in the same transaction as the change itself.
@@ -25,6 +35,9 @@ class AuditLog(models.Model):
     target_repr = models.CharField(_("object"), max_length=200, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    objects = ScopedManager.from_queryset(AuditQuerySet)()
+    scope_rule = staticmethod(audit_rule)
 
     class Meta:
         verbose_name = _("audit log entry")

@@ -1,19 +1,48 @@
-"""The one door to scoped data (数据范围).
+"""The one door to scoped data (数据范围), and it fails closed.
 
-`scope_for(user)` resolves what a user may see, once per request; `ScopedQuerySet.visible_to`
-turns it into a filter through the model's rule. Each scoped model names its rule in
-`scope_rule`: a function (scope, prefix) -> Q. Customers and loans have their own rules;
-everything hanging off them (installments, repayments, contacts, messages) reuses one of
-those with a prefix, so there is exactly one definition of who sees a customer and who
-sees a loan. An object outside the scope is then simply not found (404).
+A scoped model's default manager (`ScopedManager`) refuses to run any query — a list, a count,
+an `Exists(...)` subquery, an update — that has not been through the door:
+
+    Loan.objects.visible_to(request.user)                  # what this user may see
+    Loan.objects.visible_to(system_scope("report command"))  # a named system caller: everything
+    with system_scope("reminder engine"): ...              # every query in the block, named once
+
+`visible_to` takes a user or a `SystemScope`, never None. A query that skips it raises
+`ScopeRefused` when it would reach the database, so a forgotten door is a failure, not a leak.
+
+What passes without the door, and why:
+- Inserts (`create`, `bulk_create`): writing a row reads nothing.
+- The base manager (`Model._base_manager`, Django's plain manager): Django uses it to follow a
+  foreign key (`loan.customer`, `installment.loan`), to save, refresh and cascade. Every rule here
+  is closed upwards — an object in scope has its parents in scope (a visible loan's customer is
+  visible; a message is visible only with its loan) — so following a key from an object that
+  came through the door stays inside the scope. Code must not name `_base_manager` itself (the
+  door test flags it).
+- A related manager from a parent object to children that are scoped *through that parent*
+  (`loan.installments`, `loan.repayments`, `customer.contacts`, prefetches of them): their rule is
+  the parent's rule, so the parent having come through the door is the door. Children with a
+  rule of their own (`customer.loans`, `group.members`, `message.matched_customers`) refuse
+  like `Model.objects` and are read with `.visible_to(user)` on the related manager.
+
+Every rule lives here, as field paths: the rule of a customer, of a loan, of a message, of a
+joint-guarantee group and of the audit log; models that belong to one of them reuse it through
+`via`. Who a user is (bank or external, which branch or region) is resolved by the user model
+itself (`user.data_scope()`), so this module knows no app above it.
 """
 
+from __future__ import annotations
+
+import contextvars
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.sql import Query
 
 
 class Reach(StrEnum):
@@ -35,47 +64,97 @@ class Scope:
     branch_ids: frozenset[int] = field(default_factory=frozenset)
     region_level: int | None = None
     region_id: int | None = None
+    system: str = ""  # the name of the system caller, for a system scope
 
 
 NOTHING = Scope(Reach.NOTHING)
 
 
-def scope_for(user) -> Scope:
-    """What `user` may see; computed once per user object."""
-    cached = getattr(user, "_xindai_scope", None)
+class ScopeRefused(RuntimeError):
+    """A query of a scoped model that went through no door: a programming error, never shown."""
+
+
+_active_system: contextvars.ContextVar[str | None] = contextvars.ContextVar("xindai_system_scope", default=None)
+_tokens: contextvars.ContextVar[tuple] = contextvars.ContextVar("xindai_system_scope_tokens", default=())
+
+
+class SystemScope:
+    """A named caller that is not a user (the reminder engine, the worker, an import command).
+
+    Pass it where a user goes (`visible_to(system)`, `report_rows(viewer=system)`), or use it as
+    a context manager to open the door for every query in a block. It sees everything.
+    """
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError("a system scope needs a name")
+        self.name = name
+
+    def __enter__(self) -> SystemScope:
+        # The tokens are kept per context (thread, task), so one module-level scope can be
+        # entered by many threads at once.
+        _tokens.set((*_tokens.get(), _active_system.set(self.name)))
+        return self
+
+    def __exit__(self, *exc) -> None:
+        *rest, token = _tokens.get()
+        _tokens.set(tuple(rest))
+        _active_system.reset(token)
+
+    sees_everything = True  # personal data in full (core/masking.py): the worker sends to real numbers
+
+    def __call__(self, function: Callable) -> Callable:
+        """As a decorator: the whole function runs in this system scope."""
+
+        @functools.wraps(function)
+        def scoped(*args, **kwargs):
+            with self:
+                return function(*args, **kwargs)
+
+        return scoped
+
+    def __repr__(self) -> str:
+        return f"system_scope({self.name!r})"
+
+
+def system_scope(name: str) -> SystemScope:
+    """The door for a named system caller: `with system_scope("reminder engine"): ...`."""
+    return SystemScope(name)
+
+
+# Django's and our own uniqueness checks: an ID or IOU number is unique in the bank, not in a
+# scope. Only "already registered" may follow from it, never anything of the other record.
+UNIQUE = SystemScope("uniqueness check")
+
+
+def active_system_scope() -> str | None:
+    return _active_system.get()
+
+
+Viewer = Any  # a user (org.User, AnonymousUser) or a SystemScope
+
+
+def scope_for(viewer: Viewer) -> Scope:
+    """What `viewer` may see; resolved once per user object (the request's user)."""
+    if viewer is None:
+        raise TypeError("visible_to() needs a user or a system scope, not None")
+    if isinstance(viewer, SystemScope):
+        return Scope(Reach.ALL, system=viewer.name)
+    cached = getattr(viewer, "_xindai_scope", None)
     if cached is not None:
         return cached
-    scope = _resolve(user)
-    if getattr(user, "pk", None) is not None:
-        user._xindai_scope = scope
+    resolve = getattr(viewer, "data_scope", None)
+    if resolve is None or not viewer.is_authenticated or not viewer.is_active:
+        return NOTHING
+    scope = resolve()
+    if getattr(viewer, "pk", None) is not None:
+        viewer._xindai_scope = scope
     return scope
 
 
-def _resolve(user) -> Scope:
-    from xindai.org.models import Branch, ScopeKind, UserKind
-
-    if user is None or not user.is_authenticated or not user.is_active:
-        return NOTHING
-    if user.is_superuser:
-        return Scope(Reach.ALL, user.pk)
-    if user.kind == UserKind.EXTERNAL:
-        if user.scope != ScopeKind.REGION or user.region_id is None:
-            return NOTHING
-        return Scope(Reach.REGION, user.pk, region_level=user.region.level, region_id=user.region_id)
-    if user.scope == ScopeKind.ALL:
-        return Scope(Reach.ALL, user.pk)
-    if user.scope == ScopeKind.BRANCH and user.branch_id:
-        ids = Branch.objects.filter(path__startswith=user.branch.path).values_list("pk", flat=True)
-        return Scope(Reach.BRANCH, user.pk, branch_ids=frozenset(ids))
-    if user.scope == ScopeKind.PERSONAL:
-        return Scope(Reach.PERSONAL, user.pk)
-    return NOTHING
-
-
-def _loans_model():
-    from django.apps import apps
-
-    return apps.get_model("loans", "Loan") if apps.is_installed("xindai.loans") else None
+# Rules: (scope, prefix) -> Q over field paths ---------------------------------------------------
 
 
 def loan_rule(scope: Scope, prefix: str = "") -> Q:
@@ -105,26 +184,192 @@ def customer_rule(scope: Scope, prefix: str = "") -> Q:
         own = Q(**{f"{prefix}registered_by_id": scope.user_id})
     else:
         return Q(pk__in=[])
-    loan = _loans_model()
-    if loan is None:
-        return own
-    has_visible_loan = Exists(loan.objects.filter(loan_rule(scope), customer_id=OuterRef(f"{prefix}pk")))
-    return own | Q(has_visible_loan)
+    loans = apps.get_model("loans", "Loan").objects.within(scope)
+    return own | Q(Exists(loans.filter(customer_id=OuterRef(f"{prefix}pk"))))
+
+
+def message_rule(scope: Scope, prefix: str = "") -> Q:
+    """Messages to a customer are seen like the customer — and, when they are about a loan, only
+    with that loan (an automatic reply names loans); inbound messages by any matched customer in
+    scope; messages to users or typed numbers by the user who sent them (and all-data users)."""
+    if scope.reach == Reach.ALL:
+        return Q()
+    if scope.reach == Reach.NOTHING:
+        return Q(pk__in=[])
+    to_customer = (
+        Q(**{f"{prefix}customer__isnull": False})
+        & customer_rule(scope, f"{prefix}customer__")
+        & (Q(**{f"{prefix}loan__isnull": True}) | loan_rule(scope, f"{prefix}loan__"))
+    )
+    message = apps.get_model("messaging", "Message")
+    customers = apps.get_model("customers", "Customer").objects.within(scope).values("pk")
+    links = message.matched_customers.through.objects.filter(
+        message_id=OuterRef(f"{prefix}pk"), customer_id__in=customers
+    )
+    from_matched = Q(**{f"{prefix}direction": "in", f"{prefix}loan__isnull": True}) & Q(Exists(links))
+    rule = to_customer | from_matched
+    if scope.user_id is None:
+        return rule
+    return rule | Q(**{f"{prefix}customer__isnull": True, f"{prefix}created_by_id": scope.user_id})
+
+
+def guarantee_group_rule(scope: Scope, prefix: str = "") -> Q:
+    """A joint-guarantee group is seen by who sees one of its members (its other members are then
+    read through `visible_to` as well: a group never shows a member outside the scope)."""
+    if scope.reach == Reach.ALL:
+        return Q()
+    members = apps.get_model("customers", "Customer").objects.within(scope)
+    through = apps.get_model("loans", "GuaranteeGroup").members.through
+    links = through.objects.filter(guaranteegroup_id=OuterRef(f"{prefix}pk"), customer_id__in=members.values("pk"))
+    return Q(Exists(links))
+
+
+def sending_rule(scope: Scope, prefix: str = "") -> Q:
+    """A mass sending (短信群发) is its sender's (and all-data users'): what it was, to how many, how
+    it went. Its messages, each in the log, stay scoped like any message."""
+    if scope.reach == Reach.ALL:
+        return Q()
+    if scope.user_id is None:
+        return Q(pk__in=[])
+    return Q(**{f"{prefix}created_by_id": scope.user_id})
+
+
+def audit_rule(scope: Scope, prefix: str = "") -> Q:
+    """The audit log (操作日志): all-data users read it all; a branch scope reads what users of its
+    branch subtree did; a personal scope what the user did; external users nothing."""
+    if scope.reach == Reach.ALL:
+        return Q()
+    if scope.reach == Reach.BRANCH:
+        return Q(**{f"{prefix}actor__branch_id__in": scope.branch_ids})
+    if scope.reach == Reach.PERSONAL:
+        return Q(**{f"{prefix}actor_id": scope.user_id})
+    return Q(pk__in=[])
 
 
 ScopeRule = Callable[[Scope, str], Q]
 
 
-def via(rule: ScopeRule, prefix: str) -> ScopeRule:
-    """A rule for a model that belongs to a customer or a loan through `prefix` ("loan__")."""
-    return lambda scope, _prefix="": rule(scope, _prefix + prefix)
+class via:  # noqa: N801 - reads as a function: via(loan_rule, "loan__")
+    """The rule of a model that belongs to a customer or a loan through a key ("loan__"):
+    exactly its parent's rule, so its related manager from a parent in scope is in scope."""
+
+    __slots__ = ("rule", "prefix", "parent_field")
+
+    def __init__(self, rule: ScopeRule, prefix: str):
+        self.rule = rule
+        self.prefix = prefix
+        self.parent_field = prefix.removesuffix("__")
+
+    def __call__(self, scope: Scope, prefix: str = "") -> Q:
+        return self.rule(scope, prefix + self.prefix)
+
+
+# The door ------------------------------------------------------------------------------------
+
+
+class ScopedQuery(Query):
+    """A query that knows which door it came through (`door`); compiling it without one fails."""
+
+    door: str | None = None
+
+    def get_compiler(self, using=None, connection=None, elide_empty=True):
+        if self.door is None and _active_system.get() is None:
+            raise ScopeRefused(
+                f"{self.model._meta.label} queried outside the scope door: use "
+                f".visible_to(user) or system_scope('<who>')"
+            )
+        return super().get_compiler(using, connection, elide_empty)
 
 
 class ScopedQuerySet(models.QuerySet):
-    """QuerySet of a scoped model: `Model.objects.visible_to(user)` is the only way views read it."""
+    """QuerySet of a scoped model: nothing reaches the database before `visible_to`."""
 
-    def visible_to(self, user) -> "ScopedQuerySet":
-        scope = scope_for(user)
+    def __init__(self, model=None, query=None, using=None, hints=None):
+        super().__init__(model, query if query is not None else ScopedQuery(model), using, hints)
+
+    def _through_door(self, door: str) -> ScopedQuerySet:
+        clone = self._chain()
+        clone.query.door = door
+        return clone
+
+    def within(self, scope: Scope) -> ScopedQuerySet:
+        """The rows `scope` reaches (used by the rules themselves; pages use `visible_to`)."""
         if scope.reach == Reach.NOTHING:
-            return self.none()
-        return self.filter(self.model.scope_rule(scope))
+            return self._through_door("nothing").none()
+        door = f"system: {scope.system}" if scope.system else f"user {scope.user_id}"
+        return self._through_door(door).filter(self.model.scope_rule(scope))
+
+    def visible_to(self, viewer: Viewer) -> ScopedQuerySet:
+        """What a user (or a named system scope) may see."""
+        return self.within(scope_for(viewer))
+
+    def system(self, name: str) -> ScopedQuerySet:
+        """Every row, for a named system caller: `Message.objects.system("worker")`."""
+        return self.visible_to(SystemScope(name))
+
+    def children_of(self, parent) -> ScopedQuerySet:
+        """The rows belonging to `parent` (an object, a pk or an `OuterRef` to a row of an outer
+        query that came through the door) of a model scoped through that parent: its rule is the
+        parent's, so they are in scope with it. Refused for a model with a rule of its own."""
+        parent_field = getattr(self.model.scope_rule, "parent_field", None)
+        if parent_field is None:
+            raise ScopeRefused(f"{self.model._meta.label} has a scope of its own: use visible_to()")
+        many = isinstance(parent, models.QuerySet | list | tuple | set | frozenset)
+        lookup = f"{parent_field}__in" if many else parent_field
+        return self._through_door(f"child of {parent_field}").filter(**{lookup: parent})
+
+    def _check_door(self) -> None:
+        if getattr(self.query, "door", None) is None and _active_system.get() is None:
+            raise ScopeRefused(f"{self.model._meta.label} written outside the scope door")
+
+    def update(self, **kwargs):
+        self._check_door()
+        return super().update(**kwargs)
+
+    update.alters_data = True
+
+    def _update(self, values):
+        self._check_door()
+        return super()._update(values)
+
+    def delete(self):
+        self._check_door()
+        return super().delete()
+
+    delete.alters_data = True
+
+    def _raw_delete(self, using):
+        self._check_door()
+        return super()._raw_delete(using)
+
+
+class ScopedManager(models.Manager.from_queryset(ScopedQuerySet)):
+    """The default manager of a scoped model; related managers from a parent through which the
+    model is scoped (`loan.installments`) are in scope already."""
+
+    def get_queryset(self) -> ScopedQuerySet:
+        queryset = super().get_queryset()
+        parent = getattr(self, "field", None)
+        if getattr(self, "instance", None) is not None and parent is not None:
+            if getattr(self.model.scope_rule, "parent_field", None) == parent.name:
+                queryset.query.door = f"through {parent.name}"
+        return queryset
+
+
+class ScopedModel(models.Model):
+    """Base of scoped models: Django's own uniqueness checks see the whole table (an ID number is
+    unique in the bank, not in a scope); the form then says only "already registered"."""
+
+    objects = ScopedManager()
+    scope_rule: ScopeRule
+
+    class Meta:
+        abstract = True
+
+    def _perform_unique_checks(self, unique_checks):
+        with system_scope("uniqueness check"):
+            return super()._perform_unique_checks(unique_checks)
+
+    def validate_constraints(self, exclude=None):
+        with system_scope("constraint check"):
+            return super().validate_constraints(exclude)

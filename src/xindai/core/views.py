@@ -59,7 +59,7 @@ class AuditFilterForm(forms.Form):
 @permission_required("system.view_audit", raise_exception=True)
 def audit_list(request):
     form = AuditFilterForm(request.GET or None)
-    entries = AuditLog.objects.all()
+    entries = AuditLog.objects.visible_to(request.user)
     if form.is_valid():
         data = form.cleaned_data
         if data["action"]:

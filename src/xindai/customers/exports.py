@@ -2,15 +2,8 @@
 
 from django.utils.translation import gettext as _
 
-from xindai.core.idnumber import mask_id_number
-from xindai.core.phone import mask_mobile
+from xindai.core.masking import shown
 from xindai.core.xlsx import Column
-
-
-def _personal(user):
-    shown = user.has_perm("customers.view_personal")
-    return (lambda v: v) if shown else mask_id_number, (lambda v: v) if shown else mask_mobile
-
 
 CUSTOMER_FIELDS = (
     "name",
@@ -35,21 +28,20 @@ def customer_columns(user) -> list[Column]:
     """Columns over `customers.values(*CUSTOMER_FIELDS)` rows (no model instances: fast)."""
     from xindai.customers.models import CustomerStatus, Gender
 
-    id_number, mobile = _personal(user)
     genders = {value: str(label) for value, label in Gender.choices}
     statuses = {value: str(label) for value, label in CustomerStatus.choices}
     return [
         Column(_("full name"), lambda c: c["name"], width=10),
         Column(_("gender"), lambda c: genders.get(c["gender"], ""), width=6),
-        Column(_("ID number"), lambda c: id_number(c["id_number"]), width=21),
-        Column(_("mobile"), lambda c: mobile(c["mobile"]), width=13),
+        Column(_("ID number"), lambda c: shown(user, "id_number", c["id_number"]), width=21),
+        Column(_("mobile"), lambda c: shown(user, "mobile", c["mobile"]), width=13),
         Column(_("county/district"), lambda c: c["county__name"], width=10),
         Column(_("township"), lambda c: c["township__name"], width=12),
         Column(_("village"), lambda c: c["village__name"], width=12),
         Column(_("group"), lambda c: c["group__name"], width=10),
-        Column(_("house number"), lambda c: c["house_number"], width=10),
-        Column(_("spouse name"), lambda c: c["spouse_name"], width=10),
-        Column(_("spouse mobile"), lambda c: mobile(c["spouse_mobile"]) if c["spouse_mobile"] else "", width=13),
+        Column(_("house number"), lambda c: shown(user, "house_number", c["house_number"]), width=10),
+        Column(_("spouse name"), lambda c: shown(user, "spouse_name", c["spouse_name"]), width=10),
+        Column(_("spouse mobile"), lambda c: shown(user, "mobile", c["spouse_mobile"]), width=13),
         Column(_("status"), lambda c: statuses.get(c["status"], ""), width=8),
         Column(_("registering branch"), lambda c: c["registered_branch__name"], width=14),
         Column(_("registering officer"), lambda c: c["registered_by__real_name"], width=10),
@@ -65,7 +57,7 @@ def contact_columns(user) -> list[Column]:
         Column(_("channel"), lambda c: c.channel.name, width=10),
         Column(_("place"), lambda c: c.place, width=14),
         Column(_("subject"), lambda c: c.subject, width=20),
-        Column(_("content"), lambda c: c.content, width=40),
+        Column(_("content"), lambda c: shown(user, "text", c.content), width=40),
         Column(_("follow-up date"), lambda c: c.follow_up_on, "date", width=12),
         Column(_("recorded by"), lambda c: c.recorded_by.real_name, width=10),
     ]

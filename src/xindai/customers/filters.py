@@ -2,11 +2,14 @@
 
 import django_filters as filters
 from django import forms
+from django.apps import apps
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xindai.core.forms import BootstrapFilterSetMixin, DateFilter, RemoteSelect
+from xindai.core.forms import BootstrapFilterSetMixin, DateFilter, RemoteSelect, ViewerFilterSetMixin
 from xindai.core.idnumber import normalize_id_number
+from xindai.core.masking import number_search
 from xindai.core.phone import normalize_mobile
 from xindai.customers.models import Contact, ContactChannel, Customer, CustomerStatus
 from xindai.org.models import Branch, Region, User
@@ -28,7 +31,7 @@ def _region_filter(queryset, name, value):
     return queryset.filter(**{f"{REGION_FIELDS[value.level]}_id": value.pk})
 
 
-class CustomerFilter(BootstrapFilterSetMixin, filters.FilterSet):
+class CustomerFilter(ViewerFilterSetMixin, BootstrapFilterSetMixin, filters.FilterSet):
     name = filters.CharFilter(label=_("full name"), lookup_expr="contains")
     id_number = filters.CharFilter(
         label=_("ID number"), method="filter_id_number", help_text=_("The whole number, or its last digits")
@@ -69,33 +72,32 @@ class CustomerFilter(BootstrapFilterSetMixin, filters.FilterSet):
         number = normalize_id_number(value)
         if not number:
             return queryset
-        return queryset.filter(id_number=number) if len(number) == 18 else queryset.filter(id_number__endswith=number)
+        return queryset.filter(number_search(self.viewer, "id_number", ["id_number"], number))
 
     def filter_has_loans(self, queryset, name, value):
+        """Loans the viewer sees: a loan of another branch is not theirs to know of."""
         if value is None:
             return queryset
-        from xindai.loans.models import Loan
-
-        loans = Exists(Loan.objects.filter(customer=OuterRef("pk")))  # scoped by the outer query
+        loans = Exists(apps.get_model("loans", "Loan").objects.visible_to(self.viewer).filter(customer=OuterRef("pk")))
         return queryset.filter(loans if value else ~loans)
 
     def filter_has_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        from django.utils import timezone
-
-        from xindai.loans.selectors import overdue_installments
-
-        overdue = Exists(overdue_installments(timezone.localdate()).filter(loan__customer=OuterRef("pk")))
+        installments = apps.get_model("loans", "Installment").objects.visible_to(self.viewer)
+        overdue = Exists(
+            installments.filter(
+                loan__customer=OuterRef("pk"), settled_on__isnull=True, due_date__lt=timezone.localdate()
+            )
+        )
         return queryset.filter(overdue if value else ~overdue)
 
     def filter_mobile(self, queryset, name, value):
         number = normalize_mobile(value)
         if not number:
             return queryset
-        if len(number) == 11:
-            return queryset.filter(Q(mobile=number) | Q(spouse_mobile=number))
-        return queryset.filter(mobile__startswith=number)
+        fields = ["mobile", "spouse_mobile"] if len(number) == 11 else ["mobile"]
+        return queryset.filter(number_search(self.viewer, "mobile", fields, number, partial="startswith"))
 
     def filter_branch(self, queryset, name, value):
         return queryset.filter(registered_branch__path__startswith=value.path) if value else queryset

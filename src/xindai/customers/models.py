@@ -3,7 +3,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from xindai.core.scope import ScopedQuerySet, customer_rule, via
+from xindai.core.scope import ScopedModel, customer_rule, via
 
 
 class CustomerStatus(models.TextChoices):
@@ -25,7 +25,7 @@ class ContactPreference(models.TextChoices):
     NONE = "none", _("neither")  # 都不要
 
 
-class Customer(models.Model):
+class Customer(ScopedModel):
     """A borrower or prospect (客户). Every customer lives at one village (and maybe a group).
 
     The region is kept at every level (county, area, township, village, group) so that a
@@ -75,7 +75,6 @@ class Customer(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    objects = ScopedQuerySet.as_manager()
     scope_rule = staticmethod(customer_rule)
 
     class Meta:
@@ -121,7 +120,7 @@ class ContactChannel(models.Model):
         return self.name
 
 
-class Contact(models.Model):
+class Contact(ScopedModel):
     """A record of bank staff contacting a customer (沟通登记). Scoped like its customer."""
 
     customer = models.ForeignKey(
@@ -138,7 +137,6 @@ class Contact(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope_rule = staticmethod(via(customer_rule, "customer__"))
 
     class Meta:

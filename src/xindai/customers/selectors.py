@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 
+from xindai.core.masking import number_search
 from xindai.core.models import AuditLog
 from xindai.customers.filters import ContactFilter, CustomerFilter
 from xindai.customers.models import Contact, Customer
@@ -12,7 +13,7 @@ LIST_RELATED = ("county", "township", "village", "group", "registered_branch", "
 def customer_search(user, params) -> tuple[CustomerFilter, QuerySet[Customer]]:
     """The filter form and the matching customers in `user`'s scope, ready to paginate."""
     base = Customer.objects.visible_to(user).select_related(*LIST_RELATED)
-    filterset = CustomerFilter(params or None, queryset=base)
+    filterset = CustomerFilter(params or None, queryset=base, viewer=user)
     queryset = filterset.qs  # invalid criteria are dropped and shown as errors on the form
     if not (params or {}).get("sort"):
         queryset = queryset.order_by("-id")
@@ -30,7 +31,7 @@ def customer_contacts(user, customer: Customer) -> QuerySet[Contact]:
 
 
 def customer_history(customer: Customer) -> QuerySet[AuditLog]:
-    return AuditLog.objects.filter(target_type="customers.customer", target_id=str(customer.pk))
+    return AuditLog.objects.about(customer)
 
 
 def contact_search(user, params) -> tuple[ContactFilter, QuerySet[Contact]]:
@@ -41,14 +42,14 @@ def contact_search(user, params) -> tuple[ContactFilter, QuerySet[Contact]]:
 
 def customer_pick(user, query: str, limit: int = 20) -> list[dict]:
     """Customers for a searchable picker: by name, ID number digits or mobile."""
-    from django.db.models import Q
 
     qs = Customer.objects.visible_to(user).select_related("village")
     query = query.strip()
     if not query:
         return []
     if query.isdigit() or query[-1:] in "xX":
-        qs = qs.filter(Q(id_number__endswith=query.upper()) | Q(mobile__startswith=query))
+        by_id = number_search(user, "id_number", ["id_number"], query.upper())
+        qs = qs.filter(by_id | number_search(user, "mobile", ["mobile"], query, partial="startswith"))
     else:
         qs = qs.filter(name__contains=query)
     return [

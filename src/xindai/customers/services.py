@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xindai.core import audit
 from xindai.core.errors import BusinessError
+from xindai.core.scope import UNIQUE, system_scope
 from xindai.customers.models import Contact, Customer, CustomerStatus
 from xindai.org.models import Region, RegionLevel
 from xindai.org.selectors import region_chain
@@ -76,7 +77,7 @@ def customer_create(*, actor, **values) -> Customer:
     """Register a customer. `values` are already validated fields; the region follows the village."""
     values = _apply_region(values)
     with transaction.atomic():
-        if Customer.objects.filter(id_number=values["id_number"]).exists():
+        if Customer.objects.visible_to(UNIQUE).filter(id_number=values["id_number"]).exists():
             raise BusinessError(DUPLICATE_ID_NUMBER, {"id": values["id_number"]}, field="id_number")
         customer = Customer.objects.create(created_by=actor, updated_by=actor, **values)
         audit.record(actor, "customers.customer.created", customer, changes=audit.snapshot(customer, CUSTOMER_FIELDS))
@@ -87,11 +88,11 @@ def customer_update(*, actor, customer: Customer, **values) -> Customer:
     """Change a customer; the history (who, when, old and new values) goes to the audit log."""
     values = _apply_region(values)
     with transaction.atomic():
-        locked = Customer.objects.select_for_update().get(pk=customer.pk)
+        locked = Customer.objects.visible_to(actor).select_for_update(of=("self",)).get(pk=customer.pk)
         if (
             "id_number" in values
             and values["id_number"] != locked.id_number
-            and Customer.objects.filter(id_number=values["id_number"]).exists()
+            and Customer.objects.visible_to(UNIQUE).filter(id_number=values["id_number"]).exists()
         ):
             raise BusinessError(DUPLICATE_ID_NUMBER, {"id": values["id_number"]}, field="id_number")
         before = audit.snapshot(locked, CUSTOMER_FIELDS)
@@ -106,11 +107,11 @@ def customer_update(*, actor, customer: Customer, **values) -> Customer:
 
 
 def customer_has_loans(customer: Customer) -> bool:
+    """Any loan in the bank (a customer with a loan elsewhere is kept too: only "has loans" shows)."""
     from django.apps import apps
 
-    if not apps.is_installed("xindai.loans"):
-        return False
-    return apps.get_model("loans", "Loan").objects.filter(customer=customer).exists()
+    loans = apps.get_model("loans", "Loan").objects.visible_to(system_scope("integrity check"))
+    return loans.filter(customer=customer).exists()
 
 
 def customer_delete(*, actor, customer: Customer) -> None:

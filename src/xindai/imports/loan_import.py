@@ -17,7 +17,7 @@ from xindai.core import audit
 from xindai.core.errors import BusinessError, translate_pure_error
 from xindai.core.idnumber import gender_from_id, parse_id_number
 from xindai.core.pure import PureError
-from xindai.core.scope import Reach, scope_for
+from xindai.core.scope import Reach, scope_for, system_scope
 from xindai.customers.models import Customer
 from xindai.imports import cells
 from xindai.imports.workbook import FileProblem, Sheet, read_sheet
@@ -179,7 +179,7 @@ class _Row:
 class _Lookups:
     """Everything a row is checked against, loaded once for the file."""
 
-    def __init__(self, actor, sheet: Sheet):
+    def __init__(self, viewer, sheet: Sheet):
         regions = Region.objects.filter(is_active=True).only("id", "name", "level", "parent_id", "path")
         self.children: dict[tuple[int | None, int, str], Region] = {}
         self.counties: dict[str, Region] = {}
@@ -204,11 +204,17 @@ class _Lookups:
                 self.officers.setdefault(officer.real_name, []).append(officer)
         self.types = {t.name: t for t in LoanType.objects.filter(is_active=True)}
         ids = {cells.compact(values.get(ID)).upper() for _number, values in sheet.rows}
-        self.customers = {c.id_number: c for c in Customer.objects.filter(id_number__in=ids)}
-        self.visible = set(Customer.objects.visible_to(actor).filter(id_number__in=ids).values_list("pk", flat=True))
+        # ID numbers and IOU numbers are unique in the whole bank: which of the file's are taken is
+        # known bank-wide, but a customer outside the scope is only ever "out of scope" — nothing of it shows.
+        unique = system_scope("import uniqueness check")
+        self.customers = {c.id_number: c for c in Customer.objects.visible_to(unique).filter(id_number__in=ids)}
+        self.visible = set(Customer.objects.visible_to(viewer).filter(id_number__in=ids).values_list("pk", flat=True))
         ious = {cells.compact(values.get(IOU)) for _number, values in sheet.rows}
-        self.ious = set(Loan.objects.filter(iou_number__in=ious).values_list("iou_number", flat=True))
-        self.scope = scope_for(actor) if actor is not None else None
+        self.ious = set(
+            Loan.objects.visible_to(unique).filter(iou_number__in=ious).values_list("iou_number", flat=True)
+        )
+        scope = scope_for(viewer)
+        self.scope = None if scope.reach == Reach.ALL else scope
 
 
 @dataclass
@@ -230,7 +236,10 @@ class LoanImport:
     """Validate a loan file (`validate`), then write it (`execute`) — or refuse it whole."""
 
     def __init__(self, content: bytes, actor, on_progress: Callable[[int, int], None] | None = None):
+        """`actor`: the user importing (their scope applies), or None for the import command,
+        which reads as the named system scope "import command"."""
         self.actor = actor
+        self.viewer = actor if actor is not None else system_scope("import command")
         self.on_progress = on_progress
         self.result = ImportResult()
         self.new_customers: dict[str, _NewCustomer] = {}
@@ -248,7 +257,7 @@ class LoanImport:
         if self.sheet is None:
             return self.result
         self.result.rows = len(self.sheet.rows)
-        lookups = _Lookups(self.actor, self.sheet)
+        lookups = _Lookups(self.viewer, self.sheet)
         seen_ious: dict[str, int] = {}
         seen_ids: dict[str, tuple[int, str]] = {}
         for index, (number, values) in enumerate(self.sheet.rows):
@@ -287,10 +296,10 @@ class LoanImport:
         seen_ids.setdefault(id_number, (row.number, name))
         existing = lookups.customers.get(id_number)
         if existing is not None:
-            if existing.name != name:
-                row.error(NAME, ID_OTHER_NAME % {"name": existing.name})
-            elif existing.pk not in lookups.visible:
+            if existing.pk not in lookups.visible:  # before the name: nothing of it may show
                 row.error(ID, CUSTOMER_OUT_OF_SCOPE)
+            elif existing.name != name:
+                row.error(NAME, ID_OTHER_NAME % {"name": existing.name})
             else:
                 self.matched.add(id_number)
             return id_number
@@ -525,7 +534,7 @@ class LoanImport:
         return ids
 
     def _matched_customers(self) -> dict[str, Customer]:
-        return {c.id_number: c for c in Customer.objects.filter(id_number__in=self.matched)}  # checked in scope
+        return {c.id_number: c for c in Customer.objects.visible_to(self.viewer).filter(id_number__in=self.matched)}
 
 
 def import_loans(content: bytes, actor, *, dry_run: bool = False, on_progress=None) -> ImportResult:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from xindai.core import audit
 from xindai.core.errors import BusinessError, translate_pure_error
+from xindai.core.scope import system_scope
 from xindai.imports import cells
 from xindai.imports.loan_import import ImportResult, RowError, _Row
 from xindai.imports.workbook import FileProblem, read_sheet
@@ -81,12 +82,13 @@ class RepaymentImport:
             )
             if not row.failed:
                 rows.append((row, *parsed))
-        loans = Loan.objects.select_related("loan_type").filter(iou_number__in={r[1] for r in rows})
-        if self.actor is not None:
-            loans = Loan.objects.visible_to(self.actor).select_related("loan_type").filter(pk__in=loans.values("pk"))
+        viewer = self.actor if self.actor is not None else system_scope("import command")
+        loans = Loan.objects.visible_to(viewer).select_related("loan_type").filter(iou_number__in={r[1] for r in rows})
         by_iou = {loan.iou_number: loan for loan in loans}
-        installments = Installment.objects.filter(loan__in=by_iou.values(), settled_on__isnull=True).order_by(
-            "loan_id", "period"
+        installments = (
+            Installment.objects.children_of(list(by_iou.values()))
+            .filter(settled_on__isnull=True)
+            .order_by("loan_id", "period")
         )
         if lock:
             installments = installments.select_for_update()
@@ -176,7 +178,10 @@ class RepaymentImport:
             if not self.result.ok:
                 return self.result
             Repayment.objects.bulk_create([entry for _item, entry in self.entries], batch_size=1000)
-            Installment.objects.bulk_update(list(self.touched.values()), PAID_FIELDS, batch_size=1000)
+            touched = list(self.touched.values())
+            Installment.objects.children_of({i.loan_id for i in touched}).bulk_update(
+                touched, PAID_FIELDS, batch_size=1000
+            )
             refresh_loans({item.loan_id for item in self.touched.values()})
             audit.record_many(
                 actor, "repayments.repayment.imported", [(e, _audit_changes(i, e)) for i, e in self.entries]

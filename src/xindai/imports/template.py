@@ -15,7 +15,7 @@ from openpyxl.styles import Font, PatternFill
 from xlsxwriter.utility import xl_col_to_name
 
 from xindai.core.idnumber import check_character
-from xindai.core.scope import Reach, scope_for
+from xindai.core.scope import Reach, scope_for, system_scope
 from xindai.imports import loan_import as li
 from xindai.imports.workbook import header_key
 from xindai.loans.models import LoanType
@@ -56,7 +56,7 @@ INSTRUCTIONS = [
 
 
 def _scoped_reference(user):
-    scope = scope_for(user) if user is not None else None
+    scope = scope_for(user if user is not None else system_scope("import command"))
     branches = Branch.objects.filter(is_active=True).order_by("path")
     officers = User.objects.filter(kind="bank", is_loan_officer=True, is_active=True).select_related("branch")
     regions = Region.objects.filter(is_active=True)

@@ -6,7 +6,7 @@ are translated once per export, not once per cell.
 
 from django.utils.translation import gettext as _
 
-from xindai.core.idnumber import mask_id_number
+from xindai.core.masking import shown
 from xindai.core.xlsx import Column
 from xindai.loans.models import CLASSIFICATION_CHOICES, RepaymentMethod
 from xindai.loans.status import LoanStatus
@@ -35,7 +35,6 @@ FIELDS = (
 
 
 def loan_columns(user) -> list[Column]:
-    id_number = (lambda v: v) if user.has_perm("customers.view_personal") else mask_id_number
     statuses = {LoanStatus.NORMAL: _("normal"), LoanStatus.OVERDUE: _("overdue"), LoanStatus.SETTLED: _("settled")}
     methods = {value: str(label) for value, label in RepaymentMethod.choices}
     categories = {value: str(label) for value, label in CLASSIFICATION_CHOICES}
@@ -46,7 +45,7 @@ def loan_columns(user) -> list[Column]:
     return [
         Column(_("IOU number"), lambda r: r["iou_number"], width=20),
         Column(_("customer"), lambda r: r["customer__name"], width=10),
-        Column(_("ID number"), lambda r: id_number(r["customer__id_number"]), width=21),
+        Column(_("ID number"), lambda r: shown(user, "id_number", r["customer__id_number"]), width=21),
         Column(_("address"), address, width=24),
         Column(_("loan type"), lambda r: r["loan_type__name"], width=14),
         Column(_("loan amount"), lambda r: r["amount"], "money", width=13, total="amount"),

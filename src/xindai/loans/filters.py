@@ -3,12 +3,21 @@
 from datetime import timedelta
 
 import django_filters as filters
+from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xindai.core.forms import AmountFilter, BootstrapFilterSetMixin, DateFilter, DaysFilter, RemoteSelect
+from xindai.core.forms import (
+    AmountFilter,
+    BootstrapFilterSetMixin,
+    DateFilter,
+    DaysFilter,
+    RemoteSelect,
+    ViewerFilterSetMixin,
+)
 from xindai.core.idnumber import normalize_id_number
+from xindai.core.masking import number_search
 from xindai.core.scope import REGION_FIELDS
 from xindai.loans.models import Installment, LoanType, RepaymentMethod
 from xindai.loans.status import LoanStatus
@@ -29,8 +38,9 @@ ORDERING = (
 )
 
 
-class LoanFilter(BootstrapFilterSetMixin, filters.FilterSet):
+class LoanFilter(ViewerFilterSetMixin, BootstrapFilterSetMixin, filters.FilterSet):
     customer = filters.CharFilter(label=_("customer"), field_name="customer__name", lookup_expr="contains")
+    customer_id = filters.NumberFilter(field_name="customer_id", widget=forms.HiddenInput)  # a report's drill-down
     id_number = filters.CharFilter(label=_("ID number"), method="filter_id_number")
     iou_number = filters.CharFilter(label=_("IOU number"), lookup_expr="icontains")
     loan_type = filters.ModelChoiceFilter(label=_("loan type"), queryset=LoanType.objects.all())
@@ -71,9 +81,7 @@ class LoanFilter(BootstrapFilterSetMixin, filters.FilterSet):
         number = normalize_id_number(value)
         if not number:
             return queryset
-        if len(number) == 18:
-            return queryset.filter(customer__id_number=number)
-        return queryset.filter(customer__id_number__endswith=number)
+        return queryset.filter(number_search(self.viewer, "id_number", ["customer__id_number"], number))
 
     def filter_branch(self, queryset, name, value):
         return queryset.filter(handling_branch__path__startswith=value.path) if value else queryset
@@ -85,7 +93,7 @@ class LoanFilter(BootstrapFilterSetMixin, filters.FilterSet):
         if value is None:
             return queryset
         until = self.as_of + timedelta(days=int(value))
-        due = Installment.objects.filter(  # scoped by the outer query
-            loan=OuterRef("pk"), settled_on__isnull=True, due_date__gte=self.as_of, due_date__lte=until
+        due = Installment.objects.children_of(OuterRef("pk")).filter(
+            settled_on__isnull=True, due_date__gte=self.as_of, due_date__lte=until
         )
         return queryset.filter(Exists(due))

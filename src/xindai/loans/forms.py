@@ -2,6 +2,7 @@ import json
 from datetime import date
 
 from django import forms
+from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
 
 from xindai.core.errors import translate_pure_error
@@ -38,7 +39,7 @@ class LoanForm(ModelForm):
     new_group_members = forms.ModelMultipleChoiceField(
         label=_("new group members"),
         required=False,
-        queryset=Customer.objects.none(),
+        queryset=Customer.objects.visible_to(AnonymousUser()),  # set per actor in __init__
         widget=forms.SelectMultiple(attrs={"data-picker": "1", "data-picker-url": "/customers/pick/"}),
     )
 
@@ -72,6 +73,7 @@ class LoanForm(ModelForm):
         self.fields["customer"].queryset = visible
         self.fields["customer"].label_from_instance = lambda c: f"{c.name}（{c.id_number[-4:]}）"
         self.fields["new_group_members"].queryset = visible
+        self.fields["guarantee_group"].queryset = GuaranteeGroup.objects.visible_to(actor)
         types = LoanType.objects.filter(is_active=True)
         self.fields["loan_type"].queryset = types
         self.fields["loan_type"].widget.attrs["data-defaults"] = json.dumps(

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from xindai.core.scope import ScopedQuerySet, loan_rule, via
+from xindai.core.scope import ScopedModel, guarantee_group_rule, loan_rule, via
 from xindai.loans.schedule import Method
 
 
@@ -72,13 +72,15 @@ class LoanType(models.Model):
         return self.name
 
 
-class GuaranteeGroup(models.Model):
+class GuaranteeGroup(ScopedModel):
     """A joint-guarantee group (联保小组): customers who guarantee each other's loans."""
 
     name = models.CharField(_("group name"), max_length=100)
     members = models.ManyToManyField("customers.Customer", verbose_name=_("members"), related_name="guarantee_groups")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    scope_rule = staticmethod(guarantee_group_rule)
 
     class Meta:
         verbose_name = _("joint-guarantee group")
@@ -89,7 +91,7 @@ class GuaranteeGroup(models.Model):
         return self.name
 
 
-class Loan(models.Model):
+class Loan(ScopedModel):
     """A loan (借据) and, through its installments, its repayment plan."""
 
     customer = models.ForeignKey(
@@ -130,7 +132,6 @@ class Loan(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope_rule = staticmethod(loan_rule)
 
     class Meta:
@@ -154,7 +155,7 @@ class Loan(models.Model):
         return self.iou_number
 
 
-class Installment(models.Model):
+class Installment(ScopedModel):
     """One period of a loan's repayment plan (还款计划). Paid amounts are kept beside what is due."""
 
     loan = models.ForeignKey(Loan, on_delete=models.CASCADE, related_name="installments")
@@ -174,7 +175,6 @@ class Installment(models.Model):
     late_interest_days = models.DecimalField(_("late interest × days"), default=Decimal("0.00"), **MONEY_DAYS)
     settled_on = models.DateField(_("settled on"), null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope_rule = staticmethod(via(loan_rule, "loan__"))
 
     class Meta:

@@ -18,16 +18,18 @@ LIST_RELATED = ("customer", "customer__township", "customer__village", "loan_typ
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
-def overdue_installments(as_of: date):
-    """Installments unpaid after their due date on `as_of` (overdue from the day after)."""
+def overdue_installments(as_of: date, loan=None):
+    """Installments of `loan` (default: the outer query's loan) unpaid after their due date on
+    `as_of` (overdue from the day after)."""
     from xindai.repayments.owed import unsettled_on
 
-    return unsettled_on(Installment.objects.filter(due_date__lt=as_of), as_of)  # scoped by the outer query
+    loan = OuterRef("pk") if loan is None else loan
+    return unsettled_on(Installment.objects.children_of(loan).filter(due_date__lt=as_of), as_of)
 
 
 def with_status(loans, as_of: date):
     """Annotate `status` (normal / overdue / settled) as of a date."""
-    overdue = Exists(overdue_installments(as_of).filter(loan=OuterRef("pk")))
+    overdue = Exists(overdue_installments(as_of))
     return loans.annotate(
         is_overdue=overdue,
         status=Case(
@@ -41,7 +43,7 @@ def with_status(loans, as_of: date):
 def loans_with_status(loans, status: str, as_of: date):
     """The loans of `loans` whose status on `as_of` is `status` (the same rule as with_status)."""
     settled = Q(settled_on__isnull=False, settled_on__lte=as_of)
-    overdue = Q(Exists(overdue_installments(as_of).filter(loan=OuterRef("pk"))))
+    overdue = Q(Exists(overdue_installments(as_of)))
     if status == LoanStatus.SETTLED:
         return loans.filter(settled)
     if status == LoanStatus.OVERDUE:
@@ -53,7 +55,7 @@ def loan_search(user, params, *, as_of: date | None = None):
     """(filter form, matching loans in scope with their status, totals of the whole filtered set)."""
     as_of = as_of or timezone.localdate()
     base = Loan.objects.visible_to(user)
-    filterset = LoanFilter(params or None, queryset=base, as_of=as_of)
+    filterset = LoanFilter(params or None, queryset=base, as_of=as_of, viewer=user)
     loans = filterset.qs
     if not (params or {}).get("sort"):
         loans = loans.order_by("-start_date", "-id")
@@ -104,6 +106,13 @@ def loan_detail(user, pk: int) -> Loan:
     return get_object_or_404(loans, pk=pk)
 
 
+def group_members(user, group) -> list:
+    """The members of a joint-guarantee group that `user` sees (never the others)."""
+    if group is None:
+        return []
+    return list(group.members.visible_to(user).select_related("village").order_by("name"))
+
+
 def plan_rows(loan: Loan, as_of: date | None = None) -> tuple[list[Installment], dict]:
     """The loan's installments with balance and status for display, and the plan's totals."""
     as_of = as_of or timezone.localdate()
@@ -139,7 +148,7 @@ def loan_repayments(user, loan: Loan):
 
 
 def loan_history(loan: Loan):
-    return AuditLog.objects.filter(target_type="loans.loan", target_id=str(loan.pk))
+    return AuditLog.objects.about(loan)
 
 
 def customer_loans(user, customer):
@@ -155,7 +164,7 @@ def customer_loans(user, customer):
 def overview_figures(user, as_of: date) -> dict:
     """Loan figures of the home page: two aggregate queries whatever the size of the book."""
     loans = Loan.objects.visible_to(user)
-    overdue = Exists(overdue_installments(as_of).filter(loan=OuterRef("pk")))
+    overdue = Exists(overdue_installments(as_of))
     live = Q(settled_on__isnull=True) | Q(settled_on__gt=as_of)
     figures = loans.aggregate(
         loans=Count("id"),

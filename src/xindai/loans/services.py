@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from xindai.core import audit
 from xindai.core.bulk import bulk_insert_values
 from xindai.core.errors import BusinessError, translate_pure_error
-from xindai.core.scope import Reach, scope_for
+from xindai.core.scope import UNIQUE, Reach, scope_for
 from xindai.loans import schedule
 from xindai.loans.models import GuaranteeGroup, Installment, Loan, LoanType
 
@@ -23,6 +23,7 @@ TYPE_INACTIVE = _("The loan type %(type)s is no longer in use.")
 BRANCH_OUT_OF_SCOPE = _("You can only register loans handled by a branch in your data scope.")
 OFFICER_OUT_OF_SCOPE = _("The loan officer must be an active user in your data scope (yourself, with personal data).")
 CUSTOMER_OUT_OF_SCOPE = _("This customer is outside your data scope.")
+GROUP_OUT_OF_SCOPE = _("This joint-guarantee group is outside your data scope.")
 HAS_REPAYMENTS = _("Repayments have been recorded on this loan: its financial terms can no longer change.")
 DELETE_HAS_REPAYMENTS = _("Repayments have been recorded on this loan: it cannot be deleted.")
 
@@ -119,6 +120,9 @@ def check_actor_scope(actor, terms: LoanTerms, officer_branch_id: int | None) ->
         raise BusinessError(BRANCH_OUT_OF_SCOPE, field="handling_branch")
     if officer_branch_id is None or (scope.reach == Reach.BRANCH and officer_branch_id not in scope.branch_ids):
         raise BusinessError(OFFICER_OUT_OF_SCOPE, field="officer")
+    group = terms.guarantee_group_id
+    if group is not None and not GuaranteeGroup.objects.visible_to(actor).filter(pk=group).exists():
+        raise BusinessError(GROUP_OUT_OF_SCOPE, field="guarantee_group")
     if scope.reach == Reach.PERSONAL and terms.officer_id != actor.pk:
         raise BusinessError(OFFICER_OUT_OF_SCOPE, field="officer")
 
@@ -208,7 +212,7 @@ def loan_create(*, actor, terms: LoanTerms) -> Loan:
     check_actor_scope(actor, terms, _officer_branch(terms.officer_id))
     plan = plan_for(terms)
     with transaction.atomic():
-        if Loan.objects.filter(iou_number=terms.iou_number).exists():
+        if Loan.objects.visible_to(UNIQUE).filter(iou_number=terms.iou_number).exists():
             raise BusinessError(DUPLICATE_IOU, {"iou": terms.iou_number}, field="iou_number")
         loan = _new_loan(terms, plan, actor)
         loan.save()
@@ -274,12 +278,13 @@ def loan_update(*, actor, loan: Loan, terms: LoanTerms) -> Loan:
     """Change a loan. Before any repayment the financial terms may change and the plan is
     regenerated; afterwards only the descriptive fields do."""
     with transaction.atomic():
-        locked = Loan.objects.select_for_update().get(pk=loan.pk)
+        locked = Loan.objects.visible_to(actor).select_for_update(of=("self",)).get(pk=loan.pk)
         before = audit.snapshot(locked, LOAN_FIELDS)
         financial_change = _financial_terms(locked) != _financial_terms(terms)
         if financial_change and has_repayments(locked):
             raise BusinessError(HAS_REPAYMENTS)
-        if terms.iou_number != locked.iou_number and Loan.objects.filter(iou_number=terms.iou_number).exists():
+        taken = Loan.objects.visible_to(UNIQUE).filter(iou_number=terms.iou_number).exists()
+        if terms.iou_number != locked.iou_number and taken:
             raise BusinessError(DUPLICATE_IOU, {"iou": terms.iou_number}, field="iou_number")
         if financial_change:
             check_type_limits(terms)
@@ -311,7 +316,7 @@ def loan_update(*, actor, loan: Loan, terms: LoanTerms) -> Loan:
 
 def loan_delete(*, actor, loan: Loan) -> None:
     with transaction.atomic():
-        locked = Loan.objects.select_for_update().get(pk=loan.pk)
+        locked = Loan.objects.visible_to(actor).select_for_update(of=("self",)).get(pk=loan.pk)
         if has_repayments(locked):
             raise BusinessError(DELETE_HAS_REPAYMENTS)
         audit.record(actor, "loans.loan.deleted", locked, changes=audit.snapshot(locked, LOAN_FIELDS))
@@ -320,9 +325,14 @@ def loan_delete(*, actor, loan: Loan) -> None:
 
 def guarantee_group_create(*, actor, name: str, member_ids: Sequence[int]) -> GuaranteeGroup:
     """Form a joint-guarantee group (联保小组) from customers."""
+    from xindai.customers.models import Customer
+
+    visible = set(Customer.objects.visible_to(actor).filter(pk__in=member_ids).values_list("pk", flat=True))
+    if visible != set(member_ids):
+        raise BusinessError(CUSTOMER_OUT_OF_SCOPE, field="members")
     with transaction.atomic():
         group = GuaranteeGroup.objects.create(name=name, created_by=actor)
-        group.members.set(member_ids)
+        group.members.add(*member_ids)
         audit.record(actor, "loans.group.created", group, changes={"members": list(member_ids)})
     return group
 

@@ -95,7 +95,7 @@ def loan_show(request, pk):
             "rows": rows,
             "totals": totals,
             "history": selectors.loan_history(loan)[:50],
-            "group_members": loan.guarantee_group.members.select_related("village") if loan.guarantee_group_id else [],
+            "group_members": selectors.group_members(request.user, loan.guarantee_group),
             "locked": services.has_repayments(loan),
             "repayments": selectors.loan_repayments(request.user, loan),
         },
@@ -145,11 +145,8 @@ def customer_card(request):
 @view_loans
 def group_pick(request):
     """Guarantee groups with a member in the user's scope, by name (for the picker)."""
-    from xindai.customers.models import Customer
-
     query = request.GET.get("q", "").strip()
-    visible = Customer.objects.visible_to(request.user)
-    groups = GuaranteeGroup.objects.filter(members__in=visible).distinct()
+    groups = GuaranteeGroup.objects.visible_to(request.user)
     if query:
         groups = groups.filter(name__contains=query)
     return JsonResponse({"results": [{"id": g.pk, "text": g.name} for g in groups.order_by("name")[:20]]})

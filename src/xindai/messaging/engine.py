@@ -17,6 +17,7 @@ from django.db.models.functions import Mod
 from django.utils import timezone
 
 from xindai.core.phone import sms_segments
+from xindai.core.scope import system_scope
 from xindai.loans.models import Installment
 from xindai.messaging.context import installment_values, owed_rows, signature
 from xindai.messaging.models import Channel, Message, OptOut, Purpose, SmsTemplate
@@ -69,6 +70,7 @@ def _more_specific(template: SmsTemplate, others: list[SmsTemplate]) -> Q:
     return taken
 
 
+@system_scope("reminder engine")
 def selection(template: SmsTemplate, today, others: list[SmsTemplate]):
     """The installments `template` applies to on `today` (before the per-slot and opt-out checks)."""
     rows = Installment.objects.filter(settled_on__isnull=True)  # the engine works for the whole bank
@@ -95,6 +97,7 @@ def selection(template: SmsTemplate, today, others: list[SmsTemplate]):
     return rows.filter(loan__customer__contact_preference__in=["sms", "both"])
 
 
+@system_scope("reminder engine")
 def run(at: datetime, *, dry_run: bool = False) -> RunResult:
     """Queue every reminder and collection notice due at `at` (nothing when switched off)."""
     result = RunResult()

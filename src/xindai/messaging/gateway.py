@@ -8,12 +8,13 @@ from functools import cache
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from xindai.core.phone import sms_segments
-from xindai.messaging.backends import BaseSmsBackend
+from xindai.messaging.backends import BaseSmsBackend, OutgoingSms
 from xindai.messaging.context import signature
-from xindai.messaging.models import Message, Purpose
+from xindai.messaging.models import Message, MessageStatus, Purpose
 from xindai.messaging.outbox import wake_worker
 
 SHORT_NAMES = {
@@ -34,31 +35,39 @@ def get_backend() -> BaseSmsBackend:
     return _backend_class(settings.SMS_BACKEND)()
 
 
-def send_sms(
-    recipient: str,
-    text: str,
-    *,
-    purpose: str = Purpose.MANUAL,
-    stored_text: str | None = None,
-    template_params: list[tuple[str, str]] | None = None,
-    **links,
-) -> Message:
-    """Queue one SMS; the worker sends it once the current transaction commits.
-
-    `stored_text` replaces the text in the log when the text is a secret (a sign-in code): the
-    secret then travels only in the message's parameters until it is sent, and is wiped after.
-    """
+def send_sms(recipient: str, text: str, *, purpose: str = Purpose.MANUAL, **links) -> Message:
+    """Queue one SMS; the worker sends it once the current transaction commits."""
     message = Message(
-        recipient=recipient,
-        text=stored_text if stored_text is not None else text,
-        params=[["_text", text], *map(list, template_params or [])] if stored_text is not None else [],
-        segments=sms_segments(signature() + text),
-        purpose=purpose,
-        **links,
+        recipient=recipient, text=text, segments=sms_segments(signature() + text), purpose=purpose, **links
     )
     message.save(force_insert=True)
     transaction.on_commit(wake_worker)
     return message
+
+
+def send_secret(
+    recipient: str, text: str, *, stored_text: str, template_params: list[tuple[str, str]], purpose: str
+) -> Message:
+    """An SMS carrying a secret (a sign-in code), which never reaches the database: the log keeps
+    `stored_text` (masked) and no parameters, and the SMS goes out from this process as soon as
+    the current transaction commits. A failure is logged and not retried — the user asks again."""
+    message = Message(recipient=recipient, text=stored_text, segments=sms_segments(signature() + text), purpose=purpose)
+    message.save(force_insert=True)
+    code = settings.SMS_LOGIN_TEMPLATE_CODE if purpose == Purpose.LOGIN_CODE else ""
+    outgoing = OutgoingSms(message.pk, recipient, text, template_code=code, params=tuple(template_params))
+    transaction.on_commit(lambda: _send_now(message, outgoing))
+    return message
+
+
+def _send_now(message: Message, outgoing: OutgoingSms) -> None:
+    backend = get_backend()
+    result = backend.send(outgoing)
+    message.backend, message.sent_at, message.attempts = backend.name, timezone.now(), 1
+    message.status = MessageStatus.SUBMITTED if result.ok else MessageStatus.FAILED
+    message.provider_id = result.provider_id[:100]
+    message.error_code, message.error_message = result.error_code[:50], result.error_message[:500]
+    fields = ["backend", "sent_at", "attempts", "status", "provider_id", "error_code", "error_message"]
+    message.save(update_fields=fields)
 
 
 VOICE_SHORT_NAMES = {

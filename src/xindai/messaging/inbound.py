@@ -19,6 +19,7 @@ from django.utils import timezone
 from xindai.core import audit
 from xindai.core.money import format_amount
 from xindai.core.phone import sms_segments
+from xindai.core.scope import system_scope
 from xindai.customers.models import Contact, ContactChannel, Customer
 from xindai.loans.models import Installment, Loan
 from xindai.messaging import intents
@@ -48,8 +49,9 @@ class Received:
 
 
 def matching_customers(number: str) -> list[Customer]:
-    """Customers whose own or spouse's mobile is `number` (the engine of the whole bank)."""
-    return list(Customer.objects.filter(Q(mobile=number) | Q(spouse_mobile=number)).select_related("registered_branch"))
+    """Customers whose own or spouse's mobile is `number` (callers run in a system scope)."""
+    customers = Customer.objects.visible_to(system_scope("inbound SMS"))
+    return list(customers.filter(Q(mobile=number) | Q(spouse_mobile=number)).select_related("registered_branch"))
 
 
 def _rules() -> list[intents.Rule]:
@@ -63,6 +65,7 @@ def _rules() -> list[intents.Rule]:
     return [*stored, *intents.DEFAULT_RULES]
 
 
+@system_scope("inbound SMS")
 def receive(backend: str, items: list[Received]) -> list[Message]:
     """Store and handle pushed replies; a push delivered twice stores (and answers) one."""
     handled = []
@@ -91,7 +94,9 @@ def _handle(message: Message) -> None:
     customers = matching_customers(message.recipient)
     if customers:
         message.matched_customers.set(customers)
-        message.customer = customers[0]
+        # The message belongs to one customer only when one matched; a shared number's message is
+        # seen by whoever sees one of them (message_rule), and shows only those in scope.
+        message.customer = customers[0] if len(customers) == 1 else None
     intent = intents.recognize(message.text, _rules())
     message.intent = intent.value
     switch = auto_switch()
@@ -119,21 +124,29 @@ def _opt(message: Message, intent) -> None:
 
 
 def _reply(message: Message, intent, customers: list[Customer]) -> None:
+    """One reply per customer — and per loan when a customer has several: each reply is logged
+    with its customer and loan, so it is seen only by who sees both (a shared number's replies
+    never show one customer's loans to the other's branch)."""
     template = SmsTemplate.objects.filter(kind=SmsTemplate.Kind.REPLY, intentrule__intent=intent.value).first()
     text = template.text if template else DEFAULT_REPLIES[intent]
-    parts = [render(text, reply_values(customer, timezone.localdate())) for customer in customers]
+    today = timezone.localdate()
+    for customer in customers:
+        loans = open_loans(customer)
+        for part in [[loan] for loan in loans] if len(loans) > 1 else [loans]:
+            values = reply_values(customer, today, part)
+            _send_reply(message, render(text, values), customer, loan=part[0] if part else None)
     if intent == intents.Intent.HUMAN:
         _notify_officers(message, customers)
-    _send_reply(message, "\n".join(parts), customers[0])
 
 
-def reply_values(customer: Customer, today: date) -> dict[str, str]:
-    """The reply parameters of one customer: their own loans only."""
-    loans = list(
-        Loan.objects.filter(customer=customer, settled_on__isnull=True)  # the customer's own loans
-        .select_related("officer", "handling_branch")
-        .order_by("start_date")
-    )
+def open_loans(customer: Customer) -> list[Loan]:
+    loans = Loan.objects.visible_to(system_scope("inbound SMS")).filter(customer=customer, settled_on__isnull=True)
+    return list(loans.select_related("officer", "handling_branch").order_by("start_date"))
+
+
+def reply_values(customer: Customer, today: date, loans: list[Loan] | None = None) -> dict[str, str]:
+    """The reply parameters of one customer: their own open loans (or the ones given)."""
+    loans = open_loans(customer) if loans is None else loans
     officer = loans[0].officer if loans else customer.registered_by
     branch = loans[0].handling_branch if loans else customer.registered_branch
     values = {
@@ -155,7 +168,9 @@ def reply_values(customer: Customer, today: date) -> dict[str, str]:
 
 
 def _repayment_line(loan: Loan, today: date) -> str:
-    rows = list(with_owed(Installment.objects.filter(loan=loan, settled_on__isnull=True), today).order_by("due_date"))
+    rows = list(
+        with_owed(Installment.objects.children_of(loan).filter(settled_on__isnull=True), today).order_by("due_date")
+    )
     overdue = [row for row in rows if row.days_overdue > 0]
     if overdue:
         owed = sum((row.total_owed for row in overdue), start=overdue[0].total_owed * 0)
@@ -170,7 +185,8 @@ def _notify_officers(message: Message, customers: list[Customer]) -> None:
     seen = set()
     notices = []
     for customer in customers:
-        loan = Loan.objects.filter(customer=customer).select_related("officer").order_by("-start_date").first()
+        loans = Loan.objects.visible_to(system_scope("inbound SMS")).filter(customer=customer)
+        loan = loans.select_related("officer").order_by("-start_date").first()
         officer = loan.officer if loan else customer.registered_by
         if officer.pk in seen or not officer.mobile:
             continue
@@ -181,6 +197,7 @@ def _notify_officers(message: Message, customers: list[Customer]) -> None:
                 purpose=Purpose.NOTICE,
                 recipient=officer.mobile,
                 customer=customer,
+                loan=loan,
                 reply_to=message,
                 text=text,
                 segments=sms_segments(signature() + text),
@@ -189,11 +206,14 @@ def _notify_officers(message: Message, customers: list[Customer]) -> None:
     queue(notices)
 
 
-def _send_reply(message: Message, text: str, customer: Customer | None, actor=None, purpose=Purpose.REPLY) -> Message:
+def _send_reply(
+    message: Message, text: str, customer: Customer | None, actor=None, purpose=Purpose.REPLY, loan=None
+) -> Message:
     reply = Message(
         purpose=purpose,
         recipient=message.recipient,
         customer=customer,
+        loan=loan,
         reply_to=message,
         text=text,
         segments=sms_segments(signature() + text),
@@ -205,17 +225,22 @@ def _send_reply(message: Message, text: str, customer: Customer | None, actor=No
 
 def answer(*, actor, message: Message, text: str = "", handled_only: bool = False) -> Message:
     """The officer answers an inbound message (an SMS from the outbox) or marks it handled;
-    either is recorded as a contact with the customer."""
+    either is recorded as a contact with each matched customer the officer sees (never with
+    one outside their scope)."""
     with transaction.atomic():
-        locked = Message.objects.select_for_update().get(pk=message.pk)
+        locked = Message.objects.visible_to(actor).select_for_update(of=("self",)).get(pk=message.pk)
         locked.handled_at, locked.handled_by = timezone.now(), actor
         locked.save(update_fields=["handled_at", "handled_by"])
+        customers = list(locked.matched_customers.visible_to(actor).order_by("pk"))
+        if not customers and locked.customer_id:
+            customers = list(Customer.objects.visible_to(actor).filter(pk=locked.customer_id))
         if not handled_only and text.strip():
-            _send_reply(locked, text.strip(), locked.customer, actor=actor, purpose=Purpose.ANSWER)
-        if locked.customer_id:
-            channel, _created = ContactChannel.objects.get_or_create(name="短信")
+            to = customers[0] if len(customers) == 1 else None
+            _send_reply(locked, text.strip(), to, actor=actor, purpose=Purpose.ANSWER)
+        channel = ContactChannel.objects.get_or_create(name="短信")[0] if customers else None
+        for customer in customers:
             Contact.objects.create(
-                customer_id=locked.customer_id,
+                customer_id=customer.pk,
                 contacted_at=timezone.now(),
                 channel=channel,
                 subject="短信回复" if text.strip() else "短信已处理",

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from xindai.core.phone import normalize_mobile
+from xindai.core.scope import system_scope
 from xindai.messaging import inbound
 from xindai.messaging.models import Channel, Direction, Message, MessageStatus, Purpose
 
@@ -19,6 +20,7 @@ GOODBYE = "感谢来电，再见。"
 KEYS = {"1": "balance", "2": "repayment", "3": "human"}
 
 
+@system_scope("voice menu")
 def step(call_id: str, caller: str, digits: str) -> dict:
     """What to say at this step of the call, and whether to wait for a key or hang up."""
     number = normalize_mobile(caller)[-11:]
@@ -53,7 +55,7 @@ def _log(call_id: str, number: str, digits: str, intent: str, customers) -> Mess
                 direction=Direction.INBOUND,
                 purpose=Purpose.INBOUND,
                 recipient=number,
-                customer=customers[0] if customers else None,
+                customer=customers[0] if len(customers) == 1 else None,
                 text=f"按键 {digits}" if digits else "来电",
                 status=MessageStatus.DELIVERED,
                 backend="ivr",

@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from xindai.core.scope import Reach, ScopedQuerySet, customer_rule
+from xindai.core.scope import ScopedModel, message_rule, sending_rule
 
 
 class Channel(models.TextChoices):
@@ -38,25 +38,6 @@ class Purpose(models.TextChoices):
 
 
 AUTOMATIC = (Purpose.REMINDER, Purpose.COLLECTION)
-
-
-def message_rule(scope, prefix: str = "") -> Q:
-    """Messages to a customer are seen like the customer; messages to users or typed numbers by
-    the user who sent them (and all-data users)."""
-    if scope.reach == Reach.ALL:
-        return Q()
-    to_customer = Q(**{f"{prefix}customer__isnull": False}) & customer_rule(scope, f"{prefix}customer__")
-    from xindai.customers.models import Customer
-
-    visible = Customer.objects.filter(customer_rule(scope)).values("pk")
-    links = Message.matched_customers.through.objects.filter(
-        message_id=OuterRef(f"{prefix}pk"), customer_id__in=visible
-    )
-    from_matched = Q(**{f"{prefix}direction": Direction.INBOUND}) & Q(Exists(links))
-    rule = to_customer | from_matched
-    if scope.user_id is None:
-        return rule
-    return rule | Q(**{f"{prefix}customer__isnull": True, f"{prefix}created_by_id": scope.user_id})
 
 
 class SmsTemplate(models.Model):
@@ -114,7 +95,7 @@ class SmsTemplate(models.Model):
         return [t.strip() for t in self.send_times.split(",") if t.strip()]
 
 
-class MassSending(models.Model):
+class MassSending(ScopedModel):
     """One mass sending (短信群发) or manual collection run: who sent what to how many."""
 
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices, default=Purpose.MANUAL)
@@ -126,6 +107,8 @@ class MassSending(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    scope_rule = staticmethod(sending_rule)
+
     class Meta:
         verbose_name = _("mass sending")
         verbose_name_plural = _("mass sendings")
@@ -135,7 +118,7 @@ class MassSending(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.messages_count}"
 
 
-class Message(models.Model):
+class Message(ScopedModel):
     """Every SMS or call the system sends or receives, whatever the backend (发送记录).
 
     It is the outbox too: a row is written first (queued), and a worker sends it after the
@@ -198,7 +181,6 @@ class Message(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    objects = ScopedQuerySet.as_manager()
     scope_rule = staticmethod(message_rule)
 
     class Meta:

@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from xindai.core.scope import system_scope
 from xindai.jobs.worker import stopping
 from xindai.messaging.backends import DeliveryReport, OutgoingSms, SendResult
 from xindai.messaging.models import AUTOMATIC, AutoSwitch, Channel, Message, MessageStatus, OptOut, Purpose
@@ -30,6 +31,9 @@ BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), ti
 CANCEL_SETTLED = "settled"
 CANCEL_OPTED_OUT = "opted_out"
 CANCEL_SWITCHED_OFF = "switched_off"
+
+
+WORKER = system_scope("message worker")  # sends, retries and records reports for the whole bank
 
 
 def auto_switch() -> AutoSwitch:
@@ -68,6 +72,7 @@ def wake_worker() -> None:
     deliver_messages.enqueue()
 
 
+@WORKER
 def _claim(now: datetime, limit: int) -> list[Message]:
     with transaction.atomic():
         due = Message.objects.filter(status=MessageStatus.QUEUED).filter(
@@ -86,6 +91,7 @@ def _claim(now: datetime, limit: int) -> list[Message]:
     return list(Message.objects.filter(pk__in=ids).select_related("template", "installment").order_by("id"))
 
 
+@WORKER
 def requeue_stale(now: datetime | None = None) -> int:
     """Messages claimed by a worker that never confirmed them go back to the queue."""
     now = now or timezone.now()
@@ -126,6 +132,7 @@ RECORDED = [
 ]
 
 
+@WORKER
 def deliver_due(*, now: datetime | None = None, limit: int | None = None) -> int:
     """Claim and send one small batch of due messages; returns how many were handled.
 
@@ -175,6 +182,7 @@ def deliver_due(*, now: datetime | None = None, limit: int | None = None) -> int
     return len(claimed)
 
 
+@WORKER
 def release(messages: list[Message]) -> int:
     """Give claimed messages that were not begun back to the queue, as if never claimed."""
     return Message.objects.filter(pk__in=[m.pk for m in messages], status=MessageStatus.SENDING).update(
@@ -247,6 +255,7 @@ def _matching(report: DeliveryReport) -> Q | None:
     return None
 
 
+@WORKER
 def apply_reports(reports: Iterable[DeliveryReport]) -> int:
     """Write delivery reports back (已送达 / 失败), matched by our id or the provider's.
 
@@ -277,6 +286,7 @@ def apply_reports(reports: Iterable[DeliveryReport]) -> int:
     return updated
 
 
+@WORKER
 def _voice_fallback(messages) -> None:
     """A failed automatic SMS whose template says so is followed by a call with the same text,
     written for the ear (once: the call has its own slot)."""
@@ -333,6 +343,7 @@ def resend(message: Message, actor) -> Message:
 RETRY_OUTCOMES = ("no_answer", "busy", "power_off")
 
 
+@WORKER
 def apply_call_reports(reports) -> int:
     """Call results: 接通 → delivered; 未接/忙/关机 → called again after the template's interval, up
     to its number of tries; 空号 → failed and the customer's mobile flagged; 失败 → failed."""

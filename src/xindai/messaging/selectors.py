@@ -14,7 +14,7 @@ def messages(user):
 
 def message_search(user, params):
     """(filter form, matching messages in scope, totals: messages, segments, delivered, failed)."""
-    filterset = MessageFilter(params or None, queryset=messages(user))
+    filterset = MessageFilter(params or None, queryset=messages(user), viewer=user)
     rows = filterset.qs.select_related("customer", "template", "loan", "created_by").order_by("-created_at", "-id")
     totals = rows.order_by().aggregate(
         count=Count("id"),
@@ -52,7 +52,13 @@ def inbox(user):
 
 
 def inbox_page_rows(user):
-    return inbox(user).select_related("customer").prefetch_related("matched_customers").order_by("-created_at", "-id")
+    """Each message with the matched customers the user sees (`matched`), never the others."""
+    from django.db.models import Prefetch
+
+    from xindai.customers.models import Customer
+
+    matched = Prefetch("matched_customers", queryset=Customer.objects.visible_to(user), to_attr="matched")
+    return inbox(user).select_related("customer").prefetch_related(matched).order_by("-created_at", "-id")
 
 
 STAT_GROUPS = {

@@ -160,10 +160,8 @@ def compose(request):
 @permission_required("messaging.view", raise_exception=True)
 def sending_detail(request, pk):
     """Progress of one mass sending: its messages by status (scoped: the sender's or all-data)."""
-    batch = get_object_or_404(MassSending, pk=pk)
+    batch = get_object_or_404(MassSending.objects.visible_to(request.user), pk=pk)
     rows = selectors.messages(request.user).filter(sending=batch)
-    if batch.created_by_id != request.user.pk and not rows.exists():
-        raise Http404
     return render(
         request,
         "messaging/sending.html",

@@ -85,7 +85,7 @@ class PermissionGridWidget(forms.CheckboxSelectMultiple):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         chosen = set(value or [])
-        context["modules"] = [
+        context["widget"]["modules"] = [
             (label, [(p.code, p.label, p.code in chosen, p.read_only) for p in perms])
             for label, perms in permissions.MODULES
         ]
@@ -156,6 +156,23 @@ class UserForm(ModelForm):
             self.add_error("mobile", _("A loan officer needs a mobile number (customers are told it)."))
         if "password1" in self.fields and data.get("password1") != data.get("password2"):
             self.add_error("password2", _("The two passwords differ."))
+        return data
+
+
+class OwnPasswordForm(Form):
+    old_password = forms.CharField(label=_("current password"), widget=forms.PasswordInput, strip=False)
+    new_password1 = forms.CharField(
+        label=_("new password"),
+        widget=forms.PasswordInput,
+        strip=False,
+        help_text=_("At least 8 characters with letters and digits; not a common password, not like your name."),
+    )
+    new_password2 = forms.CharField(label=_("new password again"), widget=forms.PasswordInput, strip=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password1") != data.get("new_password2"):
+            self.add_error("new_password2", _("The two passwords differ."))
         return data
 
 

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from xindai.core.scope import NOTHING, Reach, Scope
 from xindai.core.tree import TreeNode
 
 
@@ -154,6 +155,23 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.real_name or self.username
+
+    def data_scope(self) -> Scope:
+        """What this user may see (domain.md "who sees what"); core/scope.py turns it into filters."""
+        if self.is_superuser:
+            return Scope(Reach.ALL, self.pk)
+        if self.kind == UserKind.EXTERNAL:
+            if self.scope != ScopeKind.REGION or self.region_id is None:
+                return NOTHING
+            return Scope(Reach.REGION, self.pk, region_level=self.region.level, region_id=self.region_id)
+        if self.scope == ScopeKind.ALL:
+            return Scope(Reach.ALL, self.pk)
+        if self.scope == ScopeKind.BRANCH and self.branch_id:
+            ids = Branch.objects.filter(path__startswith=self.branch.path).values_list("pk", flat=True)
+            return Scope(Reach.BRANCH, self.pk, branch_ids=frozenset(ids))
+        if self.scope == ScopeKind.PERSONAL:
+            return Scope(Reach.PERSONAL, self.pk)
+        return NOTHING
 
 
 class LoginCode(models.Model):

@@ -82,6 +82,20 @@ MODULES: list[tuple[Promise, list[PermissionDef]]] = [
 
 ALL: dict[str, PermissionDef] = {p.code: p for _m, perms in MODULES for p in perms}
 READ_ONLY: frozenset[str] = frozenset(code for code, p in ALL.items() if p.read_only)
+# Read-only permissions that are still the bank's own business, never a government user's: the
+# bank's internal forms, its communication with borrowers, and the whole system module (the
+# audit log shows what every bank user did).
+BANK_ONLY: frozenset[str] = frozenset(
+    {"loans.print", "messaging.view"} | {code for code in ALL if code.startswith("system.")}
+)
+
+
+def held_by(user) -> frozenset[str]:
+    """The permission codes `user` holds (a superuser holds them all)."""
+    if getattr(user, "is_superuser", False):
+        return frozenset(ALL)
+    role = getattr(user, "role", None)
+    return frozenset(role.permissions) if role is not None and user.is_active else frozenset()
 
 
 def label_of(code: str) -> str:

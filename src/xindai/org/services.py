@@ -25,6 +25,9 @@ PARENT_LOOP = _("A node cannot be moved under itself or one of its own descendan
 REGION_PARENT_LEVEL = _("A %(level)s cannot be placed under %(parent)s.")
 EXTERNAL_ROLE_WRITES = _("A role for external users may only hold read-only permissions; remove: %(perms)s.")
 UNKNOWN_PERMISSION = _("Unknown permission: %(code)s.")
+OLD_PASSWORD_WRONG = _("The current password is wrong.")
+GRANT_BEYOND_OWN = _("You can only grant permissions you hold yourself; you do not hold: %(perms)s.")
+EXTERNAL_ROLE_BANK_ONLY = _("A role for external users cannot hold the bank's own permissions; remove: %(perms)s.")
 ROLE_KIND_MISMATCH = _("The role %(role)s is not meant for this kind of user.")
 SELF_DEACTIVATE = _("You cannot deactivate your own account.")
 
@@ -125,6 +128,10 @@ def region_delete(*, actor: User, region: Region) -> None:
     _delete(actor=actor, obj=region, action="org.region.deleted", in_use_message=REGION_IN_USE)
 
 
+def _labels(codes) -> str:
+    return "、".join(permissions.label_of(c) for c in sorted(codes))
+
+
 def _check_permissions(codes: list[str], for_external: bool) -> list[str]:
     for code in codes:
         if code not in permissions.ALL:
@@ -132,25 +139,43 @@ def _check_permissions(codes: list[str], for_external: bool) -> list[str]:
     if for_external:
         writes = [c for c in codes if c not in permissions.READ_ONLY]
         if writes:
-            raise BusinessError(
-                EXTERNAL_ROLE_WRITES, {"perms": "、".join(permissions.label_of(c) for c in writes)}, field="permissions"
-            )
+            raise BusinessError(EXTERNAL_ROLE_WRITES, {"perms": _labels(writes)}, field="permissions")
+        bank_only = set(codes) & permissions.BANK_ONLY
+        if bank_only:
+            raise BusinessError(EXTERNAL_ROLE_BANK_ONLY, {"perms": _labels(bank_only)}, field="permissions")
     return sorted(set(codes))
 
 
+def _check_grant(actor: User, granted: set[str], field: str) -> None:
+    """Nobody grants what they do not hold (the permissions a role gains, a user's new role)."""
+    beyond = granted - permissions.held_by(actor)
+    if beyond:
+        raise BusinessError(GRANT_BEYOND_OWN, {"perms": _labels(beyond)}, field=field)
+
+
 def role_save(*, actor: User, role: Role | None = None, **values) -> Role:
-    """Create or change a role; a change of its permissions is logged as a permission change."""
+    """Create or change a role; the permissions it gains must be the actor's own; the audit row
+    names the permissions added and removed."""
     role = role or Role()
     for_external = values.get("for_external", role.for_external)
     values["permissions"] = _check_permissions(list(values.get("permissions", role.permissions)), for_external)
     with transaction.atomic():
+        if role.pk:
+            role = Role.objects.select_for_update().get(pk=role.pk)
+        old = set(role.permissions) if role.pk else set()
+        new = set(values["permissions"])
+        _check_grant(actor, new - old, "permissions")
         before = audit.snapshot(role, ROLE_FIELDS) if role.pk else {}
         created = role.pk is None
         for name, value in values.items():
             setattr(role, name, value)
         role.save()
         action = "org.role.created" if created else "org.role.changed"
-        audit.record(actor, action, role, changes=audit.diff(before, audit.snapshot(role, ROLE_FIELDS)))
+        changes = audit.diff(before, audit.snapshot(role, ROLE_FIELDS))
+        changes.pop("permissions", None)
+        if new != old:
+            changes.update(permissions_added=sorted(new - old), permissions_removed=sorted(old - new))
+        audit.record(actor, action, role, changes=changes)
     return role
 
 
@@ -181,6 +206,8 @@ def _normalise_user_values(values: dict) -> dict:
 
 def user_create(*, actor: User, password: str, **values) -> User:
     values = _normalise_user_values(values)
+    if values.get("role") is not None:
+        _check_grant(actor, set(values["role"].permissions), "role")
     user = User(**values)
     validate_password(password, user)
     user.set_password(password)
@@ -195,6 +222,8 @@ def user_update(*, actor: User, user: User, **values) -> User:
     values = _normalise_user_values({"kind": values.get("kind", user.kind), **values})
     if user.pk == actor.pk and values.get("is_active") is False:
         raise BusinessError(SELF_DEACTIVATE, field="is_active")
+    if values.get("role") is not None and values["role"].pk != user.role_id:
+        _check_grant(actor, set(values["role"].permissions), "role")
     with transaction.atomic():
         before = audit.snapshot(user, USER_FIELDS)
         for name, value in values.items():
@@ -205,6 +234,17 @@ def user_update(*, actor: User, user: User, **values) -> User:
         action = "org.user.permissions_changed" if sensitive else "org.user.changed"
         audit.record(actor, action, user, changes=changes)
     return user
+
+
+def user_change_own_password(*, actor: User, old_password: str, password: str) -> None:
+    """A user changes their own password: the old one first, then the strength rules."""
+    if not actor.check_password(old_password):
+        raise BusinessError(OLD_PASSWORD_WRONG, field="old_password")
+    validate_password(password, actor)
+    with transaction.atomic():
+        actor.set_password(password)
+        actor.save(update_fields=["password"])
+        audit.record(actor, "org.user.password_changed", actor)
 
 
 def user_set_password(*, actor: User, user: User, password: str) -> None:

@@ -1,21 +1,36 @@
 """Signing in: a password, or a code sent by SMS; optionally the code as a second step."""
 
-from django.contrib import auth
+from django.contrib import auth, messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.shortcuts import redirect, render
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xindai.core.errors import BusinessError
 from xindai.core.middleware import client_ip
 from xindai.core.system_settings import get_system_settings
-from xindai.org import login_codes
-from xindai.org.forms import PasswordLoginForm, SecondFactorForm, SmsCodeRequestForm, SmsLoginForm
+from xindai.org import login_codes, services
+from xindai.org.forms import OwnPasswordForm, PasswordLoginForm, SecondFactorForm, SmsCodeRequestForm, SmsLoginForm
 from xindai.org.models import User
 
 PENDING_KEY = "xindai_pending_user"
+
+
+def safe_next(request, fallback: str = "home") -> str:
+    """Where to go after signing in: `next` only when it is a path of ours, else `fallback`."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    ours = (
+        target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    )
+    return target if ours else resolve_url(fallback)
 
 
 def locked_out(request, credentials, *args, **kwargs):
@@ -54,6 +69,26 @@ class PasswordLoginView(auth_views.LoginView):
         return redirect("login_second")
 
 
+def password_change(request):
+    """修改密码: every signed-in user, for their own account (the session stays signed in)."""
+    form = OwnPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.user_change_own_password(
+                actor=request.user, old_password=data["old_password"], password=data["new_password1"]
+            )
+        except BusinessError as err:
+            form.add_error(err.field, str(err))
+        except ValidationError as err:
+            form.add_error("new_password2", err)
+        else:
+            auth.update_session_auth_hash(request, request.user)
+            messages.success(request, _("Your password was changed."))
+            return redirect("home")
+    return render(request, "org/password_change.html", {"form": form})
+
+
 @login_not_required
 def second_factor(request):
     pending = request.session.get(PENDING_KEY)
@@ -87,7 +122,7 @@ def sms_login(request):
         user = auth.authenticate(request, phone=form.cleaned_data["phone"], code=form.cleaned_data["code"])
         if user is not None:
             auth.login(request, user)
-            return redirect(request.GET.get("next") or "home")
+            return redirect(safe_next(request))
         form.add_error("code", _("The code is wrong or no longer valid."))
     return render(request, "registration/sms_login.html", {"form": form})
 

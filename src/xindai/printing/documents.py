@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from xindai.core.idnumber import mask_id_number
+from xindai.core.masking import sees_personal, shown
 from xindai.core.money import format_amount
-from xindai.core.phone import mask_mobile
 from xindai.core.templatetags.xindai import rate as format_rate
 from xindai.loans.services import term_months
 from xindai.printing.capitals import amount_in_capitals
@@ -73,16 +72,15 @@ class Receipt:
 def notice_for(loan, *, user, bank_name: str) -> Notice:
     """The notice of a loan fetched by selectors.notice_loan (no further query)."""
     customer = loan.customer
-    full = user.has_perm("customers.view_personal")
     return Notice(
         bank_name=bank_name,
         branch=loan.handling_branch.name,
         number=NOTICE_PREFIX + loan.iou_number,
         date=loan.start_date,
         borrower=customer.name,
-        id_number=customer.id_number if full else mask_id_number(customer.id_number),
-        address=customer.address,
-        mobile=customer.mobile if full else mask_mobile(customer.mobile),
+        id_number=shown(user, "id_number", customer.id_number),
+        address=customer.address if sees_personal(user) else customer.address.removesuffix(customer.house_number),
+        mobile=shown(user, "mobile", customer.mobile),
         iou_number=loan.iou_number,
         loan_type=loan.loan_type.name,
         purpose=loan.purpose,

@@ -44,7 +44,8 @@ def _receipts(installments: QuerySet) -> QuerySet:
     """Annotates `principal_before`: the principal of the loan's earlier periods (the interest
     basis is the loan amount less it, computed in Python, see documents.receipt_for)."""
     earlier = (
-        Installment.objects.filter(loan=OuterRef("loan"), period__lt=OuterRef("period"))  # scoped by the outer query
+        Installment.objects.children_of(OuterRef("loan"))
+        .filter(period__lt=OuterRef("period"))
         .order_by()
         .values("loan")
         .annotate(principal=Sum("principal"))

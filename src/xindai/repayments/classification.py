@@ -27,7 +27,7 @@ UNCHANGED = _("The loan already has this classification.")
 
 def oldest_overdue_due_date(as_of: date):
     """Subquery: the due date of the loan's oldest installment overdue on `as_of` (or NULL)."""
-    overdue = unsettled_on(Installment.objects.filter(loan=OuterRef("pk"), due_date__lt=as_of), as_of)  # scoped outside
+    overdue = unsettled_on(Installment.objects.children_of(OuterRef("pk")).filter(due_date__lt=as_of), as_of)
     return Subquery(overdue.order_by().values("loan").annotate(m=Min("due_date")).values("m")[:1])
 
 
@@ -68,10 +68,12 @@ def classification_set(*, actor, loan: Loan, category: str, reason: str, as_of: 
     if category and category not in CATEGORY_LABELS:
         raise BusinessError(UNKNOWN_CATEGORY, {"category": category}, field="category")
     with transaction.atomic():
-        locked = Loan.objects.select_for_update().get(pk=loan.pk)  # the caller found `loan` in scope
+        locked = Loan.objects.visible_to(actor).select_for_update(of=("self",)).get(pk=loan.pk)
         if locked.classification_override == category:
             raise BusinessError(UNCHANGED, field="category")
-        days = with_classification(Loan.objects.filter(pk=loan.pk), as_of).values_list("days_overdue", flat=True)[0]
+        days = with_classification(Loan.objects.visible_to(actor).filter(pk=loan.pk), as_of).values_list(
+            "days_overdue", flat=True
+        )[0]
         change = ClassificationChange.objects.create(
             loan=locked,
             previous=locked.classification_override,

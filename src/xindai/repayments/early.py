@@ -21,7 +21,7 @@ from xindai.core.errors import BusinessError, translate_pure_error
 from xindai.loans import schedule
 from xindai.loans.models import Installment, Loan
 from xindai.repayments import arithmetic
-from xindai.repayments.models import Channel, EarlyRepayment, Repayment
+from xindai.repayments.models import Channel, EarlyRepayment
 from xindai.repayments.services import PAID_FIELDS, _entry, _post, check_date, refresh_loans
 
 LOAN_SETTLED = _("This loan is already settled.")
@@ -131,12 +131,10 @@ def early_repayment_confirm(
         list(loan.installments.select_for_update().filter(settled_on__isnull=True))
         plan = early_plan(loan, paid_on, principal)
         replaced_ids = [row.pk for row in plan.replaced]
-        touched = Repayment.objects.filter(installment_id__in=replaced_ids).values_list(
-            "installment__period", flat=True
-        )
+        touched = loan.repayments.filter(installment_id__in=replaced_ids).values_list("installment__period", flat=True)
         if period := next(iter(touched), None):
             raise BusinessError(HAS_LEDGER, {"period": period})
-        Installment.objects.filter(pk__in=replaced_ids).delete()
+        loan.installments.filter(pk__in=replaced_ids).delete()
         created = Installment.objects.bulk_create(
             [
                 Installment(
@@ -152,7 +150,7 @@ def early_repayment_confirm(
                 for row in plan.rows
             ]
         )
-        current = Installment.objects.get(loan=loan, period=plan.current.period) if not created[0].pk else created[0]
+        current = loan.installments.get(period=plan.current.period) if not created[0].pk else created[0]
         allocation = arithmetic.Allocation(
             penalty=ZERO, compound=ZERO, interest=plan.interest, principal=plan.principal
         )

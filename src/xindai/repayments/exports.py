@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from xindai.core.phone import mask_mobile
+from xindai.core.masking import shown
 from xindai.core.xlsx import Column
 from xindai.repayments.quality import BUCKET_LABELS, OverdueBucket
 
@@ -12,10 +12,9 @@ def _address(customer) -> str:
 
 
 def due_columns(user, overdue: bool) -> list[Column]:
-    mobile = (lambda v: v) if user.has_perm("customers.view_personal") else mask_mobile
     columns = [
         Column(_("customer"), lambda r: r.loan.customer.name, width=10),
-        Column(_("mobile"), lambda r: mobile(r.loan.customer.mobile), width=13),
+        Column(_("mobile"), lambda r: shown(user, "mobile", r.loan.customer.mobile), width=13),
         Column(_("IOU number"), lambda r: r.loan.iou_number, width=20),
         Column(_("period"), lambda r: r.period, "int", width=6),
         Column(_("due date"), lambda r: r.due_date, "date", width=11),

@@ -4,11 +4,19 @@ from datetime import timedelta
 
 import django_filters as filters
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xindai.core.forms import AmountFilter, BootstrapFilterSetMixin, DateField, DateFilter, DaysFilter, RemoteSelect
+from xindai.core.forms import (
+    AmountFilter,
+    BootstrapFilterSetMixin,
+    DateField,
+    DateFilter,
+    DaysFilter,
+    RemoteSelect,
+    ViewerFilterSetMixin,
+)
+from xindai.core.masking import number_search
 from xindai.core.phone import normalize_mobile
 from xindai.core.scope import REGION_FIELDS
 from xindai.loans.models import LoanType
@@ -48,7 +56,7 @@ class ListOptions(forms.Form):
         )
 
 
-class InstallmentFilter(BootstrapFilterSetMixin, filters.FilterSet):
+class InstallmentFilter(ViewerFilterSetMixin, BootstrapFilterSetMixin, filters.FilterSet):
     customer = filters.CharFilter(label=_("customer"), field_name="loan__customer__name", lookup_expr="contains")
     mobile = filters.CharFilter(label=_("mobile"), method="filter_mobile")
     iou_number = filters.CharFilter(label=_("IOU number"), field_name="loan__iou_number", lookup_expr="icontains")
@@ -86,10 +94,12 @@ class InstallmentFilter(BootstrapFilterSetMixin, filters.FilterSet):
         number = normalize_mobile(value)
         if not number:
             return queryset
-        customer = "loan__customer__"
-        if len(number) == 11:
-            return queryset.filter(Q(**{f"{customer}mobile": number}) | Q(**{f"{customer}spouse_mobile": number}))
-        return queryset.filter(**{f"{customer}mobile__contains": number})
+        fields = (
+            ["loan__customer__mobile", "loan__customer__spouse_mobile"]
+            if len(number) == 11
+            else ["loan__customer__mobile"]
+        )
+        return queryset.filter(number_search(self.viewer, "mobile", fields, number, partial="contains"))
 
     # Days overdue on the as-of date are a due-date range: the filters keep the index usable.
     def filter_days_min(self, queryset, name, value):
@@ -122,6 +132,7 @@ class RepaymentFilter(BootstrapFilterSetMixin, filters.FilterSet):
     paid_from = DateFilter(label=_("repaid from"), field_name="paid_on", lookup_expr="gte")
     paid_to = DateFilter(label=_("repaid to"), field_name="paid_on", lookup_expr="lte")
     customer = filters.CharFilter(label=_("customer"), field_name="loan__customer__name", lookup_expr="contains")
+    customer_id = filters.NumberFilter(field_name="loan__customer_id", widget=forms.HiddenInput)  # drill-down
     iou_number = filters.CharFilter(label=_("IOU number"), field_name="loan__iou_number", lookup_expr="icontains")
     channel = filters.ChoiceFilter(label=_("channel"), choices=Channel.choices)
     kind = filters.ChoiceFilter(

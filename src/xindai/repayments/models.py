@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from xindai.core.scope import ScopedQuerySet, loan_rule, via
+from xindai.core.scope import ScopedModel, loan_rule, via
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -16,7 +16,7 @@ class Channel(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class Repayment(models.Model):
+class Repayment(ScopedModel):
     """One entry of the repayment ledger (还款记录): what a payment paid of one installment.
 
     Never edited or deleted: a mistake is reversed (冲正) by a new entry with the negated
@@ -46,7 +46,6 @@ class Repayment(models.Model):
     )
     created_at = models.DateTimeField(_("confirmed at"), auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope_rule = staticmethod(via(loan_rule, "loan__"))
 
     class Meta:
@@ -65,7 +64,7 @@ class Repayment(models.Model):
         return f"{self.loan_id} {self.paid_on} {self.amount}"
 
 
-class EarlyRepayment(models.Model):
+class EarlyRepayment(ScopedModel):
     """An early repayment (提前还款): principal paid before it fell due, with interest to the day.
 
     The plan's unpaid installments from the current period on were replaced by one installment
@@ -93,7 +92,6 @@ class EarlyRepayment(models.Model):
     )
     created_at = models.DateTimeField(_("confirmed at"), auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope_rule = staticmethod(via(loan_rule, "loan__"))
 
     class Meta:
@@ -105,7 +103,7 @@ class EarlyRepayment(models.Model):
         return f"{self.loan_id} {self.paid_on} {self.principal}"
 
 
-class ClassificationChange(models.Model):
+class ClassificationChange(ScopedModel):
     """One change of a loan's five-category classification set by hand (五级分类认定), with why.
 
     The loan keeps the classification in force (``Loan.classification_override``; blank for
@@ -124,7 +122,6 @@ class ClassificationChange(models.Model):
     )
     created_at = models.DateTimeField(_("changed at"), auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
     scope_rule = staticmethod(via(loan_rule, "loan__"))
 
     class Meta:

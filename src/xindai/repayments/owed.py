@@ -66,7 +66,7 @@ class OutstandingAccrual(Func):
 def _ledger_sum(field, as_of: date, expression=None):
     from xindai.repayments.models import Repayment
 
-    entries = Repayment.objects.filter(installment=OuterRef("pk"), paid_on__lte=as_of)  # scoped by the outer query
+    entries = Repayment.objects.children_of(OuterRef("loan")).filter(installment=OuterRef("pk"), paid_on__lte=as_of)
     total = entries.order_by().values("installment").annotate(s=Sum(expression or F(field))).values("s")
     return Coalesce(Subquery(total, output_field=MONEY_DAYS if expression is not None else MONEY), ZERO)
 

@@ -37,7 +37,9 @@ def installment_search(user, params):
     """(list options, filter form, matching installments with what they owe, totals of all of them)."""
     options = ListOptions(params or None)
     view, as_of, within = options.values()
-    filterset = InstallmentFilter(params or None, queryset=owed_list(user, view, as_of, within), as_of=as_of)
+    filterset = InstallmentFilter(
+        params or None, queryset=owed_list(user, view, as_of, within), as_of=as_of, viewer=user
+    )
     rows = filterset.qs
     if not (params or {}).get("sort"):
         due = F("due_date")
@@ -112,8 +114,8 @@ def ledger(entries):
 
     return (
         entries.annotate(
-            is_reversed=Exists(Repayment.objects.filter(reverses=OuterRef("pk"))),  # scoped by the outer query
-            is_early=Exists(EarlyRepayment.objects.filter(repayment=OuterRef("pk"))),  # scoped by the outer query
+            is_reversed=Exists(Repayment.objects.children_of(OuterRef("loan")).filter(reverses=OuterRef("pk"))),
+            is_early=Exists(EarlyRepayment.objects.children_of(OuterRef("loan")).filter(repayment=OuterRef("pk"))),
         )
         .select_related("loan", "installment", "created_by")
         .order_by("-paid_on", "-id")

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xindai.core import audit
 from xindai.core.errors import BusinessError, translate_pure_error
+from xindai.core.scope import system_scope
 from xindai.loans.models import Installment, Loan
 from xindai.repayments import arithmetic
 from xindai.repayments.models import Channel, Repayment
@@ -72,6 +73,10 @@ class Owing:
         return self.principal + self.interest + self.penalty + self.compound
 
 
+# Helpers on rows the calling service already found in the actor's scope (ids, loan ids).
+LEDGER = system_scope("repayment ledger")
+
+
 def owing_on(installment: Installment, as_of: date) -> Owing:
     """Principal, interest, and the penalty and compound interest accrued but not yet
     collected, of one installment on `as_of` (on or after its last payment)."""
@@ -116,18 +121,23 @@ def check_date(loan: Loan, paid_on: date, last_paid_on: date | None = None) -> N
 def last_payment_dates(installment_ids: Iterable[int]) -> dict[int, date]:
     """The date of the last repayment still in force on each installment (one query)."""
     rows = (
-        Repayment.objects.filter(  # scoped by the caller, who found the installments in scope
-            installment_id__in=list(installment_ids), reverses__isnull=True, reversal__isnull=True
-        )
+        Repayment.objects.visible_to(LEDGER)
+        .filter(installment_id__in=list(installment_ids), reverses__isnull=True, reversal__isnull=True)
         .values("installment_id")
         .annotate(last=Max("paid_on"))
     )
     return {row["installment_id"]: row["last"] for row in rows}
 
 
-def _lock(installment_id: int) -> Installment:
-    installment = Installment.objects.select_for_update().select_related("loan__loan_type").get(pk=installment_id)
-    installment.loan = Loan.objects.select_for_update().select_related("loan_type").get(pk=installment.loan_id)
+def _lock(installment_id: int, actor) -> Installment:
+    """The installment and its loan, locked — only inside the actor's scope (else 404)."""
+    installments = Installment.objects.visible_to(actor).select_for_update(of=("self",))
+    try:
+        installment = installments.select_related("loan__loan_type").get(pk=installment_id)
+    except Installment.DoesNotExist:
+        raise Http404 from None
+    loans = Loan.objects.visible_to(actor).select_for_update(of=("self",)).select_related("loan_type")
+    installment.loan = loans.get(pk=installment.loan_id)
     return installment
 
 
@@ -155,11 +165,11 @@ PAID_FIELDS = [
 def refresh_loans(loan_ids: Iterable[int]) -> None:
     """Set the loans' outstanding principal from their installments; a loan with nothing left
     unsettled is settled on the day its last installment was — one UPDATE for any number of loans."""
-    installments = Installment.objects.filter(loan=OuterRef("pk")).order_by().values("loan")  # scoped by the caller
+    installments = Installment.objects.children_of(OuterRef("pk")).order_by().values("loan")
     paid = installments.annotate(s=Sum("principal_paid")).values("s")
     last_settled = installments.annotate(m=Max("settled_on")).values("m")
-    unsettled = Exists(Installment.objects.filter(loan=OuterRef("pk"), settled_on__isnull=True))
-    Loan.objects.filter(pk__in=list(loan_ids)).update(
+    unsettled = Exists(Installment.objects.children_of(OuterRef("pk")).filter(settled_on__isnull=True))
+    Loan.objects.visible_to(LEDGER).filter(pk__in=list(loan_ids)).update(
         outstanding_principal=F("amount") - Coalesce(Subquery(paid), SQL_ZERO),
         settled_on=Case(When(unsettled, then=None), default=Subquery(last_settled)),
         updated_at=timezone.now(),
@@ -224,7 +234,7 @@ def repayment_confirm(
     the ledger entry, the installment's running totals and the loan's balance; 5. audit.
     """
     with transaction.atomic():
-        installment = _lock(installment_id)
+        installment = _lock(installment_id, actor)
         loan = installment.loan
         check_date(loan, paid_on, last_payment_dates([installment.pk]).get(installment.pk))
         owing = owing_on(installment, paid_on)
@@ -302,7 +312,8 @@ def repayments_confirm_batch(
         if settled:
             ious = "、".join(f"{row.loan.iou_number}#{row.period}" for row in settled[:5])
             raise BusinessError(BATCH_SETTLED, {"count": len(settled), "ious": ious})
-        loans = {loan.pk: loan for loan in Loan.objects.select_for_update().filter(pk__in={r.loan_id for r in rows})}
+        loans = Loan.objects.visible_to(actor).select_for_update(of=("self",)).filter(pk__in={r.loan_id for r in rows})
+        loans = {loan.pk: loan for loan in loans}
         last = last_payment_dates(ids)
         for row in rows:
             check_date(loans[row.loan_id], paid_on, last.get(row.pk))
@@ -322,7 +333,7 @@ def repayments_confirm_batch(
             row.settled_on = paid_on
             entries.append(entry)
         Repayment.objects.bulk_create(entries, batch_size=1000)
-        Installment.objects.bulk_update(rows, PAID_FIELDS, batch_size=1000)
+        Installment.objects.visible_to(actor).bulk_update(rows, PAID_FIELDS, batch_size=1000)
         refresh_loans(loans)
         audit.record_many(
             actor,
@@ -348,12 +359,12 @@ def repayment_reverse(*, actor, repayment_id: int, reason: str) -> Repayment:
             raise Http404 from None
         if original.reverses_id is not None:
             raise BusinessError(REVERSAL_OF_REVERSAL)
-        if Repayment.objects.filter(reverses=original).exists():
+        if Repayment.objects.children_of(original.loan_id).filter(reverses=original).exists():
             raise BusinessError(ALREADY_REVERSED)
         if hasattr(original, "early"):
             raise BusinessError(EARLY_NOT_REVERSIBLE)
-        installment = _lock(original.installment_id)
-        later = Repayment.objects.filter(
+        installment = _lock(original.installment_id, actor)
+        later = Repayment.objects.children_of(installment.loan_id).filter(
             installment=installment, reverses__isnull=True, pk__gt=original.pk, reversal__isnull=True
         )
         if later.exists():

@@ -9,8 +9,11 @@ from datetime import date
 from django.db import connection
 from django.utils import timezone
 
+from xindai.core.scope import system_scope
 from xindai.loans.benchmarks import ensure_book
 from xindai.reports import queries
+
+BENCHMARK = system_scope("benchmark")
 
 TARGET_RATIO = 1.5
 RUNS = 5
@@ -110,8 +113,8 @@ def _compare(stdout, today) -> None:
 
         def orm(kind=kind, args=args):
             if kind == "quality":
-                return queries.quality(None, "township", today, compare=False)
-            return queries.run(kind, "township", **args)
+                return queries.quality(BENCHMARK, "township", today, compare=False)
+            return queries.run(kind, "township", user=BENCHMARK, **args)
 
         def raw(kind=kind):
             with connection.cursor() as cursor:

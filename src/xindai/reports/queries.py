@@ -1,5 +1,5 @@
 """The four reports (统计报表) as set-based queries, grouped by customer, village, township, county,
-branch or loan officer, always through the scope of the user (or the whole bank).
+branch or loan officer, always through the scope of the user (or of a named system scope).
 
 - 放款情况 (disbursement): loans started in the period — loans, amount.
 - 收款情况 (collection): ledger entries dated in the period, net of reversals — repayments,
@@ -33,6 +33,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from xindai.core.masking import shown
 from xindai.core.scope import REGION_FIELDS
 from xindai.loans.models import Installment, Loan
 from xindai.repayments.quality import BUCKET_BOUNDS, Category, npl_ratio
@@ -98,7 +99,8 @@ class Report:
 
 
 def _loans(user):
-    return Loan.objects.visible_to(user) if user is not None else Loan.objects.all()
+    """The loans `user` (a user or a named system scope, never None) may see."""
+    return Loan.objects.visible_to(user)
 
 
 def _finish(report: Report, rows) -> Report:
@@ -107,7 +109,7 @@ def _finish(report: Report, rows) -> Report:
     for row in rows:
         row["key"] = str(row.pop("group_key") or "")
         row["name"] = row.pop("group_name") or ""
-        row.pop("group_id", None)
+        row["id"] = row.pop("group_id", None)
         for name in figures:
             if name == "npl_ratio":
                 continue
@@ -141,7 +143,7 @@ def collection(user, group, date_from, date_to, filters=None) -> Report:
     from xindai.repayments.models import Repayment
 
     filters = filters or Filters()
-    entries = Repayment.objects.visible_to(user) if user is not None else Repayment.objects.all()
+    entries = Repayment.objects.visible_to(user)
     entries = entries.filter(filters.q("loan__"), paid_on__gte=date_from, paid_on__lte=date_to)
     rows = list(
         _grouped(entries, group, "loan__").annotate(
@@ -160,7 +162,12 @@ def _repaid_by(as_of: date):
     repaid, which counts from the installment's settlement date)."""
     from xindai.repayments.models import Repayment
 
-    ledger = Repayment.objects.filter(installment=OuterRef("pk")).order_by().values("installment")
+    ledger = (
+        Repayment.objects.children_of(OuterRef("loan"))
+        .filter(installment=OuterRef("pk"))
+        .order_by()
+        .values("installment")
+    )
     until = Coalesce(Subquery(ledger.filter(paid_on__lte=as_of).annotate(s=Sum("principal")).values("s")), ZERO)
     ever = Coalesce(Subquery(ledger.annotate(s=Sum("principal")).values("s")), ZERO)
     brought_in = Case(When(settled_on__lte=as_of, then=F("principal_paid") - ever), default=ZERO, output_field=MONEY)
@@ -175,7 +182,7 @@ def _live(loans, as_of: date):
 def _installment_figures(loans, as_of: date):
     """Per loan: outstanding principal and overdue principal on `as_of` (one grouped query of installments)."""
     today = timezone.localdate()
-    rows = Installment.objects.filter(loan__in=loans.values("pk"))  # scoped through `loans`
+    rows = Installment.objects.children_of(loans.values("pk"))
     if as_of >= today:
         repaid = F("principal_paid")
         unsettled = Q(settled_on__isnull=True)
@@ -198,9 +205,8 @@ def balance(user, group, as_of, filters=None) -> Report:
     loans = _live(_loans(user).filter(filters.q()), as_of)
     if as_of >= timezone.localdate():
         overdue = (
-            Installment.objects.filter(  # scoped by the outer query
-                loan=OuterRef("pk"), settled_on__isnull=True, due_date__lt=as_of
-            )
+            Installment.objects.children_of(OuterRef("pk"))
+            .filter(settled_on__isnull=True, due_date__lt=as_of)
             .order_by()
             .values("loan")
             .annotate(s=Sum(F("principal") - F("principal_paid")))
@@ -325,14 +331,18 @@ def quality(user, group, as_of, filters=None, *, compare: bool = True) -> Report
     return report
 
 
-def run(
-    kind: str, group: str, *, user=None, date_from=None, date_to=None, as_of=None, filters=None, compare=True
-) -> Report:
-    """A report; `compare` adds 资产质量's month-end and year-start totals (the report page shows them)."""
+def run(kind: str, group: str, *, user, date_from=None, date_to=None, as_of=None, filters=None, compare=True) -> Report:
+    """A report for `user` (a user or a named system scope, never None); `compare` adds 资产质量's
+    month-end and year-start totals (the report page shows them)."""
     if kind not in KINDS or group not in GROUPS:
         raise ValueError(f"unknown report {kind} by {group}")
     if kind in ("disbursement", "collection"):
-        return (disbursement if kind == "disbursement" else collection)(user, group, date_from, date_to, filters)
-    if kind == "balance":
-        return balance(user, group, as_of, filters)
-    return quality(user, group, as_of, filters, compare=compare)
+        report = (disbursement if kind == "disbursement" else collection)(user, group, date_from, date_to, filters)
+    elif kind == "balance":
+        report = balance(user, group, as_of, filters)
+    else:
+        report = quality(user, group, as_of, filters, compare=compare)
+    if group == "customer":  # the key is the ID number: masked for who may not see it in full
+        for row in report.rows:
+            row["key"] = shown(user, "id_number", row["key"])
+    return report

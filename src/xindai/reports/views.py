@@ -116,7 +116,7 @@ def _detail_url(report, row, ids) -> str:
 
     params = {}
     if report.group == "customer":
-        params["id_number"] = row["key"]
+        params["customer_id"] = row["id"]  # by the customer, never by the (masked) ID number
     elif report.group in ("county", "township", "village") and row["key"] in ids:
         params["region"] = ids[row["key"]]
     elif report.group in ("branch", "officer") and row["key"] in ids:
@@ -124,9 +124,6 @@ def _detail_url(report, row, ids) -> str:
     else:
         return ""
     if report.kind == "collection":
-        params.pop("id_number", None)
-        if report.group == "customer":
-            params["customer"] = row["name"]
         params.update(paid_from=report.date_from.isoformat(), paid_to=report.date_to.isoformat())
         return reverse("repayments:ledger") + "?" + urlencode(params)
     if report.kind == "disbursement":

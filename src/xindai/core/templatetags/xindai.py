@@ -4,9 +4,9 @@ from decimal import Decimal
 
 from django import template
 
-from xindai.core.idnumber import mask_id_number
+from xindai.core import masking
+from xindai.core.masking import shown
 from xindai.core.money import format_amount
-from xindai.core.phone import mask_mobile
 
 register = template.Library()
 
@@ -30,14 +30,18 @@ def rate(value) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def personal(context, value, kind="mobile") -> str:
-    """A mobile or ID number, masked unless the user may see it in full."""
-    if not value:
+def personal(context, value, kind="mobile"):
+    """Personal data as the user may see it (core.masking.shown): kind "id", "mobile",
+    "birth_date", "house_number", "name" (a spouse) or "text" (free text with numbers in it)."""
+    if value is None or value == "":
         return ""
-    user = context.get("user")
-    if user is not None and user.has_perm("customers.view_personal"):
-        return value
-    return mask_id_number(value) if kind == "id" else mask_mobile(value)
+    return shown(context.get("user"), "id_number" if kind == "id" else kind, value)
+
+
+@register.simple_tag(takes_context=True)
+def shown_changes(context, changes) -> dict:
+    """An audit row's changes as the user may see them: `{% shown_changes e.changes as changes %}`."""
+    return masking.shown_changes(context.get("user"), changes or {})
 
 
 @register.simple_tag(takes_context=True)

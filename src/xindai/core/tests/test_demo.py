@@ -17,21 +17,25 @@ def test_the_demo_history_goes_through_the_ledger():
     call_command("demo", customers=120, stdout=StringIO())
 
     # Every balance follows from the ledger.
-    assert Repayment.objects.count() > 500
-    for loan in Loan.objects.annotate(collected=Sum("repayments__principal")):
+    assert Repayment.objects.system("tests").count() > 500
+    for loan in Loan.objects.system("tests").annotate(collected=Sum("repayments__principal")):
         assert loan.outstanding_principal == loan.amount - (loan.collected or Decimal("0.00")), loan.iou_number
-    assert Loan.objects.filter(settled_on__isnull=False).exists()
+    assert Loan.objects.system("tests").filter(settled_on__isnull=False).exists()
 
     # Late, partial, reversed, early and overdue cases, as in a real book.
-    assert Repayment.objects.filter(days_late__gt=0, penalty__gt=0).exists()
-    assert Repayment.objects.filter(remark="部分还款").exists()
-    assert Repayment.objects.filter(reverses__isnull=False).count() == 1
-    assert EarlyRepayment.objects.filter(kind="partial").exists()
-    assert EarlyRepayment.objects.filter(kind="full").exists()
+    assert Repayment.objects.system("tests").filter(days_late__gt=0, penalty__gt=0).exists()
+    assert Repayment.objects.system("tests").filter(remark="部分还款").exists()
+    assert Repayment.objects.system("tests").filter(reverses__isnull=False).count() == 1
+    assert EarlyRepayment.objects.system("tests").filter(kind="partial").exists()
+    assert EarlyRepayment.objects.system("tests").filter(kind="full").exists()
     today = timezone.localdate()
-    assert Loan.objects.filter(installments__settled_on__isnull=True, installments__due_date__lt=today).exists()
+    assert (
+        Loan.objects.system("tests")
+        .filter(installments__settled_on__isnull=True, installments__due_date__lt=today)
+        .exists()
+    )
 
     # A second run on a database that has its demo adds nothing.
-    before = (Loan.objects.count(), Repayment.objects.count())
+    before = (Loan.objects.system("tests").count(), Repayment.objects.system("tests").count())
     call_command("demo", stdout=StringIO())
-    assert (Loan.objects.count(), Repayment.objects.count()) == before
+    assert (Loan.objects.system("tests").count(), Repayment.objects.system("tests").count()) == before

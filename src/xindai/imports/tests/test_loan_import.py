@@ -34,9 +34,9 @@ def test_a_clean_file_creates_customers_loans_and_plans(world):
     result = import_loans(workbook(rows), world.manager_a)
     assert result.ok, result.errors
     assert (result.customers_created, result.loans_created) == (2, 2)
-    assert Loan.objects.count() == 2
-    assert result.installments_created == Installment.objects.count() == 5 + 12
-    customer = Customer.objects.get(id_number=id_number(1))
+    assert Loan.objects.system("tests").count() == 2
+    assert result.installments_created == Installment.objects.system("tests").count() == 5 + 12
+    customer = Customer.objects.system("tests").get(id_number=id_number(1))
     assert (customer.village, customer.county, customer.area, customer.registered_by) == (
         world.village_a1,
         world.county_a,
@@ -97,7 +97,7 @@ def test_a_missing_required_column_is_one_clear_error(world):
 def test_awkward_but_meaningful_input_is_accepted(world, column, value):
     result = import_loans(workbook([loan_row(1, **{column: value})]), world.admin)
     assert result.ok, result.errors
-    loan = Loan.objects.get()
+    loan = Loan.objects.system("tests").get()
     assert (loan.amount, loan.annual_rate, loan.start_date) == (D("50000.00"), D("5.2200"), date(2026, 2, 10))
 
 
@@ -109,8 +109,8 @@ def test_id_numbers_with_a_lower_case_x_full_width_digits_or_spaces(world):
     rows = [loan_row(50, **{li.ID: stem + "x"}), loan_row(8, **{li.ID: f" {full_width[:6]} {full_width[6:]} "})]
     result = import_loans(workbook(rows), world.admin)
     assert result.ok, result.errors
-    assert Customer.objects.filter(id_number=stem + "X").exists()
-    assert Customer.objects.filter(id_number=id_number(8)).exists()
+    assert Customer.objects.system("tests").filter(id_number=stem + "X").exists()
+    assert Customer.objects.system("tests").filter(id_number=id_number(8)).exists()
 
 
 def test_an_id_number_cell_holding_all_18_digits_as_a_whole_number_is_accepted():
@@ -160,7 +160,7 @@ def test_each_wrong_cell_is_an_error_with_its_row_column_and_value(world, column
     assert errors_of(result) == [(3, column)]
     error = result.errors[0]
     assert error.value == str(value).strip() and expect in error.message, error.message
-    assert Loan.objects.count() == 0 and Customer.objects.count() == 0
+    assert Loan.objects.system("tests").count() == 0 and Customer.objects.system("tests").count() == 0
 
 
 def test_all_errors_are_reported_not_just_the_first(world):
@@ -188,7 +188,7 @@ def test_a_registered_customer_is_reused_and_another_name_is_an_error(world):
     )
     result = import_loans(workbook([loan_row(1, **{li.NAME: "马建国"})]), world.admin)
     assert result.ok and (result.customers_created, result.customers_matched) == (0, 1)
-    assert Loan.objects.get().customer == existing
+    assert Loan.objects.system("tests").get().customer == existing
     wrong = import_loans(workbook([loan_row(1, **{li.NAME: "马建军", li.IOU: "X2"})]), world.admin)
     assert errors_of(wrong) == [(2, li.NAME)] and "马建国" in wrong.errors[0].message
 
@@ -196,7 +196,7 @@ def test_a_registered_customer_is_reused_and_another_name_is_an_error(world):
 def test_the_same_customer_twice_in_a_file_is_created_once(world):
     rows = [loan_row(1), loan_row(1, **{li.IOU: "SECOND"})]
     result = import_loans(workbook(rows), world.admin)
-    assert result.ok and result.customers_created == 1 and Loan.objects.count() == 2
+    assert result.ok and result.customers_created == 1 and Loan.objects.system("tests").count() == 2
 
 
 def test_paid_periods_and_balance(world):
@@ -205,7 +205,7 @@ def test_paid_periods_and_balance(world):
     ]
     result = import_loans(workbook(rows), world.admin)
     assert result.ok, result.errors
-    loan = Loan.objects.get()
+    loan = Loan.objects.system("tests").get()
     assert loan.outstanding_principal == D("37499.99")  # 3 × round(50,000 / 12) = 12,500.01 repaid
     paid = loan.installments.filter(settled_on__isnull=False)
     assert [i.period for i in paid] == [1, 2, 3] and all(i.settled_on == i.due_date for i in paid)
@@ -216,8 +216,11 @@ def test_paid_periods_and_balance(world):
 def test_rows_with_the_same_group_name_form_one_guarantee_group(world):
     rows = [loan_row(n, **{li.JOINT_GROUP: "梁家墩联保1组"}) for n in (1, 2, 3)]
     assert import_loans(workbook(rows), world.admin).ok
-    group = GuaranteeGroup.objects.get()
-    assert group.members.count() == 3 and Loan.objects.filter(guarantee_group=group).count() == 3
+    group = GuaranteeGroup.objects.system("tests").get()
+    assert (
+        group.members.system("tests").count() == 3
+        and Loan.objects.system("tests").filter(guarantee_group=group).count() == 3
+    )
 
 
 def test_rows_outside_the_importers_scope_are_errors(world):
@@ -228,7 +231,7 @@ def test_rows_outside_the_importers_scope_are_errors(world):
         id_number=id_number(5), name="客户5", village=world.village_b1, registered_by=world.officer_b
     )
     result = import_loans(workbook([loan_row(5)]), world.manager_a)
-    assert errors_of(result) == [(2, li.ID)] and other.loans.count() == 0
+    assert errors_of(result) == [(2, li.ID)] and other.loans.system("tests").count() == 0
 
 
 def test_one_bad_row_in_ten_thousand_writes_nothing(world):
@@ -236,12 +239,16 @@ def test_one_bad_row_in_ten_thousand_writes_nothing(world):
     rows[7_000][li.RATE] = "abc"
     result = import_loans(workbook(rows), world.admin)
     assert errors_of(result) == [(7_002, li.RATE)]
-    assert Loan.objects.count() == 0 and Customer.objects.count() == 0 and Installment.objects.count() == 0
+    assert (
+        Loan.objects.system("tests").count() == 0
+        and Customer.objects.system("tests").count() == 0
+        and Installment.objects.system("tests").count() == 0
+    )
 
 
 def test_a_dry_run_writes_nothing_but_counts(world):
     result = import_loans(workbook([loan_row(1), loan_row(2)]), world.admin, dry_run=True)
-    assert result.ok and result.loans_created == 2 and Loan.objects.count() == 0
+    assert result.ok and result.loans_created == 2 and Loan.objects.system("tests").count() == 0
 
 
 def test_an_unreadable_file_is_a_file_error(world):

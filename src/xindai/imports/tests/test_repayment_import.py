@@ -55,13 +55,13 @@ def test_an_amount_settles_the_oldest_installment_then_the_next(world, loans):
     # paid on the first due date: nothing overdue, the rest goes to the next period's interest, then principal
     assert second.interest_paid == min(rest, second.interest)
     assert second.principal_paid == rest - second.interest_paid
-    assert Repayment.objects.filter(channel="import").count() == 2
+    assert Repayment.objects.system("tests").filter(channel="import").count() == 2
 
 
 def test_a_late_payment_pays_penalty_first(world, loans):
     result = import_repayments(rows(("R-MA", "2026-03-12", "100.00", {"渠道": "转账"})), world.admin)
     assert result.ok
-    entry = Repayment.objects.get()
+    entry = Repayment.objects.system("tests").get()
     assert entry.channel == "transfer" and entry.penalty > 0 and entry.installment.period == 1
     assert entry.penalty + entry.compound + entry.interest + entry.principal == D("100.00")
 
@@ -90,12 +90,12 @@ def test_rows_of_one_loan_apply_in_date_order_whatever_the_file_order(world, loa
 def test_each_error_names_its_row_and_writes_nothing(world, loans, item, column):
     result = import_repayments(rows(("R-MA", "2026-02-10", "10"), item), world.officer_a)
     assert [(e.row, e.column) for e in result.errors] == [(3, column)]
-    assert not Repayment.objects.exists()
+    assert not Repayment.objects.system("tests").exists()
 
 
 def test_a_dry_run_counts_without_writing(world, loans):
     result = import_repayments(rows(("R-MA", "2026-02-10", "2000")), world.admin, dry_run=True)
-    assert result.ok and result.repayments_created == 2 and not Repayment.objects.exists()
+    assert result.ok and result.repayments_created == 2 and not Repayment.objects.system("tests").exists()
 
 
 def test_the_command_prints_json_and_exits_by_outcome(world, loans, tmp_path, capsys):

@@ -38,7 +38,7 @@ def form_data(world, customer, **overrides):
 
 def test_officer_registers_a_loan_and_its_plan_is_the_engines(world, login, customer):
     response = login(world.officer_a).post(reverse("loans:create"), form_data(world, customer))
-    loan = Loan.objects.get()
+    loan = Loan.objects.system("tests").get()
     assert response.status_code == 302 and response.url == reverse("loans:detail", args=[loan.pk])
     plan = list(loan.installments.values_list("due_date", "principal", "interest"))
     assert [(str(d), str(p), str(i)) for d, p, i in plan] == [  # domain.md's worked example 2
@@ -49,33 +49,37 @@ def test_officer_registers_a_loan_and_its_plan_is_the_engines(world, login, cust
         ("2027-02-10", "50000.00", "377.00"),
     ]
     assert loan.outstanding_principal == Decimal("50000.00")
-    assert AuditLog.objects.filter(action="loans.loan.created", target_id=str(loan.pk)).exists()
+    assert AuditLog.objects.system("tests").filter(action="loans.loan.created", target_id=str(loan.pk)).exists()
 
 
 def test_preview_shows_the_plan_before_saving(world, login, customer):
     response = login(world.officer_a).post(reverse("loans:preview"), form_data(world, customer))
     page = response.content.decode()
     assert "275.50" in page and "50,377.00" in page
-    assert not Loan.objects.exists()
+    assert not Loan.objects.system("tests").exists()
 
 
 def test_preview_explains_an_impossible_term_in_chinese(world, login, customer):
     data = form_data(world, customer, method="equal_installment", end_date="2027-02-15")
     page = login(world.officer_a).post(reverse("loans:preview"), data).content.decode()
     assert "整月" in page or "月" in page
-    assert not Loan.objects.exists()
+    assert not Loan.objects.system("tests").exists()
 
 
 def test_type_limits_are_enforced_and_nothing_is_written(world, login, customer):
     response = login(world.officer_a).post(reverse("loans:create"), form_data(world, customer, amount="2000000"))
-    assert response.status_code == 200 and not Loan.objects.exists() and not Installment.objects.exists()
+    assert (
+        response.status_code == 200
+        and not Loan.objects.system("tests").exists()
+        and not Installment.objects.system("tests").exists()
+    )
     assert "畜牧业贷款" in response.content.decode()
 
 
 def test_duplicate_iou_number_is_refused(world, login, customer):
     make_loan(world.admin, customer, iou_number="GZ2026020001")
     response = login(world.officer_a).post(reverse("loans:create"), form_data(world, customer))
-    assert response.status_code == 200 and Loan.objects.count() == 1
+    assert response.status_code == 200 and Loan.objects.system("tests").count() == 1
     assert "GZ2026020001" in response.content.decode()
 
 
@@ -83,19 +87,19 @@ def test_personal_officer_cannot_book_a_loan_on_another_officer(world, login, cu
     response = login(world.officer_a).post(
         reverse("loans:create"), form_data(world, customer, officer=world.officer_b.pk)
     )
-    assert response.status_code == 200 and not Loan.objects.exists()
+    assert response.status_code == 200 and not Loan.objects.system("tests").exists()
 
 
 def test_customer_outside_the_scope_cannot_borrow_through_me(world, login):
     other = CustomerFactory(village=world.village_b1, registered_by=world.officer_b)
     response = login(world.officer_a).post(reverse("loans:create"), form_data(world, other))
-    assert response.status_code == 200 and not Loan.objects.exists()
+    assert response.status_code == 200 and not Loan.objects.system("tests").exists()
 
 
 def test_custom_plan(world, login, customer):
     data = form_data(world, customer, method="custom", custom_plan="2026-08-10 20000\n2027-02-10 30,000")
     login(world.officer_a).post(reverse("loans:create"), data)
-    principal = list(Loan.objects.get().installments.values_list("principal", flat=True))
+    principal = list(Loan.objects.system("tests").get().installments.values_list("principal", flat=True))
     assert principal == [Decimal("20000.00"), Decimal("30000.00")]
 
 
@@ -104,9 +108,9 @@ def test_a_new_guarantee_group_is_formed_with_the_loan(world, login, customer):
     third = CustomerFactory(village=world.village_a1, registered_by=world.officer_a)
     data = form_data(world, customer, new_group_name="梁家墩联保一组", new_group_members=[partner.pk, third.pk])
     login(world.officer_a).post(reverse("loans:create"), data)
-    group = GuaranteeGroup.objects.get()
-    assert Loan.objects.get().guarantee_group == group
-    assert set(group.members.all()) == {customer, partner, third}
+    group = GuaranteeGroup.objects.system("tests").get()
+    assert Loan.objects.system("tests").get().guarantee_group == group
+    assert set(group.members.system("tests").all()) == {customer, partner, third}
 
 
 def test_editing_terms_before_any_repayment_regenerates_the_plan(world, customer):
@@ -114,7 +118,10 @@ def test_editing_terms_before_any_repayment_regenerates_the_plan(world, customer
     changed = terms(customer, world.officer_a, iou_number=loan.iou_number, amount=Decimal("60000.00"))
     services.loan_update(actor=world.manager_a, loan=loan, terms=changed)
     assert loan.installments.get(period=5).principal == Decimal("60000.00")
-    assert AuditLog.objects.get(action="loans.loan.changed").changes["amount"] == ["50000.00", "60000.00"]
+    assert AuditLog.objects.system("tests").get(action="loans.loan.changed").changes["amount"] == [
+        "50000.00",
+        "60000.00",
+    ]
 
 
 def test_after_a_repayment_only_descriptive_fields_change(world, customer):
@@ -141,7 +148,11 @@ def test_after_a_repayment_only_descriptive_fields_change(world, customer):
 def test_delete_before_any_repayment(world, login, customer):
     loan = make_loan(world.admin, customer)
     response = login(world.manager_a).post(reverse("loans:delete", args=[loan.pk]))
-    assert response.status_code == 302 and not Loan.objects.exists() and not Installment.objects.exists()
+    assert (
+        response.status_code == 302
+        and not Loan.objects.system("tests").exists()
+        and not Installment.objects.system("tests").exists()
+    )
 
 
 def test_a_customer_with_a_loan_cannot_be_deleted(world, login, customer):

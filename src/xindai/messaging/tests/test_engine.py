@@ -43,7 +43,7 @@ def scheduled(**extra) -> SmsTemplate:
 
 
 def queued(**filters) -> list[Message]:
-    return list(Message.objects.filter(**filters).order_by("id"))
+    return list(Message.objects.system("tests").filter(**filters).order_by("id"))
 
 
 @pytest.mark.parametrize(
@@ -96,7 +96,7 @@ def test_each_slot_of_the_day_sends_once_even_when_the_engine_runs_again(due_boo
     assert engine.run(at("2026-04-02", "09:06")).queued == 0
     assert engine.run(at("2026-04-02", "16:00")).queued == 2  # the afternoon slot
     assert engine.run(at("2026-04-02", "18:00")).queued == 0
-    assert Message.objects.count() == 4
+    assert Message.objects.system("tests").count() == 4
 
 
 def test_the_database_refuses_a_second_message_for_the_same_slot(due_book, switched_on):
@@ -104,7 +104,7 @@ def test_the_database_refuses_a_second_message_for_the_same_slot(due_book, switc
 
     scheduled()
     engine.run(at("2026-04-02", "09:05"))
-    first = Message.objects.filter(loan=due_book["ma"]).get()
+    first = Message.objects.system("tests").filter(loan=due_book["ma"]).get()
     first.pk = None
     with pytest.raises(IntegrityError), transaction.atomic():
         first.save()
@@ -138,7 +138,7 @@ def test_outside_the_allowed_hours_messages_are_held_until_they_begin(due_book, 
     assert result.queued == 2 and result.held_until == at("2026-04-02", "08:00")
     deliver_all(now=at("2026-04-02", "07:31"))
     assert not sms_outbox
-    assert set(Message.objects.values_list("status", flat=True)) == {MessageStatus.QUEUED}
+    assert set(Message.objects.system("tests").values_list("status", flat=True)) == {MessageStatus.QUEUED}
     deliver_all(now=at("2026-04-02", "08:00"))
     assert len(sms_outbox) == 2
 
@@ -154,7 +154,7 @@ def test_a_settled_installment_is_cancelled_at_the_moment_of_sending(due_book, s
     )
     deliver_all(now=at("2026-04-02", "09:01"))
     assert [sms.recipient for sms in sms_outbox] == ["13800000003"]
-    assert Message.objects.get(loan=due_book["ma"]).status == MessageStatus.CANCELLED
+    assert Message.objects.system("tests").get(loan=due_book["ma"]).status == MessageStatus.CANCELLED
 
 
 def test_the_command_runs_and_dry_runs(due_book, switched_on, capsys):
@@ -162,6 +162,6 @@ def test_the_command_runs_and_dry_runs(due_book, switched_on, capsys):
 
     advance()
     call_command("reminders", "run", "--at", "2026-03-29T09:30", "--dry-run")
-    assert "would queue 2" in capsys.readouterr().out and not Message.objects.exists()
+    assert "would queue 2" in capsys.readouterr().out and not Message.objects.system("tests").exists()
     call_command("reminders", "run", "--at", "2026-03-29T09:30")
-    assert Message.objects.count() == 2
+    assert Message.objects.system("tests").count() == 2

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from xindai.messaging import outbox
 from xindai.messaging.backends import DeliveryReport, SendResult, locmem
-from xindai.messaging.gateway import send_sms
+from xindai.messaging.gateway import send_secret, send_sms
 from xindai.messaging.models import Message, MessageStatus, Purpose
 
 
@@ -34,7 +34,7 @@ def flaky(settings):
 def test_a_message_is_a_row_first_and_goes_out_after_the_commit(db, committed, sms_outbox):
     with committed():
         message = send_sms("13800000009", "您好")
-        assert Message.objects.get(pk=message.pk).status == MessageStatus.QUEUED and not sms_outbox
+        assert Message.objects.system("tests").get(pk=message.pk).status == MessageStatus.QUEUED and not sms_outbox
     message.refresh_from_db()
     assert message.status == MessageStatus.SUBMITTED and message.backend == "locmem"
     assert [(s.message_id, s.recipient, s.text) for s in sms_outbox] == [(message.pk, "13800000009", "您好")]
@@ -47,7 +47,7 @@ def test_a_rolled_back_transaction_sends_nothing(db, sms_outbox):
         send_sms("13800000009", "您好")
         raise RuntimeError
     outbox.deliver_all()
-    assert not sms_outbox and not Message.objects.exists()
+    assert not sms_outbox and not Message.objects.system("tests").exists()
 
 
 def test_a_temporary_failure_is_retried_with_backoff_then_fails(db, flaky, sms_outbox):
@@ -75,26 +75,36 @@ def test_a_permanent_failure_fails_at_once_and_can_be_sent_again(db, flaky, sms_
     assert (message.status, message.error_message) == (MessageStatus.FAILED, "黑名单")
     copy = outbox.resend(message, world.admin)
     outbox.deliver_all()
-    assert Message.objects.get(pk=copy.pk).status == MessageStatus.SUBMITTED
+    assert Message.objects.system("tests").get(pk=copy.pk).status == MessageStatus.SUBMITTED
 
 
 def test_a_claim_never_confirmed_is_retried_only_after_the_timeout(db, sms_outbox, settings):
     message = Message.objects.create(recipient="13800000009", text="x")
     claimed_at = timezone.now()
-    Message.objects.filter(pk=message.pk).update(status=MessageStatus.SENDING, claimed_at=claimed_at, attempts=1)
+    Message.objects.system("tests").filter(pk=message.pk).update(
+        status=MessageStatus.SENDING, claimed_at=claimed_at, attempts=1
+    )
     outbox.deliver_all(now=claimed_at + settings.OUTBOX_CLAIM_TIMEOUT - timedelta(seconds=1))
     assert not sms_outbox  # the worker that claimed it may still be sending
     outbox.deliver_all(now=claimed_at + settings.OUTBOX_CLAIM_TIMEOUT + timedelta(seconds=1))
     assert [s.message_id for s in sms_outbox] == [message.pk]
-    assert Message.objects.get(pk=message.pk).attempts == 2
+    assert Message.objects.system("tests").get(pk=message.pk).attempts == 2
 
 
 def test_a_sign_in_code_is_sent_but_not_kept(db, committed, sms_outbox):
     with committed():
-        message = send_sms("13800000009", "验证码123456", purpose=Purpose.LOGIN_CODE, stored_text="验证码******")
+        message = send_secret(
+            "13800000009",
+            "验证码123456",
+            purpose=Purpose.LOGIN_CODE,
+            stored_text="验证码******",
+            template_params=[("code", "123456")],
+        )
+        stored = Message.objects.system("tests").values_list("text", "params").get(pk=message.pk)
+        assert stored == ("验证码******", [])  # not even until it is sent
     message.refresh_from_db()
-    assert sms_outbox[0].text == "验证码123456"
-    assert message.text == "验证码******" and message.params == []
+    assert sms_outbox[0].text == "验证码123456" and sms_outbox[0].params == (("code", "123456"),)
+    assert message.text == "验证码******" and message.params == [] and message.status == MessageStatus.SUBMITTED
 
 
 def test_delivery_reports_mark_messages_delivered_or_failed(db):
@@ -180,7 +190,7 @@ def test_two_engines_at_once_queue_one_message_per_slot(world, settings):
         thread.start()
     for thread in threads:
         thread.join()
-    assert Message.objects.count() == 30
+    assert Message.objects.system("tests").count() == 30
 
 
 def test_a_push_of_many_delivered_reports_is_one_statement(db, django_assert_num_queries):
@@ -190,4 +200,4 @@ def test_a_push_of_many_delivered_reports_is_one_statement(db, django_assert_num
     reports = [DeliveryReport(message_id=m.pk, provider_id="", recipient=m.recipient, delivered=True) for m in messages]
     with django_assert_num_queries(1):
         assert outbox.apply_reports(reports) == 50
-    assert Message.objects.filter(status=MessageStatus.DELIVERED).count() == 50
+    assert Message.objects.system("tests").filter(status=MessageStatus.DELIVERED).count() == 50

@@ -58,13 +58,13 @@ def test_an_unanswered_call_is_tried_again_then_given_up(due_book, switched_on, 
     ma.save()
     engine.run(datetime(2026, 4, 2, 9, 30, tzinfo=CST))
     outbox.deliver_all(now=datetime(2026, 4, 2, 9, 31, tzinfo=CST))
-    message = Message.objects.get(channel="voice")
+    message = Message.objects.system("tests").get(channel="voice")
     for _attempt in range(3):
         outbox.apply_call_reports([CallReport(message.pk, "", message.recipient, "no_answer")])
         message.refresh_from_db()
         if message.status != MessageStatus.QUEUED:
             break
-        Message.objects.filter(pk=message.pk).update(next_attempt_at=None)
+        Message.objects.system("tests").filter(pk=message.pk).update(next_attempt_at=None)
         outbox.deliver_all(now=datetime(2026, 4, 2, 10, 30, tzinfo=CST))
     message.refresh_from_db()
     assert message.status == MessageStatus.FAILED and message.attempts == 3 and len(voice) == 3
@@ -77,7 +77,7 @@ def test_a_vacant_number_is_flagged_and_never_called_again(due_book, switched_on
     ma.save()
     engine.run(datetime(2026, 4, 2, 9, 30, tzinfo=CST))
     outbox.deliver_all(now=datetime(2026, 4, 2, 9, 31, tzinfo=CST))
-    message = Message.objects.get(channel="voice")
+    message = Message.objects.system("tests").get(channel="voice")
     outbox.apply_call_reports([CallReport(message.pk, "", message.recipient, "vacant")])
     ma.refresh_from_db()
     assert ma.mobile_vacant
@@ -99,8 +99,8 @@ def test_a_failed_sms_is_followed_by_a_call_when_the_template_says_so(due_book, 
     template.save()
     engine.run(datetime(2026, 4, 2, 9, 30, tzinfo=CST))
     outbox.deliver_all(now=datetime(2026, 4, 2, 9, 31, tzinfo=CST))
-    sms = Message.objects.get(loan=due_book["ma"], channel="sms")
+    sms = Message.objects.system("tests").get(loan=due_book["ma"], channel="sms")
     outbox.apply_reports([DeliveryReport(sms.pk, "", sms.recipient, delivered=False, error_code="MK:0004")])
     outbox.apply_reports([DeliveryReport(sms.pk, "", sms.recipient, delivered=False, error_code="MK:0004")])
-    calls = Message.objects.filter(loan=due_book["ma"], channel="voice")
+    calls = Message.objects.system("tests").filter(loan=due_book["ma"], channel="voice")
     assert calls.count() == 1 and "人民币" in calls.get().text

@@ -27,7 +27,7 @@ def _received(provider) -> Counter:
 
 
 def _submitted() -> int:
-    return Message.objects.filter(status=MessageStatus.SUBMITTED).count()
+    return Message.objects.system("tests").filter(status=MessageStatus.SUBMITTED).count()
 
 
 def test_a_killed_worker_repeats_at_most_the_message_in_flight_and_loses_none():
@@ -58,12 +58,12 @@ def test_sigterm_stops_the_worker_within_5_s_and_gives_back_what_it_had_not_begu
         wait_until(lambda: len(provider.requests) >= 20, timeout=60, what="20 messages sent")
         assert terminate(worker) < 5
         assert worker.returncode == 0, worker.stderr.read().decode()
-        assert not Message.objects.filter(status=MessageStatus.SENDING).exists()  # claims given back
+        assert not Message.objects.system("tests").filter(status=MessageStatus.SENDING).exists()  # claims given back
         sent_before = set(_received(provider))
-        assert Message.objects.filter(status=MessageStatus.SUBMITTED).count() == len(sent_before)
-        assert set(Message.objects.filter(status=MessageStatus.QUEUED, attempts=0).values_list("pk", flat=True)) == (
-            queued - sent_before
-        )
+        assert Message.objects.system("tests").filter(status=MessageStatus.SUBMITTED).count() == len(sent_before)
+        assert set(
+            Message.objects.system("tests").filter(status=MessageStatus.QUEUED, attempts=0).values_list("pk", flat=True)
+        ) == (queued - sent_before)
         worker = start_worker(provider, OUTBOX_CLAIM_SIZE="50")
         try:
             wait_until(lambda: _submitted() == len(queued), timeout=90, what="every message sent")

@@ -26,14 +26,14 @@ def test_password_sign_in_reaches_home_and_is_logged(client, officer):
     response = client.post(reverse("login"), {"username": "wang", "password": PASSWORD})
     assert response.status_code == 302 and response.url == reverse("home")
     assert client.get(reverse("home")).status_code == 200
-    assert AuditLog.objects.filter(action="org.auth.signed_in", actor=officer).exists()
+    assert AuditLog.objects.system("tests").filter(action="org.auth.signed_in", actor=officer).exists()
 
 
 def test_wrong_password_is_refused_in_chinese_and_logged(client, officer):
     response = client.post(reverse("login"), {"username": "wang", "password": "wrong"})
     assert response.status_code == 200
     assert "请输入一个正确的" in response.content.decode()
-    assert AuditLog.objects.filter(action="org.auth.failed", target_repr="wang").exists()
+    assert AuditLog.objects.system("tests").filter(action="org.auth.failed", target_repr="wang").exists()
 
 
 def test_five_wrong_passwords_lock_the_account(client, officer):
@@ -42,7 +42,7 @@ def test_five_wrong_passwords_lock_the_account(client, officer):
     response = client.post(reverse("login"), {"username": "wang", "password": PASSWORD})
     assert response.status_code == 429
     assert "锁定" in response.content.decode()
-    assert AuditLog.objects.filter(action="org.auth.locked_out").exists()
+    assert AuditLog.objects.system("tests").filter(action="org.auth.locked_out").exists()
 
 
 def test_pages_need_sign_in(client):
@@ -57,7 +57,7 @@ def test_sms_code_sign_in(client, officer, committed):
     response = client.post(reverse("login_sms"), {"phone": "13912345678", "code": code_sent()})
     assert response.status_code == 302
     assert client.get(reverse("home")).status_code == 200
-    assert AuditLog.objects.get(action="org.auth.signed_in").changes == {"method": "sms"}
+    assert AuditLog.objects.system("tests").get(action="org.auth.signed_in").changes == {"method": "sms"}
 
 
 def test_sms_send_answers_the_same_for_unknown_numbers(client, officer, committed):

@@ -85,8 +85,8 @@ def figures(summary) -> tuple:
 
 
 def assert_nothing_written(*loans):
-    assert not Repayment.objects.exists()
-    assert not AuditLog.objects.filter(action=CONFIRMED).exists()
+    assert not Repayment.objects.system("tests").exists()
+    assert not AuditLog.objects.system("tests").filter(action=CONFIRMED).exists()
     for loan in loans:
         loan.refresh_from_db()
         assert (loan.outstanding_principal, loan.settled_on) == (loan.amount, None)
@@ -95,7 +95,7 @@ def assert_nothing_written(*loans):
 
 
 def test_the_summary_adds_up_penalty_and_compound_interest_of_every_installment(world, bullet, ep3):
-    chosen = Installment.objects.filter(pk__in=ids(item(bullet), item(ep3, 1), item(ep3, 2)))
+    chosen = Installment.objects.system("tests").filter(pk__in=ids(item(bullet), item(ep3, 1), item(ep3, 2)))
     summary = services.batch_summary(chosen, MAY_1)
     # principal 10000 + 1000 + 1000; interest 108.75 + 15 + 10; penalty 54.38 + 20 + 13; compound 0.59 + 0.30 + 0.13
     assert figures(summary) == (3, D("12000.00"), D("133.75"), D("87.38"), D("1.02"))
@@ -105,14 +105,14 @@ def test_the_summary_adds_up_penalty_and_compound_interest_of_every_installment(
 def test_a_batch_settles_every_installment_in_full_with_the_figures_of_the_summary(world, bullet, ep3):
     chosen = [item(bullet), item(ep3, 1), item(ep3, 2)]
     expected_owing = {i.pk: services.owing_on(i, MAY_1) for i in chosen}  # the Python reckoning, one by one
-    summary = services.batch_summary(Installment.objects.filter(pk__in=ids(*chosen)), MAY_1)
+    summary = services.batch_summary(Installment.objects.system("tests").filter(pk__in=ids(*chosen)), MAY_1)
 
     done = services.repayments_confirm_batch(
         actor=world.officer_a, installment_ids=ids(*chosen), paid_on=MAY_1, expected_total=summary.total
     )
 
     assert figures(done) == figures(summary) and done.total == D("12222.15")
-    entry = Repayment.objects.get(installment=item(bullet))
+    entry = Repayment.objects.system("tests").get(installment=item(bullet))
     assert (entry.penalty, entry.compound, entry.interest, entry.principal, entry.amount, entry.days_late) == (
         D("54.38"),
         D("0.59"),
@@ -121,7 +121,7 @@ def test_a_batch_settles_every_installment_in_full_with_the_figures_of_the_summa
         D("10163.72"),
         30,
     )
-    entry = Repayment.objects.get(installment=item(ep3, 1))
+    entry = Repayment.objects.system("tests").get(installment=item(ep3, 1))
     assert (entry.penalty, entry.compound, entry.interest, entry.principal, entry.days_late) == (
         D("20.00"),
         D("0.30"),
@@ -129,7 +129,7 @@ def test_a_batch_settles_every_installment_in_full_with_the_figures_of_the_summa
         D("1000.00"),
         80,
     )
-    for repayment in Repayment.objects.all():
+    for repayment in Repayment.objects.system("tests").all():
         owing = expected_owing[repayment.installment_id]
         assert (repayment.penalty, repayment.compound, repayment.interest, repayment.principal) == (
             owing.penalty,
@@ -208,7 +208,7 @@ def test_the_database_rounds_an_exact_half_fen_up_like_arithmetic_accrual(world)
     as_of = date(2026, 4, 11)  # 10 days overdue; penalty rate 4.80 × 1.5 = 7.2 % a year
     # penalty 1062.50 × 10 × 7.2 / 36000 = 2.125 exactly → 2.13 (not 2.12);
     # compound 12.75 × 10 × 7.2 / 36000 = 0.0255 → 0.03
-    summary = services.batch_summary(Installment.objects.filter(loan=loan), as_of)
+    summary = services.batch_summary(Installment.objects.system("tests").filter(loan=loan), as_of)
     assert figures(summary) == (1, D("1062.50"), D("12.75"), D("2.13"), D("0.03"))
     assert services.owing_on(item(loan), as_of).penalty == D("2.13")
     done = services.repayments_confirm_batch(actor=world.officer_a, installment_ids=ids(item(loan)), paid_on=as_of)
@@ -232,7 +232,7 @@ def test_a_loan_type_without_compound_interest_is_charged_the_penalty_only(world
         end_date=date(2026, 4, 1),
         method="bullet",
     )
-    summary = services.batch_summary(Installment.objects.filter(loan=loan), MAY_1)
+    summary = services.batch_summary(Installment.objects.system("tests").filter(loan=loan), MAY_1)
     assert figures(summary) == (1, D("10000.00"), D("108.75"), D("54.38"), D("0.00"))  # compound would be 0.59
     done = services.repayments_confirm_batch(actor=world.officer_a, installment_ids=ids(item(loan)), paid_on=MAY_1)
     assert figures(done) == figures(summary)
@@ -241,20 +241,29 @@ def test_a_loan_type_without_compound_interest_is_charged_the_penalty_only(world
 def test_one_settled_installment_refuses_the_whole_batch_and_nothing_is_written(world, bullet, ep3):
     services.repayment_confirm(actor=world.officer_a, installment_id=item(bullet).pk, amount=None, paid_on=MAY_1)
     chosen = ids(item(ep3, 1), item(bullet), item(ep3, 2))
-    assert services.batch_summary(Installment.objects.filter(pk__in=chosen), MAY_1).count == 2  # the unsettled ones
-    before = (Repayment.objects.count(), AuditLog.objects.filter(action=CONFIRMED).count())
+    assert (
+        services.batch_summary(Installment.objects.system("tests").filter(pk__in=chosen), MAY_1).count == 2
+    )  # the unsettled ones
+    before = (
+        Repayment.objects.system("tests").count(),
+        AuditLog.objects.system("tests").filter(action=CONFIRMED).count(),
+    )
 
     with pytest.raises(BusinessError) as err:
         services.repayments_confirm_batch(actor=world.officer_a, installment_ids=chosen, paid_on=MAY_1)
 
     assert err.value.message == services.BATCH_SETTLED
     assert err.value.params == {"count": 1, "ious": "BULLET#1"}
-    assert (Repayment.objects.count(), AuditLog.objects.filter(action=CONFIRMED).count()) == before == (1, 1)
+    assert (
+        (Repayment.objects.system("tests").count(), AuditLog.objects.system("tests").filter(action=CONFIRMED).count())
+        == before
+        == (1, 1)
+    )
     assert_nothing_written_on_loan(ep3)
 
 
 def assert_nothing_written_on_loan(loan):
-    assert not Repayment.objects.filter(loan=loan).exists()
+    assert not Repayment.objects.system("tests").filter(loan=loan).exists()
     loan.refresh_from_db()
     assert (loan.outstanding_principal, loan.settled_on) == (loan.amount, None)
     assert not loan.installments.exclude(settled_on=None).exists()
@@ -305,12 +314,12 @@ def test_a_batch_dated_before_an_installments_last_payment_is_refused(world, ep3
             actor=world.officer_a, installment_ids=ids(item(ep3, 1), item(ep3, 2)), paid_on=date(2026, 4, 15)
         )
     assert err.value.message == services.BEFORE_LAST_PAYMENT
-    assert Repayment.objects.count() == 1 and item(ep3, 2).settled_on is None
+    assert Repayment.objects.system("tests").count() == 1 and item(ep3, 2).settled_on is None
 
 
 def test_a_total_different_from_the_summary_the_user_saw_refuses_the_batch(world, bullet, ep3):
     chosen = ids(item(bullet), item(ep3, 1))
-    shown = services.batch_summary(Installment.objects.filter(pk__in=chosen), MAY_1).total
+    shown = services.batch_summary(Installment.objects.system("tests").filter(pk__in=chosen), MAY_1).total
     assert shown == D("10163.72") + D("1035.30")  # 1000 + 15.00 + 20.00 + 0.30
     with pytest.raises(BusinessError) as err:
         services.repayments_confirm_batch(
@@ -327,7 +336,7 @@ def test_a_total_different_from_the_summary_the_user_saw_refuses_the_batch(world
             actor=world.officer_a, installment_ids=chosen, paid_on=MAY_1, expected_total=shown
         )
     assert err.value.message == services.BATCH_CHANGED
-    assert Repayment.objects.count() == 1
+    assert Repayment.objects.system("tests").count() == 1
 
 
 def test_an_empty_or_oversized_selection_is_refused(world):
@@ -345,12 +354,12 @@ def test_one_audit_row_per_repayment(world, bullet, ep3):
     services.repayments_confirm_batch(
         actor=world.officer_a, installment_ids=ids(item(bullet), *ep3.installments.all()), paid_on=MAY_1
     )
-    rows = AuditLog.objects.filter(action=CONFIRMED)
-    repayments = Repayment.objects.all()
+    rows = AuditLog.objects.system("tests").filter(action=CONFIRMED)
+    repayments = Repayment.objects.system("tests").all()
     assert len(repayments) == 4
     assert sorted(int(row.target_id) for row in rows) == sorted(r.pk for r in repayments)
     assert {row.actor_id for row in rows} == {world.officer_a.pk}
-    audit = rows.get(target_id=str(Repayment.objects.get(installment=item(bullet)).pk))
+    audit = rows.get(target_id=str(Repayment.objects.system("tests").get(installment=item(bullet)).pk))
     assert audit.changes["amount"] == "10163.72" and audit.changes["installment"] == 1
 
 
@@ -367,11 +376,11 @@ def test_a_batch_of_30_installments_takes_as_many_queries_as_a_batch_of_3(world)
 
     three = _batch_queries(world.officer_a, list(small.installments.values_list("pk", flat=True)))
     thirty = _batch_queries(
-        world.officer_a, list(Installment.objects.filter(loan__in=large).values_list("pk", flat=True))
+        world.officer_a, list(Installment.objects.system("tests").filter(loan__in=large).values_list("pk", flat=True))
     )
 
-    assert Repayment.objects.count() == 33
-    assert Loan.objects.filter(settled_on=MAY_1).count() == 11
+    assert Repayment.objects.system("tests").count() == 33
+    assert Loan.objects.system("tests").filter(settled_on=MAY_1).count() == 11
     assert thirty == three
 
 
@@ -381,7 +390,7 @@ def test_reversing_one_repayment_of_a_batch_restores_its_installment_and_loan(wo
     )
     ep3.refresh_from_db()
     assert (ep3.outstanding_principal, ep3.settled_on) == (D("0.00"), MAY_1)
-    entry = Repayment.objects.get(installment=item(ep3, 2))
+    entry = Repayment.objects.system("tests").get(installment=item(ep3, 2))
 
     reversal = services.repayment_reverse(actor=world.manager_a, repayment_id=entry.pk, reason="批量误选")
 

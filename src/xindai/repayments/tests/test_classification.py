@@ -61,7 +61,7 @@ def two(world):
 
 
 def classify(loan, as_of, thresholds=None):
-    row = classification.with_classification(Loan.objects.filter(pk=loan.pk), as_of, thresholds).get()
+    row = classification.with_classification(Loan.objects.system("tests").filter(pk=loan.pk), as_of, thresholds).get()
     return row.days_overdue, row.suggested_category, row.category
 
 
@@ -159,7 +159,7 @@ def test_an_override_wins_over_the_suggestion_and_is_kept_in_the_history(world, 
     old.refresh_from_db()
     assert (old.classification_override, old.classification_reason) == ("substandard", "借款人外出务工，联系不上")
     assert classify(old, AS_OF) == (30, C.SPECIAL_MENTION, C.SUBSTANDARD)
-    audit = AuditLog.objects.get(action="loans.loan.classified")
+    audit = AuditLog.objects.system("tests").get(action="loans.loan.classified")
     assert audit.target_id == str(old.pk) and audit.actor_id == world.manager_a.pk
     assert audit.changes["classification"] == ["", "substandard"] and audit.changes["days_overdue"] == 30
 
@@ -173,12 +173,12 @@ def test_clearing_the_override_returns_to_the_suggestion(world, old):
     )
     assert (change.previous, change.category, change.suggested) == ("doubtful", "", "special_mention")
     assert classify(old, AS_OF) == (30, C.SPECIAL_MENTION, C.SPECIAL_MENTION)
-    assert list(ClassificationChange.objects.filter(loan=old).values_list("category", flat=True)) in (
+    assert list(ClassificationChange.objects.system("tests").filter(loan=old).values_list("category", flat=True)) in (
         ["", "doubtful"],
         ["doubtful", ""],  # same created_at to the microsecond: ordered by id then
     )
-    assert ClassificationChange.objects.filter(loan=old).count() == 2
-    assert AuditLog.objects.filter(action="loans.loan.classified").count() == 2
+    assert ClassificationChange.objects.system("tests").filter(loan=old).count() == 2
+    assert AuditLog.objects.system("tests").filter(action="loans.loan.classified").count() == 2
 
 
 @pytest.mark.parametrize(
@@ -195,8 +195,8 @@ def test_an_override_needs_a_reason_a_known_category_and_a_change(world, old, ca
             actor=world.manager_a, loan=old, category=category, reason=reason, as_of=AS_OF
         )
     assert err.value.message == message
-    assert not ClassificationChange.objects.exists()
-    assert not AuditLog.objects.filter(action="loans.loan.classified").exists()
+    assert not ClassificationChange.objects.system("tests").exists()
+    assert not AuditLog.objects.system("tests").filter(action="loans.loan.classified").exists()
 
 
 def test_setting_the_same_classification_again_is_refused(world, old):
@@ -208,4 +208,4 @@ def test_setting_the_same_classification_again_is_refused(world, old):
             actor=world.manager_a, loan=old, category="loss", reason="再次认定", as_of=AS_OF
         )
     assert err.value.message == classification.UNCHANGED
-    assert ClassificationChange.objects.count() == 1
+    assert ClassificationChange.objects.system("tests").count() == 1

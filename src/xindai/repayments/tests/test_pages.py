@@ -162,7 +162,7 @@ def test_confirm_page_defaults_to_all_that_is_owed_and_posts_a_partial_payment(w
     assert page.context["owing"].total == D("10163.72")
     response = client.post(url, {"paid_on": AS_OF, "amount": "100", "channel": "transfer", "remark": "微信转账"})
     assert response.status_code == 302
-    entry = Repayment.objects.get()
+    entry = Repayment.objects.system("tests").get()
     assert (entry.penalty, entry.compound, entry.interest, entry.principal) == (
         D("54.38"),
         D("0.59"),
@@ -187,7 +187,7 @@ def test_bad_confirmations_are_refused_in_chinese_and_write_nothing(world, login
     response = client.post(url, {"paid_on": AS_OF, "channel": "counter", **data})
     assert response.status_code == 200
     assert message in response.content.decode()
-    assert not Repayment.objects.exists()
+    assert not Repayment.objects.system("tests").exists()
 
 
 def test_batch_of_ticked_rows_shows_a_summary_then_posts_all(world, login, book):
@@ -197,14 +197,16 @@ def test_batch_of_ticked_rows_shows_a_summary_then_posts_all(world, login, book)
     assert summary.status_code == 200
     figures = summary.context["summary"]
     assert (figures.count, figures.total) == (2, D("20327.44"))
-    assert not Repayment.objects.exists()
+    assert not Repayment.objects.system("tests").exists()
     done = client.post(
         reverse("repayments:batch"),
         {"ids": ids, "paid_on": AS_OF, "channel": "counter", "expected_total": "20327.44", "action": "confirm"},
     )
     assert done.status_code == 302
-    assert Repayment.objects.count() == 2
-    assert set(Loan.objects.filter(settled_on=date(2026, 5, 1)).values_list("iou_number", flat=True)) == {
+    assert Repayment.objects.system("tests").count() == 2
+    assert set(
+        Loan.objects.system("tests").filter(settled_on=date(2026, 5, 1)).values_list("iou_number", flat=True)
+    ) == {
         "A-MA",
         "A-LI",
     }
@@ -218,7 +220,7 @@ def test_batch_of_every_listed_row_follows_the_filter_and_the_scope(world, login
         {"all": "1", "query": query, "paid_on": AS_OF, "channel": "counter", "action": "confirm"},
     )
     assert response.status_code == 302
-    assert list(Repayment.objects.values_list("loan__iou_number", flat=True)) == ["A-LI"]
+    assert list(Repayment.objects.system("tests").values_list("loan__iou_number", flat=True)) == ["A-LI"]
 
 
 def test_batch_refuses_rows_outside_the_scope_and_writes_nothing(world, login, book):
@@ -229,12 +231,12 @@ def test_batch_refuses_rows_outside_the_scope_and_writes_nothing(world, login, b
     )
     assert response.status_code == 200
     assert "1" in response.context["error"] and response.context["summary"] is None
-    assert not Repayment.objects.exists()
+    assert not Repayment.objects.system("tests").exists()
     direct = pytest.raises(services.BusinessError)
     with direct as err:
         services.repayments_confirm_batch(actor=world.officer_a, installment_ids=ids, paid_on=date(2026, 5, 1))
     assert err.value.message == services.BATCH_MISSING
-    assert not Repayment.objects.exists()
+    assert not Repayment.objects.system("tests").exists()
 
 
 def test_batch_refuses_when_the_figures_changed_since_the_summary(world, login, book):
@@ -246,7 +248,7 @@ def test_batch_refuses_when_the_figures_changed_since_the_summary(world, login, 
     )
     assert response.status_code == 200
     assert "变" in response.content.decode()
-    assert not Repayment.objects.exists()
+    assert not Repayment.objects.system("tests").exists()
 
 
 def test_reversal_page_reverses_with_a_reason(world, login, book):
@@ -260,7 +262,7 @@ def test_reversal_page_reverses_with_a_reason(world, login, book):
     assert response.status_code == 302
     book["ma"].refresh_from_db()
     assert (book["ma"].settled_on, book["ma"].outstanding_principal) == (None, D("10000.00"))
-    assert Repayment.objects.filter(reverses=entry, remark="金额录错").exists()
+    assert Repayment.objects.system("tests").filter(reverses=entry, remark="金额录错").exists()
     loan_page = client.get(reverse("loans:detail", args=[book["ma"].pk])).content.decode()
     assert "金额录错" in loan_page
 
@@ -271,7 +273,7 @@ def test_officers_cannot_reverse(world, login, book):
     )
     response = login(world.officer_a).post(reverse("repayments:reverse", args=[entry.pk]), {"reason": "x"})
     assert response.status_code == 403
-    assert not Repayment.objects.filter(reverses=entry).exists()
+    assert not Repayment.objects.system("tests").filter(reverses=entry).exists()
 
 
 def test_early_repayment_page_previews_then_confirms(world, login):
@@ -297,7 +299,7 @@ def test_early_repayment_page_previews_then_confirms(world, login):
     assert preview.status_code == 200
     plan = preview.context["plan"]
     assert plan.principal == D("2000.00") and plan.rest[-1].due_date == loan.end_date
-    assert not EarlyRepayment.objects.exists()
+    assert not EarlyRepayment.objects.system("tests").exists()
     done = client.post(url, {**data, "action": "confirm"})
     assert done.status_code == 302
     loan.refresh_from_db()
@@ -316,7 +318,7 @@ def test_classification_page_sets_and_keeps_history(world, login, book):
     assert client.post(url, {"category": "loss", "reason": ""}).status_code == 200
     response = client.post(url, {"category": "loss", "reason": "借款人失联"})
     assert response.status_code == 302
-    change = ClassificationChange.objects.get()
+    change = ClassificationChange.objects.system("tests").get()
     assert (change.category, change.reason, change.created_by) == ("loss", "借款人失联", world.manager_a)
     detail = client.get(reverse("loans:detail", args=[book["ma"].pk]))
     assert detail.context["loan"].category == "loss"

@@ -11,11 +11,14 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from xindai.core.scope import system_scope
 from xindai.customers.tests.factories import CustomerFactory
 from xindai.loans.tests.factories import loan_type, make_loan
 from xindai.repayments import services
 from xindai.repayments.early import early_repayment_confirm
 from xindai.reports import queries
+
+EVERYTHING = system_scope("tests")
 
 D = Decimal
 
@@ -101,7 +104,9 @@ def by_key(report):
 
 
 def test_disbursement_counts_loans_started_in_the_period(world, book):
-    report = queries.run("disbursement", "county", date_from=date(2026, 1, 1), date_to=date(2026, 3, 31))
+    report = queries.run(
+        "disbursement", "county", user=EVERYTHING, date_from=date(2026, 1, 1), date_to=date(2026, 3, 31)
+    )
     rows = by_key(report)
     assert (rows[world.county_a.code]["loans"], rows[world.county_a.code]["amount"]) == (2, D("30000.00"))
     assert (rows[world.county_b.code]["loans"], rows[world.county_b.code]["amount"]) == (1, D("30000.00"))
@@ -109,7 +114,9 @@ def test_disbursement_counts_loans_started_in_the_period(world, book):
 
 
 def test_collection_is_net_of_reversals(world, book):
-    report = queries.run("collection", "officer", date_from=date(2026, 1, 1), date_to=date(2026, 6, 30))
+    report = queries.run(
+        "collection", "officer", user=EVERYTHING, date_from=date(2026, 1, 1), date_to=date(2026, 6, 30)
+    )
     rows = by_key(report)
     a = rows["officer_a"]  # LI paid 20,142.58; MA's 100.00 reversed
     assert (a["repayments"], a["principal"], a["interest"], a["penalty"], a["total"]) == (
@@ -124,8 +131,8 @@ def test_collection_is_net_of_reversals(world, book):
 
 
 def test_balance_as_of_a_past_date_ignores_later_payments(world, book):
-    before = queries.run("balance", "branch", as_of=date(2026, 2, 9))
-    after = queries.run("balance", "branch", as_of=date(2026, 5, 1))
+    before = queries.run("balance", "branch", user=EVERYTHING, as_of=date(2026, 2, 9))
+    after = queries.run("balance", "branch", user=EVERYTHING, as_of=date(2026, 5, 1))
     assert by_key(before)[world.branch_b.code]["outstanding_principal"] == D("30000.00")
     b = by_key(after)[world.branch_b.code]
     assert (b["loans"], b["outstanding_principal"], b["overdue_principal"]) == (1, D("20000.00"), D("20000.00"))
@@ -134,7 +141,7 @@ def test_balance_as_of_a_past_date_ignores_later_payments(world, book):
 
 
 def test_quality_puts_each_loans_whole_principal_in_its_bucket_and_category(world, book):
-    report = queries.run("quality", "county", as_of=date(2026, 7, 15))
+    report = queries.run("quality", "county", user=EVERYTHING, as_of=date(2026, 7, 15))
     a = by_key(report)[world.county_a.code]
     # MA: 104 days overdue (due 04-01) → 91–180, 次级; WANG: 12,000 less what its first payment...
     assert a["bucket_91_180"] == D("10000.00") and a["substandard"] == D("10000.00")
@@ -151,14 +158,16 @@ def test_an_override_moves_the_loan_to_its_set_class_from_the_day_it_was_set(wor
 
     today = timezone.localdate()
     classification_set(actor=world.admin, loan=book["ma"], category="loss", reason="失联", as_of=today)
-    assert by_key(queries.run("quality", "county", as_of=today))[world.county_a.code]["loss"] == D("10000.00")
-    before = by_key(queries.run("quality", "county", as_of=date(2026, 7, 15)))[world.county_a.code]
+    assert by_key(queries.run("quality", "county", user=EVERYTHING, as_of=today))[world.county_a.code]["loss"] == D(
+        "10000.00"
+    )
+    before = by_key(queries.run("quality", "county", user=EVERYTHING, as_of=date(2026, 7, 15)))[world.county_a.code]
     assert before["loss"] == D("0.00") and before["substandard"] == D("10000.00")  # not yet set then
 
 
 @pytest.mark.parametrize("group", queries.GROUPS)
 def test_every_grouping_adds_up_to_the_same_total(world, book, group):
-    report = queries.run("balance", group, as_of=date(2026, 5, 1))
+    report = queries.run("balance", group, user=EVERYTHING, as_of=date(2026, 5, 1))
     assert report.total["outstanding_principal"] == D("30000.00")
     assert sum(row["outstanding_principal"] for row in report.rows) == D("30000.00")
 
@@ -177,7 +186,7 @@ def test_an_early_repayment_is_collected_and_lowers_the_balance(world, book):
     early_repayment_confirm(
         actor=world.admin, loan_id=book["wang"].pk, paid_on=date(2026, 6, 20), principal=D("2000.00")
     )
-    balance = queries.run("balance", "customer", as_of=date(2026, 6, 30))
+    balance = queries.run("balance", "customer", user=EVERYTHING, as_of=date(2026, 6, 30))
     wang = next(r for r in balance.rows if r["name"] == "王秀英")
     assert wang["outstanding_principal"] == D("10000.00")
 
@@ -236,7 +245,7 @@ def test_the_command_prints_the_documented_json(world, book, capsys):
 
 def test_days_overdue_as_of_a_past_date_land_on_the_bucket_edges(world, book):
     # MA is due 2026-04-01: on 05-01 it is 30 days overdue (1–30), on 05-02 31 days (31–60).
-    on_30 = by_key(queries.run("quality", "county", as_of=date(2026, 5, 1)))[world.county_a.code]
-    on_31 = by_key(queries.run("quality", "county", as_of=date(2026, 5, 2)))[world.county_a.code]
+    on_30 = by_key(queries.run("quality", "county", user=EVERYTHING, as_of=date(2026, 5, 1)))[world.county_a.code]
+    on_31 = by_key(queries.run("quality", "county", user=EVERYTHING, as_of=date(2026, 5, 2)))[world.county_a.code]
     assert on_30["bucket_1_30"] == D("10000.00") and on_30["bucket_31_60"] == D("0.00")
     assert on_31["bucket_31_60"] == D("10000.00") and on_31["bucket_1_30"] == D("0.00")

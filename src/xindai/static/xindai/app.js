@@ -25,6 +25,23 @@
       bootstrap.Modal.getOrCreateInstance(document.getElementById("xd-modal")).show();
     }
   });
+  // Behaviour named by data attributes instead of inline handlers (the CSP allows no inline script).
+  document.addEventListener("click", function (evt) {
+    var el = evt.target.closest("[data-print], [data-insert], [data-check-all]");
+    if (!el) { return; }
+    if (el.hasAttribute("data-print")) { window.print(); }
+    if (el.dataset.insert) {
+      var field = document.getElementById(el.dataset.insertInto);
+      field.setRangeText(el.dataset.insert, field.selectionStart, field.selectionEnd, "end");
+      field.focus();
+    }
+    if (el.dataset.checkAll) {
+      document.querySelectorAll("input[name='" + el.dataset.checkAll + "']").forEach(function (box) { box.checked = el.checked; });
+    }
+  });
+  document.addEventListener("change", function (evt) {
+    if (evt.target.hasAttribute && evt.target.hasAttribute("data-go")) { window.location.href = evt.target.value; }
+  });
   // Forms and buttons marked data-confirm ask once before a destructive action.
   document.addEventListener("submit", function (evt) {
     var msg = evt.target.dataset && evt.target.dataset.confirm;

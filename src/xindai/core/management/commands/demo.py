@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
+from xindai.core.scope import system_scope
 from xindai.org.demo import DEMO_PASSWORD, build_org, demo_logins
 
 
@@ -18,6 +19,7 @@ class Command(BaseCommand):
             help="add this many customers (default: 300 on a new database, none otherwise)",
         )
 
+    @system_scope("demo data")
     def handle(self, *args, **options):
         translation.activate("zh-hans")
         made = build_org(seed=options["seed"])

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
+from xindai.core.scope import system_scope
 from xindai.reports import queries
 
 
@@ -38,7 +39,7 @@ class Command(BaseCommand):
                 raise CommandError("--from must not be after --to", returncode=2)
         elif not day or start or end:
             raise CommandError(f"{kind} needs --as-of (and no --from/--to)", returncode=2)
-        actor = None
+        actor = system_scope("report command")
         if user:
             from xindai.org.models import User
 
