@@ -43,23 +43,24 @@ class DaysSince(Func):
 
 
 class OutstandingAccrual(Func):
-    """max(round((owed × days + late) × rate × (1 + markup) / 36000, 2) − collected, 0), 0 when days <= 0.
+    """max(round((owed × days + late) × rate / 36000, 2) − collected, 0), 0 when days <= 0.
 
-    Arguments: owed, days overdue, late days, annual rate (%), markup, already collected.
+    Arguments: owed, days overdue, late days, penalty rate (% a year, the markup included),
+    already collected.
     """
 
     output_field = MONEY
-    arity = 6
+    arity = 5
 
     def _compiled(self, compiler):
         parts = [compiler.compile(expression) for expression in self.source_expressions]
         return [sql for sql, _params in parts], [params for _sql, params in parts]
 
     def as_sql(self, compiler, connection, **extra):
-        (owed, days, late, rate, markup, paid), p = self._compiled(compiler)
-        accrued = f"ROUND((({owed}) * ({days}) + ({late})) * ({rate}) * (1 + ({markup})) / 36000, 2)"
+        (owed, days, late, rate, paid), p = self._compiled(compiler)
+        accrued = f"ROUND((({owed}) * ({days}) + ({late})) * ({rate}) / 36000, 2)"
         sql = f"CASE WHEN ({days}) > 0 THEN GREATEST({accrued} - ({paid}), 0) ELSE 0 END"
-        params = [*p[1], *p[0], *p[1], *p[2], *p[3], *p[4], *p[5]]
+        params = [*p[1], *p[0], *p[1], *p[2], *p[3], *p[4]]
         return sql, params
 
 
@@ -96,11 +97,20 @@ def uses_running_totals(as_of: date) -> bool:
     return as_of >= timezone.localdate()
 
 
-def unsettled_on(installments, as_of: date):
-    """The installments not yet settled on `as_of`."""
+def in_force_on(installments, as_of: date):
+    """The installments of the plans in force on `as_of`."""
     if uses_running_totals(as_of):
-        return installments.filter(settled_on__isnull=True)
-    return installments.filter(Q(settled_on__isnull=True) | Q(settled_on__gt=as_of))
+        return installments.filter(superseded_on__isnull=True)
+    return installments.filter(in_force_from__lte=as_of).filter(
+        Q(superseded_on__isnull=True) | Q(superseded_on__gt=as_of)
+    )
+
+
+def unsettled_on(installments, as_of: date):
+    """The installments in force and not yet settled on `as_of`."""
+    if uses_running_totals(as_of):
+        return installments.filter(settled_on__isnull=True, superseded_on__isnull=True)
+    return in_force_on(installments, as_of).filter(Q(settled_on__isnull=True) | Q(settled_on__gt=as_of))
 
 
 def bucket_case(days):
@@ -111,31 +121,25 @@ def bucket_case(days):
 
 def with_owed(installments, as_of: date, *, stored: bool | None = None):
     """Annotate what each installment owes on `as_of`: principal_owed, interest_owed,
-    penalty_owed, compound_owed, total_owed, days_overdue (<= 0: not overdue) and bucket.
+    penalty_owed, compound_owed, total_owed, days_overdue from the payable date (<= 0: not
+    overdue) and bucket.
 
     `stored` forces the running totals (the batch confirmation refuses payments dated before
     an installment's last payment, so there they always hold)."""
     paid = _paid_columns(as_of, uses_running_totals(as_of) if stored is None else stored)
-    rate, markup = F("loan__annual_rate"), F("loan__loan_type__penalty_markup")
     principal_owed = F("principal") - paid["principal"]
     interest_owed = F("interest") - paid["interest"]
     annotated = installments.annotate(
-        days_overdue=DaysSince("due_date", as_of),
+        days_overdue=DaysSince("payable_on", as_of),
         principal_owed=principal_owed,
         interest_owed=interest_owed,
     ).annotate(
+        # The row's own rates (the contract's when it was made), never the loan type's.
         penalty_owed=OutstandingAccrual(
-            principal_owed, F("days_overdue"), paid["late_principal"], rate, markup, paid["penalty"]
+            principal_owed, F("days_overdue"), paid["late_principal"], F("penalty_rate"), paid["penalty"]
         ),
-        compound_owed=Case(
-            When(
-                loan__loan_type__compound_interest=True,
-                then=OutstandingAccrual(
-                    interest_owed, F("days_overdue"), paid["late_interest"], rate, markup, paid["compound"]
-                ),
-            ),
-            default=ZERO,
-            output_field=MONEY,
+        compound_owed=OutstandingAccrual(
+            interest_owed, F("days_overdue"), paid["late_interest"], F("compound_rate"), paid["compound"]
         ),
         bucket=bucket_case("days_overdue"),
     )

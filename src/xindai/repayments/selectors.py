@@ -26,9 +26,9 @@ def owed_list(user, view: str, as_of: date, within: int = 7):
     with what they owe on that date."""
     base = unsettled_on(Installment.objects.visible_to(user), as_of)
     if view == DUE:
-        base = base.filter(due_date__gte=as_of, due_date__lte=as_of + timedelta(days=within))
+        base = base.filter(payable_on__gte=as_of, payable_on__lte=as_of + timedelta(days=within))
     else:
-        base = base.filter(due_date__lt=as_of)
+        base = base.filter(payable_on__lt=as_of)
     return with_owed(base, as_of)
 
 
@@ -39,13 +39,13 @@ def installment_search(user, params):
     filterset = InstallmentFilter(params or None, queryset=owed_list(user, view, as_of, within), as_of=as_of)
     rows = filterset.qs
     if not (params or {}).get("sort"):
-        due = F("due_date")
+        due = F("payable_on")
         if not uses_running_totals(as_of):
             # As of a past date the rows are "unsettled or settled after it": in due-date index
             # order the database would step over every installment settled since, one by one.
             # An expression it cannot match to that index makes it collect the few rows through
             # the two partial indexes and sort them instead.
-            due = Coalesce("due_date", "start_date")
+            due = Coalesce("payable_on", "start_date")
         rows = rows.order_by(due, "loan_id", "period") if view == OVERDUE else rows.order_by(due, "pk")
     return options, filterset, rows, owed_totals(rows)
 
@@ -57,7 +57,8 @@ def page_rows(rows) -> list[Installment]:
 
 def owed_rows(installments, paid_on: date):
     """Installments with what settling them in full on `paid_on` comes to (the batch's figures)."""
-    return with_owed(installments.filter(settled_on__isnull=True), paid_on, stored=True).order_by("due_date", "pk")
+    rows = installments.filter(settled_on__isnull=True, superseded_on__isnull=True)
+    return with_owed(rows, paid_on, stored=True).order_by("due_date", "pk")
 
 
 def rows_for_export(rows):

@@ -1,9 +1,11 @@
 """Confirming and reversing repayments (还款确认, 批量处理, 冲正).
 
 A payment on an installment is applied penalty and compound interest first, then interest,
-then principal (domain.md). The installments and their loans are locked while a payment is
-applied, so two people confirming the same installment post it once. Nothing is edited or
-deleted in place: a reversal is a new, negated ledger entry.
+then principal (domain.md). The loans and then their installments are locked while a payment
+is applied (one lock order everywhere: loan, then installments), so two people confirming the
+same installment post it once. Nothing is edited or deleted in place: a reversal is a new,
+negated ledger entry, booked on the day it is made (its accounting date) with the value date
+of the entry it reverses.
 
 Payments on one installment are entered in date order (a payment may not be dated before the
 installment's last one): then the installment's running totals — paid amounts and the late
@@ -39,12 +41,13 @@ BEFORE_LAST_PAYMENT = _(
     "repayments are entered in date order."
 )
 NOTHING_OWED = _("Nothing is owed on this installment any more.")
+SUPERSEDED = _("This installment was replaced by a later version of the plan; confirm the one in force.")
 ALREADY_REVERSED = _("This repayment has already been reversed.")
 REVERSAL_OF_REVERSAL = _("A reversal cannot itself be reversed; confirm the repayment again instead.")
 REASON_REQUIRED = _("Please give the reason for the reversal.")
 LATER_PAYMENTS = _("Later repayments on this installment must be reversed first (newest first).")
 EARLY_NOT_REVERSIBLE = _(
-    "This repayment is an early repayment that replaced the rest of the plan; it cannot be reversed here."
+    "This repayment is an early repayment; reverse the early repayment itself (the previous plan is then restored)."
 )
 BATCH_EMPTY = _("No installment was selected.")
 BATCH_TOO_LARGE = _("At most %(max)s installments can be confirmed at once; narrow the list.")
@@ -75,20 +78,13 @@ class Owing:
 def owing_on(installment: Installment, as_of: date) -> Owing:
     """Principal, interest, and the penalty and compound interest accrued but not yet
     collected, of one installment on `as_of` (on or after its last payment)."""
-    loan = installment.loan
     principal = installment.principal - installment.principal_paid
     interest = installment.interest - installment.interest_paid
+    days = (as_of - installment.payable_on).days
     try:
-        penalty, compound = arithmetic.penalty_from_totals(
-            principal_owed=principal,
-            interest_owed=interest,
-            days_overdue=(as_of - installment.due_date).days,
-            late_principal_days=installment.late_principal_days,
-            late_interest_days=installment.late_interest_days,
-            annual_rate=loan.annual_rate,
-            markup=loan.loan_type.penalty_markup,
-            compound=loan.loan_type.compound_interest,
-        )
+        # The row's own penalty rates: the contract's when the row was made (markup included).
+        penalty = arithmetic.accrual(principal, days, installment.late_principal_days, installment.penalty_rate, ZERO)
+        compound = arithmetic.accrual(interest, days, installment.late_interest_days, installment.compound_rate, ZERO)
     except arithmetic.RepaymentError as err:
         raise BusinessError(translate_pure_error(err)) from None
     return Owing(
@@ -125,9 +121,16 @@ def last_payment_dates(installment_ids: Iterable[int]) -> dict[int, date]:
     return {row["installment_id"]: row["last"] for row in rows}
 
 
-def _lock(installment_id: int) -> Installment:
-    installment = Installment.objects.select_for_update().select_related("loan__loan_type").get(pk=installment_id)
-    installment.loan = Loan.objects.select_for_update().select_related("loan_type").get(pk=installment.loan_id)
+def _lock(installment_id: int, installments=None) -> Installment:
+    """Lock the installment's loan, then the installment (the one lock order: loan first)."""
+    installments = Installment.objects if installments is None else installments
+    try:
+        loan_id = installments.values_list("loan_id", flat=True).get(pk=installment_id)
+    except Installment.DoesNotExist:
+        raise Http404 from None
+    loan = Loan.objects.select_for_update().get(pk=loan_id)
+    installment = Installment.objects.select_for_update().get(pk=installment_id)
+    installment.loan = loan
     return installment
 
 
@@ -179,16 +182,18 @@ def _allocate(amount: Decimal | None, owing: Owing) -> arithmetic.Allocation:
 
 
 def _entry(installment, allocation, paid_on, channel, remark, actor) -> Repayment:
+    """A ledger entry valued on `paid_on`, booked today."""
     return Repayment(
         loan_id=installment.loan_id,
         installment=installment,
         paid_on=paid_on,
+        accounting_date=timezone.localdate(),
         amount=allocation.total,
         principal=allocation.principal,
         interest=allocation.interest,
         penalty=allocation.penalty,
         compound=allocation.compound,
-        days_late=arithmetic.days_late(paid_on, installment.due_date),
+        days_late=arithmetic.days_late(paid_on, installment.payable_on),
         channel=channel,
         remark=remark,
         created_by=actor,
@@ -223,9 +228,11 @@ def repayment_confirm(
     amount (penalty and compound, interest, principal), refusing more than is owed; 4. write
     the ledger entry, the installment's running totals and the loan's balance; 5. audit.
     """
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         installment = _lock(installment_id)
         loan = installment.loan
+        if installment.superseded_on is not None:
+            raise BusinessError(SUPERSEDED)
         check_date(loan, paid_on, last_payment_dates([installment.pk]).get(installment.pk))
         owing = owing_on(installment, paid_on)
         if owing.total == 0:
@@ -293,8 +300,14 @@ def repayments_confirm_batch(
         raise BusinessError(BATCH_EMPTY)
     if len(ids) > BATCH_MAX:
         raise BusinessError(BATCH_TOO_LARGE, {"max": BATCH_MAX})
-    with transaction.atomic():
-        locked = Installment.objects.visible_to(actor).filter(pk__in=ids).select_for_update(of=("self",))
+    with transaction.atomic(durable=True):
+        in_scope = Installment.objects.visible_to(actor).filter(pk__in=ids, superseded_on__isnull=True)
+        # The loans first, in id order, then their installments: the one lock order.
+        loans = {
+            loan.pk: loan
+            for loan in Loan.objects.filter(pk__in=in_scope.values("loan_id")).order_by("pk").select_for_update()
+        }
+        locked = Installment.objects.filter(pk__in=in_scope.values("pk")).select_for_update(of=("self",))
         rows = _owed_rows(locked.select_related("loan"), paid_on)
         if len(rows) != len(ids):
             raise BusinessError(BATCH_MISSING, {"count": len(ids) - len(rows)})
@@ -302,7 +315,6 @@ def repayments_confirm_batch(
         if settled:
             ious = "、".join(f"{row.loan.iou_number}#{row.period}" for row in settled[:5])
             raise BusinessError(BATCH_SETTLED, {"count": len(settled), "ious": ious})
-        loans = {loan.pk: loan for loan in Loan.objects.select_for_update().filter(pk__in={r.loan_id for r in rows})}
         last = last_payment_dates(ids)
         for row in rows:
             check_date(loans[row.loan_id], paid_on, last.get(row.pk))
@@ -341,18 +353,19 @@ def repayment_reverse(*, actor, repayment_id: int, reason: str) -> Repayment:
     installment and loan return to the state they had without it."""
     if not reason.strip():
         raise BusinessError(REASON_REQUIRED, field="reason")
-    with transaction.atomic():
-        try:
-            original = Repayment.objects.visible_to(actor).select_for_update(of=("self",)).get(pk=repayment_id)
-        except Repayment.DoesNotExist:
-            raise Http404 from None
+    with transaction.atomic(durable=True):
+        entries = Repayment.objects.visible_to(actor)
+        installment_id = entries.filter(pk=repayment_id).values_list("installment_id", flat=True).first()
+        if installment_id is None:
+            raise Http404
+        installment = _lock(installment_id)
+        original = Repayment.objects.select_for_update().get(pk=repayment_id)
         if original.reverses_id is not None:
             raise BusinessError(REVERSAL_OF_REVERSAL)
         if Repayment.objects.filter(reverses=original).exists():
             raise BusinessError(ALREADY_REVERSED)
         if hasattr(original, "early"):
             raise BusinessError(EARLY_NOT_REVERSIBLE)
-        installment = _lock(original.installment_id)
         later = Repayment.objects.filter(
             installment=installment, reverses__isnull=True, pk__gt=original.pk, reversal__isnull=True
         )
@@ -362,6 +375,7 @@ def repayment_reverse(*, actor, repayment_id: int, reason: str) -> Repayment:
             loan=installment.loan,
             installment=installment,
             paid_on=original.paid_on,
+            accounting_date=timezone.localdate(),  # booked today: closed periods never change
             amount=-original.amount,
             principal=-original.principal,
             interest=-original.interest,

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from xindai.core.errors import BusinessError
@@ -23,7 +24,7 @@ from xindai.repayments.forms import BatchForm, ClassificationForm, ConfirmForm, 
 from xindai.repayments.quality import BUCKET_LABELS
 from xindai.repayments.services import BATCH_MAX
 
-BUCKETS = {bucket.value: label for bucket, label in BUCKET_LABELS.items()}
+BUCKETS = {bucket.value: gettext_lazy(label) for bucket, label in BUCKET_LABELS.items()}
 
 
 @permission_required("repayments.view", raise_exception=True)
