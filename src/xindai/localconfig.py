@@ -24,6 +24,8 @@ def config_file() -> Path | None:
     if named is None:
         return CONFIG_FILE
     return Path(named) if named.strip() else None
+
+
 HEADER = (
     "# Written by `make setup` for this checkout (development and demo); not for production.\n"
     "# A variable set in the environment wins over this file. See README: Configuration.\n"

@@ -67,7 +67,11 @@ def lpr_quote_save(*, actor, announced_on: date, one_year: Decimal, five_year: D
             actor,
             "loans.lpr.saved",
             quote,
-            changes={"announced_on": announced_on, "before": None if created else before, "one_year": one_year,
-                     "five_year": five_year},
+            changes={
+                "announced_on": announced_on,
+                "before": None if created else before,
+                "one_year": one_year,
+                "five_year": five_year,
+            },
         )
     return quote

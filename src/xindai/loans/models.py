@@ -111,7 +111,8 @@ class LoanType(ContractTerms):
                 name="loantype_settlement_day", condition=Q(settlement_day__gte=1, settlement_day__lte=28)
             ),
             models.CheckConstraint(
-                name="loantype_markup_range", condition=Q(penalty_markup__gte=MIN_MARKUP, penalty_markup__lte=MAX_MARKUP)
+                name="loantype_markup_range",
+                condition=Q(penalty_markup__gte=MIN_MARKUP, penalty_markup__lte=MAX_MARKUP),
             ),
         ]
 
@@ -261,7 +262,9 @@ class InstallmentQuerySet(ScopedQuerySet):
         if as_of is None:
             rows = self.filter(superseded_on__isnull=True)
         else:
-            rows = self.filter(in_force_from__lte=as_of).filter(Q(superseded_on__isnull=True) | Q(superseded_on__gt=as_of))
+            rows = self.filter(in_force_from__lte=as_of).filter(
+                Q(superseded_on__isnull=True) | Q(superseded_on__gt=as_of)
+            )
         return rows.order_by("period")
 
 
@@ -275,7 +278,10 @@ class Installment(models.Model):
 
     loan = models.ForeignKey(Loan, on_delete=models.CASCADE, related_name="installments")
     version = models.ForeignKey(
-        PlanVersion, verbose_name=_("plan version"), on_delete=models.PROTECT, related_name="installments",
+        PlanVersion,
+        verbose_name=_("plan version"),
+        on_delete=models.RESTRICT,
+        related_name="installments",
         db_index=False,
     )
     period = models.PositiveSmallIntegerField(_("period"))
@@ -287,7 +293,7 @@ class Installment(models.Model):
     in_force_from = models.DateField(_("in force from"))
     superseded_on = models.DateField(_("superseded on"), null=True, blank=True)
     superseded_by = models.ForeignKey(
-        PlanVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="superseded", db_index=False
+        PlanVersion, null=True, blank=True, on_delete=models.RESTRICT, related_name="superseded", db_index=False
     )
     principal = models.DecimalField(_("principal due"), **MONEY)
     interest = models.DecimalField(_("interest due"), **MONEY)
@@ -355,7 +361,9 @@ class Installment(models.Model):
             ),
             # Installments settled after a past date were still owed on it (lists as of a past date).
             models.Index(
-                fields=["settled_on", "payable_on"], condition=Q(settled_on__isnull=False), name="installment_settled_idx"
+                fields=["settled_on", "payable_on"],
+                condition=Q(settled_on__isnull=False),
+                name="installment_settled_idx",
             ),
             # Installments superseded after a past date were in force on it.
             models.Index(

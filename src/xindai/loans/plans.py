@@ -51,8 +51,10 @@ def rows_for(
     *,
     in_force_from: date,
     calendar: Calendar | None = None,
+    settle_empty_on: date | None = None,
 ) -> list[Installment]:
-    """Unsaved installments of `plan` for `version`; a row with nothing due is settled when it falls due."""
+    """Unsaved installments of `plan` for `version`; a row with nothing due is settled when it falls
+    due (or on `settle_empty_on`: an early repayment settles the rows it left empty that day)."""
     plan = list(plan)
     if calendar is None and plan:
         calendar = calendar_between(plan[0].due_date, plan[-1].due_date)
@@ -70,7 +72,7 @@ def rows_for(
             interest=item.interest,
             penalty_rate=penalty,
             compound_rate=compound,
-            settled_on=None if item.total else item.due_date,
+            settled_on=None if item.total else (settle_empty_on or item.due_date),
         )
         for item in plan
     ]

@@ -153,7 +153,9 @@ def early_repayment_confirm(
             raise BusinessError(HAS_LEDGER, {"period": period})
         version = plans.new_version(loan, PlanVersion.Kind.EARLY_REPAYMENT, paid_on, actor=actor, reason=remark)
         plans.supersede(plan.replaced, version, paid_on)
-        created = Installment.objects.bulk_create(plans.rows_for(loan, version, plan.rows, in_force_from=paid_on))
+        created = Installment.objects.bulk_create(
+            plans.rows_for(loan, version, plan.rows, in_force_from=paid_on, settle_empty_on=paid_on)
+        )
         current = created[0]
         allocation = arithmetic.Allocation(
             penalty=ZERO, compound=ZERO, interest=plan.interest, principal=plan.principal
@@ -207,7 +209,9 @@ def early_repayment_reverse(*, actor, early_id: int, reason: str) -> EarlyRepaym
             raise Http404
         loan, _rows = plans.lock_plan(loan_id, Loan.objects.all())  # in scope: found through visible_to
         record = (
-            EarlyRepayment.objects.select_for_update(of=("self",)).select_related("repayment", "version").get(pk=early_id)
+            EarlyRepayment.objects.select_for_update(of=("self",))
+            .select_related("repayment", "version")
+            .get(pk=early_id)
         )
         if record.reversed_by_id is not None or Repayment.objects.filter(reverses=record.repayment).exists():
             raise BusinessError(ALREADY_REVERSED)
@@ -252,8 +256,12 @@ def early_repayment_reverse(*, actor, early_id: int, reason: str) -> EarlyRepaym
             actor,
             "repayments.early_repayment.reversed",
             loan,
-            changes={"early_repayment": record.pk, "reversal": reversal.pk, "reason": reason.strip(),
-                     "version": version.number},
+            changes={
+                "early_repayment": record.pk,
+                "reversal": reversal.pk,
+                "reason": reason.strip(),
+                "version": version.number,
+            },
         )
     return record
 

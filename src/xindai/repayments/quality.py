@@ -152,7 +152,9 @@ def suggest_category(days_overdue: int, thresholds: Thresholds = DEFAULT_THRESHO
 def bucket_sql(days: str) -> str:
     """The SQL CASE giving the bucket code of the integer expression `days` (BUCKET_BOUNDS)."""
     whens = " ".join(f"WHEN {days} <= {upper} THEN '{bucket.value}'" for upper, bucket in BUCKET_BOUNDS if upper)
-    return f"CASE WHEN {days} <= 0 THEN '{OverdueBucket.CURRENT.value}' {whens} ELSE '{OverdueBucket.OVER_360.value}' END"
+    return (
+        f"CASE WHEN {days} <= 0 THEN '{OverdueBucket.CURRENT.value}' {whens} ELSE '{OverdueBucket.OVER_360.value}' END"
+    )
 
 
 def category_sql(days: str, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:

@@ -159,9 +159,12 @@ def refresh_loans(loan_ids: Iterable[int]) -> None:
     """Set the loans' outstanding principal from their installments; a loan with nothing left
     unsettled is settled on the day its last installment was — one UPDATE for any number of loans."""
     installments = Installment.objects.filter(loan=OuterRef("pk")).order_by().values("loan")  # scoped by the caller
-    paid = installments.annotate(s=Sum("principal_paid")).values("s")
-    last_settled = installments.annotate(m=Max("settled_on")).values("m")
-    unsettled = Exists(Installment.objects.filter(loan=OuterRef("pk"), settled_on__isnull=True))
+    paid = installments.annotate(s=Sum("principal_paid")).values("s")  # superseded rows' payments count too
+    in_force = installments.filter(superseded_on__isnull=True)
+    last_settled = in_force.annotate(m=Max("settled_on")).values("m")
+    unsettled = Exists(
+        Installment.objects.filter(loan=OuterRef("pk"), settled_on__isnull=True, superseded_on__isnull=True)
+    )
     Loan.objects.filter(pk__in=list(loan_ids)).update(
         outstanding_principal=F("amount") - Coalesce(Subquery(paid), SQL_ZERO),
         settled_on=Case(When(unsettled, then=None), default=Subquery(last_settled)),

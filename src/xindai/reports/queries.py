@@ -182,8 +182,9 @@ def _overdue_sql(loans, as_of: date) -> tuple[str, list]:
     overdue and the interest, penalty and compound owed on its overdue installments."""
     rows = unsettled_on(Installment.objects.filter(loan__in=loans.values("pk")), as_of)  # scoped through `loans`
     owed = with_owed(rows.filter(payable_on__lt=as_of), as_of).order_by()
-    sql, params = owed.values("loan_id", "payable_on", "principal_owed", "interest_owed", "penalty_owed",
-                              "compound_owed").query.sql_with_params()
+    sql, params = owed.values(
+        "loan_id", "payable_on", "principal_owed", "interest_owed", "penalty_owed", "compound_owed"
+    ).query.sql_with_params()
     grouped = (
         "SELECT loan_id, MIN(payable_on) AS due, SUM(principal_owed) AS principal,"
         " SUM(interest_owed + penalty_owed + compound_owed) AS interest"

@@ -52,7 +52,9 @@ def test_the_collection_report_counts_the_history_and_equals_the_ledger_by_value
     assert report.total["principal"] == ledger["p"] > 0
     assert report.total["interest"] == ledger["i"] > 0
     out = io.StringIO()
-    call_command("report", "collection", "--by", "county", "--from", "2025-01-01", "--to", "2025-06-30", "--json", stdout=out)
+    call_command(
+        "report", "collection", "--by", "county", "--from", "2025-01-01", "--to", "2025-06-30", "--json", stdout=out
+    )
     total = json.loads(out.getvalue())["total"]
     assert (D(total["principal"]), D(total["interest"])) == (ledger["p"], ledger["i"])
 

@@ -158,7 +158,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='loan',
             name='classification_override',
-            field=models.CharField(blank=True, choices=[('normal', '正常'), ('special_mention', '关注'), ('substandard', '次级'), ('doubtful', '可疑'), ('loss', '损失')], max_length=20, verbose_name='classification (set by hand)'),
+            field=models.CharField(blank=True, choices=[('normal', 'normal'), ('special_mention', 'special mention'), ('substandard', 'substandard'), ('doubtful', 'doubtful'), ('loss', 'loss')], max_length=20, verbose_name='classification (set by hand)'),
         ),
         migrations.AlterField(
             model_name='loantype',
@@ -182,12 +182,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='installment',
             name='superseded_by',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded', to='loans.planversion'),
+            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.RESTRICT, related_name="superseded", to='loans.planversion'),
         ),
         migrations.AddField(
             model_name='installment',
             name='version',
-            field=models.ForeignKey(db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='installments', to='loans.planversion', verbose_name='plan version'),
+            field=models.ForeignKey(db_index=False, null=True, on_delete=django.db.models.deletion.RESTRICT, related_name="installments", to='loans.planversion', verbose_name='plan version'),
         ),
         migrations.AddIndex(
             model_name='installment',

@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='installment',
             name='version',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='installments', to='loans.planversion', verbose_name='plan version'),
+            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.RESTRICT, related_name="installments", to='loans.planversion', verbose_name='plan version'),
         ),
         migrations.AddConstraint(
             model_name='loantype',

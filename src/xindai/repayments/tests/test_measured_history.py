@@ -52,16 +52,22 @@ def bullet(world):
         method="bullet",
     )
     row = loan.installments.get()
-    services.repayment_confirm(actor=world.officer_a, installment_id=row.pk, amount=D("500.00"), paid_on=date(2026, 7, 1))
+    services.repayment_confirm(
+        actor=world.officer_a, installment_id=row.pk, amount=D("500.00"), paid_on=date(2026, 7, 1)
+    )
     return loan
 
 
 def test_penalty_uses_the_terms_of_the_loan_not_of_its_type(world, bullet):
     # 100000 × 61 × 4.35 × 1.5 / 36000 = 1105.63 accrued, 500 collected; 4410.42 × 61 × 6.525 / 36000 = 48.76
     as_of = date(2026, 8, 1)
-    assert _owed(world, bullet, "overdue", as_of) == [(date(2026, 6, 1), D("100000.00"), D("4410.42"), D("605.63"), D("48.76"))]
+    assert _owed(world, bullet, "overdue", as_of) == [
+        (date(2026, 6, 1), D("100000.00"), D("4410.42"), D("605.63"), D("48.76"))
+    ]
     loan_type_save(actor=world.admin, loan_type=bullet.loan_type, penalty_markup=D("0.3"), compound_interest=False)
-    assert _owed(world, bullet, "overdue", as_of) == [(date(2026, 6, 1), D("100000.00"), D("4410.42"), D("605.63"), D("48.76"))]
+    assert _owed(world, bullet, "overdue", as_of) == [
+        (date(2026, 6, 1), D("100000.00"), D("4410.42"), D("605.63"), D("48.76"))
+    ]
     row = bullet.installments.get()
     owing = services.owing_on(Installment.objects.select_related("loan").get(pk=row.pk), as_of)
     assert (owing.penalty, owing.compound) == (D("605.63"), D("48.76"))
@@ -123,9 +129,7 @@ def test_an_early_repayment_leaves_the_list_as_of_an_earlier_date_as_it_was(worl
 
 def test_an_early_repayment_can_be_reversed_and_the_previous_plan_is_in_force_again(world, ei):
     plan_before = [(r.period, r.due_date, r.principal, r.interest) for r in ei.installments.in_force()]
-    record = early.early_repayment_confirm(
-        actor=world.officer_a, loan_id=ei.pk, paid_on=NOV_30, principal=D("3000.00")
-    )
+    record = early.early_repayment_confirm(actor=world.officer_a, loan_id=ei.pk, paid_on=NOV_30, principal=D("3000.00"))
     early.early_repayment_reverse(actor=world.manager_a, early_id=record.pk, reason="客户要求撤销")
     ei.refresh_from_db()
     assert [(r.period, r.due_date, r.principal, r.interest) for r in ei.installments.in_force()] == plan_before
@@ -189,11 +193,15 @@ def test_confirmation_and_early_repayment_lock_the_loan_before_its_installments(
     assert repay_early[0] == "loans_loan" and "loans_installment" in repay_early
     row = ei.installments.in_force().filter(settled_on__isnull=True).first()
     confirm = _locked_tables(
-        lambda: services.repayment_confirm(actor=world.officer_a, installment_id=row.pk, amount=D("10.00"), paid_on=NOV_30)
+        lambda: services.repayment_confirm(
+            actor=world.officer_a, installment_id=row.pk, amount=D("10.00"), paid_on=NOV_30
+        )
     )
     assert confirm[0] == "loans_loan" and "loans_installment" in confirm
     entry = ei.repayments.latest("pk")
-    reverse = _locked_tables(lambda: services.repayment_reverse(actor=world.manager_a, repayment_id=entry.pk, reason="x"))
+    reverse = _locked_tables(
+        lambda: services.repayment_reverse(actor=world.manager_a, repayment_id=entry.pk, reason="x")
+    )
     assert reverse[0] == "loans_loan"
     batch = _locked_tables(
         lambda: services.repayments_confirm_batch(actor=world.admin, installment_ids=[row.pk], paid_on=NOV_30)
