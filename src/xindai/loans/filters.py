@@ -86,6 +86,10 @@ class LoanFilter(BootstrapFilterSetMixin, filters.FilterSet):
             return queryset
         until = self.as_of + timedelta(days=int(value))
         due = Installment.objects.filter(  # scoped by the outer query
-            loan=OuterRef("pk"), settled_on__isnull=True, due_date__gte=self.as_of, due_date__lte=until
+            loan=OuterRef("pk"),
+            settled_on__isnull=True,
+            superseded_on__isnull=True,
+            payable_on__gte=self.as_of,
+            payable_on__lte=until,
         )
         return queryset.filter(Exists(due))

@@ -21,7 +21,7 @@ def overdue_installments(as_of: date):
     """Installments unpaid after their due date on `as_of` (overdue from the day after)."""
     from xindai.repayments.owed import unsettled_on
 
-    return unsettled_on(Installment.objects.filter(due_date__lt=as_of), as_of)  # scoped by the outer query
+    return unsettled_on(Installment.objects.filter(payable_on__lt=as_of), as_of)  # scoped by the outer query
 
 
 def with_status(loans, as_of: date):
@@ -159,14 +159,16 @@ def overview_figures(user, as_of: date) -> dict:
         overdue_outstanding=Coalesce(Sum("outstanding_principal", filter=Q(overdue)), ZERO),
     )
     owed = F("principal") + F("interest") - F("principal_paid") - F("interest_paid")
-    unpaid = Installment.objects.visible_to(user).filter(settled_on__isnull=True, due_date__gte=as_of)
+    unpaid = Installment.objects.visible_to(user).filter(
+        settled_on__isnull=True, superseded_on__isnull=True, payable_on__gte=as_of
+    )
     week, month = as_of + timedelta(days=7), as_of + timedelta(days=30)
     figures.update(
         unpaid.aggregate(
-            due_7=Count("id", filter=Q(due_date__lte=week)),
-            due_7_amount=Coalesce(Sum(owed, filter=Q(due_date__lte=week)), ZERO),
-            due_30=Count("id", filter=Q(due_date__lte=month)),
-            due_30_amount=Coalesce(Sum(owed, filter=Q(due_date__lte=month)), ZERO),
+            due_7=Count("id", filter=Q(payable_on__lte=week)),
+            due_7_amount=Coalesce(Sum(owed, filter=Q(payable_on__lte=week)), ZERO),
+            due_30=Count("id", filter=Q(payable_on__lte=month)),
+            due_30_amount=Coalesce(Sum(owed, filter=Q(payable_on__lte=month)), ZERO),
         )
     )
     return figures

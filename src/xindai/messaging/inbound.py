@@ -155,7 +155,11 @@ def reply_values(customer: Customer, today: date) -> dict[str, str]:
 
 
 def _repayment_line(loan: Loan, today: date) -> str:
-    rows = list(with_owed(Installment.objects.filter(loan=loan, settled_on__isnull=True), today).order_by("due_date"))
+    rows = list(
+        with_owed(
+            Installment.objects.filter(loan=loan, settled_on__isnull=True, superseded_on__isnull=True), today
+        ).order_by("due_date")
+    )
     overdue = [row for row in rows if row.days_overdue > 0]
     if overdue:
         owed = sum((row.total_owed for row in overdue), start=overdue[0].total_owed * 0)

@@ -23,6 +23,7 @@ class Command(BaseCommand):
         call_command("db_worker", "--queue-name", "*", "--interval", "1", "--no-reload", verbosity=options["verbosity"])
 
     def _clock(self) -> None:
+        from xindai.loans.tasks import run_repricing
         from xindai.messaging.tasks import deliver_messages, run_reminders
 
         tick = 0
@@ -30,6 +31,8 @@ class Command(BaseCommand):
             try:
                 if tick % 2 == 0:
                     run_reminders.enqueue()
+                if tick % 120 == 0:  # hourly: LPR repricing dates that have come (idempotent)
+                    run_repricing.enqueue()
                 deliver_messages.enqueue()
             except Exception as err:  # noqa: BLE001 - the clock must keep ticking
                 self.stderr.write(f"clock: {err}")
