@@ -23,7 +23,7 @@ def calendar_between(start: date, end: date) -> Calendar:
     return Calendar(holidays, workdays)
 
 
-def bank_day_set(*, actor, day: date, kind: str | None, name: str = "") -> None:
+def bank_day_set(*, actor, day: date, kind: str | None, name: str = "") -> date:
     """Make `day` a holiday, a working day, or (kind None) what the week says; the payable dates of
     the unsettled installments of 顺延 loans around it follow. Days before today are history."""
     if day < timezone.localdate():
@@ -35,6 +35,7 @@ def bank_day_set(*, actor, day: date, kind: str | None, name: str = "") -> None:
             BankDay.objects.create(day=day, kind=kind, name=name[:40])
         _refresh_payable_dates(day - WALK, day)
         audit.record(actor, "loans.calendar.changed", changes={"day": day, "kind": [before, kind], "name": name})
+    return day
 
 
 def _refresh_payable_dates(start: date, end: date) -> None:

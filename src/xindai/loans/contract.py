@@ -194,11 +194,12 @@ def due_repricings(as_of: date, loans=None) -> list[tuple[int, date]]:
             "loan_id", "effective_from"
         )
     )
-    due = []
-    for loan_id, start, end, rule in loans.values_list("pk", "start_date", "end_date", "repricing").iterator():
-        for day in lpr.repricing_dates(start, end, rule):
-            if day <= as_of and (loan_id, day) not in applied:
-                due.append((loan_id, day))
+    due = [
+        (loan_id, day)
+        for loan_id, start, end, rule in loans.values_list("pk", "start_date", "end_date", "repricing").iterator()
+        for day in lpr.repricing_dates(start, end, rule)
+        if day <= as_of and (loan_id, day) not in applied
+    ]
     return sorted(due, key=lambda item: (item[1], item[0]))
 
 

@@ -155,6 +155,7 @@ class LoanTypeForm(ModelForm):
     class Meta:
         model = LoanType
         fields = LOAN_TYPE_FIELDS
+        help_texts = {"lpr_spread_bp": _("LPR loans: rate = LPR + spread; 100 basis points = 1%; may be negative.")}
 
     def clean(self):
         data = super().clean()
@@ -170,3 +171,35 @@ class LoanTypeForm(ModelForm):
         if day is not None and not 1 <= day <= 28:
             self.add_error("settlement_day", _("The settlement day must be between 1 and 28."))
         return data
+
+
+class ContractChangeForm(forms.Form):
+    """A dated change of a loan's terms (合同变更); blank fields keep their terms."""
+
+    effective_from = forms.DateField(label=_("effective from"))
+    annual_rate = forms.DecimalField(label=_("annual rate (%)"), max_digits=7, decimal_places=4, required=False)
+    penalty_markup = forms.DecimalField(label=_("penalty markup"), max_digits=5, decimal_places=4, required=False)
+    compound_interest = forms.TypedChoiceField(
+        label=_("compound interest on overdue interest"),
+        choices=[("", _("unchanged")), ("1", _("yes")), ("0", _("no"))],
+        coerce=lambda value: value == "1",
+        empty_value=None,
+        required=False,
+    )
+    reason = forms.CharField(label=_("reason"), max_length=200)
+
+
+class LprQuoteForm(forms.Form):
+    announced_on = forms.DateField(label=_("announced on"))
+    one_year = forms.DecimalField(label=_("1-year LPR (%)"), max_digits=7, decimal_places=4)
+    five_year = forms.DecimalField(label=_("5-year LPR (%)"), max_digits=7, decimal_places=4)
+
+
+class BankDayForm(forms.Form):
+    day = forms.DateField(label=_("date"))
+    kind = forms.ChoiceField(
+        label=_("kind"),
+        choices=[("holiday", _("holiday")), ("workday", _("working day")), ("", _("as the week says"))],
+        required=False,
+    )
+    name = forms.CharField(label=_("name"), max_length=40, required=False)

@@ -101,7 +101,8 @@ def loan_detail(user, pk: int) -> Loan:
 def plan_rows(loan: Loan, as_of: date | None = None) -> tuple[list[Installment], dict]:
     """The loan's installments with balance and status for display, and the plan's totals."""
     as_of = as_of or timezone.localdate()
-    rows = sorted(loan.installments.all(), key=lambda row: row.period)  # uses a prefetch when there is one
+    # The plan in force (a prefetch of it is used when there is one): superseded rows are history.
+    rows = sorted((r for r in loan.installments.all() if r.superseded_on is None), key=lambda row: row.period)
     balance = loan.amount
     for row in rows:
         balance -= row.principal
@@ -172,3 +173,25 @@ def overview_figures(user, as_of: date) -> dict:
         )
     )
     return figures
+
+
+def plan_versions(user, loan: Loan):
+    """The loan's plan versions, oldest first: its rate history and what changed it."""
+    from xindai.loans.models import PlanVersion
+
+    return PlanVersion.objects.visible_to(user).filter(loan=loan).select_related("created_by").order_by("number")
+
+
+def loan_arrears(loan: Loan, days_overdue: int, as_of: date | None = None) -> dict:
+    """Interest, penalty and compound owed on the loan's overdue installments, and whether it is
+    on or off the balance sheet (表内/表外欠息: more than the setting's days overdue)."""
+    from xindai.core.system_settings import get_system_settings
+    from xindai.repayments.owed import owed_totals, unsettled_on, with_owed
+    from xindai.repayments.quality import off_balance
+
+    as_of = as_of or timezone.localdate()
+    overdue = unsettled_on(Installment.objects.filter(loan=loan, payable_on__lt=as_of), as_of)  # loan in scope
+    totals = owed_totals(with_owed(overdue, as_of))
+    owed = totals["interest_owed"] + totals["penalty_owed"] + totals["compound_owed"]
+    off = off_balance(days_overdue, get_system_settings().off_balance_days)
+    return {"on_balance": Decimal("0.00") if off else owed, "off_balance": owed if off else Decimal("0.00")}

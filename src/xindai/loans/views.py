@@ -104,6 +104,8 @@ def loan_show(request, pk):
             "group_members": loan.guarantee_group.members.select_related("village") if loan.guarantee_group_id else [],
             "locked": services.has_repayments(loan),
             "repayments": selectors.loan_repayments(request.user, loan),
+            "versions": selectors.plan_versions(request.user, loan),
+            "arrears": selectors.loan_arrears(loan, loan.days_overdue),
         },
     )
 

@@ -84,7 +84,7 @@ def installment_in_scope(user, pk: int, as_of: date) -> Installment:
 
 
 def repayment_in_scope(user, pk: int) -> Repayment:
-    related = ("loan__customer", "installment", "created_by")
+    related = ("loan__customer", "installment", "created_by", "early")
     return get_object_or_404(Repayment.objects.visible_to(user).select_related(*related), pk=pk)
 
 

@@ -189,18 +189,19 @@ def batch(request):
 
 
 def repayment_reverse(request, pk):
-    """冲正: a reversal with a reason; the original stays in the ledger."""
+    """冲正: a reversal with a reason; the original stays in the ledger. An early repayment's
+    entry reverses the early repayment (its replaced plan is in force again)."""
     entry = selectors.repayment_in_scope(request.user, pk)
     require_perm(request.user, "repayments.reverse")
     form = ReverseForm(request.POST or None)
     loan_url = reverse("loans:detail", args=[entry.loan_id])
     if request.method == "POST" and form.is_valid():
-        reversal = run_service(
-            form,
-            lambda: services.repayment_reverse(
-                actor=request.user, repayment_id=entry.pk, reason=form.cleaned_data["reason"]
-            ),
-        )
+        reason = form.cleaned_data["reason"]
+        if early_record := getattr(entry, "early", None):
+            call = lambda: early.early_repayment_reverse(actor=request.user, early_id=early_record.pk, reason=reason)  # noqa: E731
+        else:
+            call = lambda: services.repayment_reverse(actor=request.user, repayment_id=entry.pk, reason=reason)  # noqa: E731
+        reversal = run_service(form, call)
         if reversal:
             messages.success(request, _("Repayment of %(amount)s reversed.") % {"amount": entry.amount})
             return redirect(loan_url)

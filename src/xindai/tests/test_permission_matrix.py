@@ -64,6 +64,11 @@ MATRIX = [
     row(lambda w, o: reverse("loans:detail", args=[o["other_loan"].pk]), 302, 200, 200, 404, 404, 404, 404),
     row(lambda w, o: reverse("loans:edit", args=[o["my_loan"].pk]), 302, 200, 403, 200, 200, 403, 404),
     row(lambda w, o: reverse("loans:edit", args=[o["other_loan"].pk]), 302, 200, 403, 404, 404, 404, 404),
+    # Contract terms (#17): a dated contract change of a loan; the LPR table and the bank calendar.
+    row(lambda w, o: reverse("loans:contract", args=[o["my_loan"].pk]), 302, 200, 403, 200, 403, 403, 404),
+    row(lambda w, o: reverse("loans:contract", args=[o["other_loan"].pk]), 302, 200, 403, 404, 404, 404, 404),
+    row("loans:lpr", *ADMIN_ONLY),
+    row("loans:calendar", *ADMIN_ONLY),
     row("loans:type_list", *ADMIN_ONLY),
     row("loans:type_create", *ADMIN_ONLY),
     row("loans:group_pick", 302, 200, 200, 200, 200, 200, 200),
