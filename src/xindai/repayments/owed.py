@@ -13,13 +13,14 @@ PostgreSQL computes in ``numeric``: exact, and ROUND is half away from zero, i.e
 these non-negative amounts — the same figures ``arithmetic.accrual`` gives in Python.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, F, Func, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, DecimalField, F, Func, IntegerField, Min, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from xindai.loans.models import Installment
 from xindai.repayments.quality import BUCKET_BOUNDS
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -65,7 +66,7 @@ class OutstandingAccrual(Func):
 
 
 def _ledger_sum(field, as_of: date, expression=None):
-    from xindai.repayments.models import Repayment
+    from xindai.repayments.models import Repayment  # repayments.models is loaded after this module
 
     entries = Repayment.objects.filter(installment=OuterRef("pk"), paid_on__lte=as_of)  # scoped by the outer query
     total = entries.order_by().values("installment").annotate(s=Sum(expression or F(field))).values("s")
@@ -148,7 +149,23 @@ def with_owed(installments, as_of: date, *, stored: bool | None = None):
     )
 
 
-def owed_totals(rows) -> dict:
+def with_arrears(rows, as_of: date, off_balance_days: int):
+    """Annotate arrears_on / arrears_off: the row's interest, penalty and compound owed, on or off
+    the balance sheet (表内/表外欠息) by its loan's days overdue (its oldest overdue installment)."""
+    oldest = unsettled_on(
+        Installment.objects.filter(loan=OuterRef("loan_id"), payable_on__lt=as_of),
+        as_of,  # scoped outside
+    )
+    since = Subquery(oldest.order_by().values("loan").annotate(m=Min("payable_on")).values("m")[:1])
+    arrears = F("interest_owed") + F("penalty_owed") + F("compound_owed")
+    off = Q(loan_overdue_since__lt=as_of - timedelta(days=off_balance_days))
+    return rows.annotate(loan_overdue_since=since).annotate(
+        arrears_on=Case(When(off, then=ZERO), default=arrears, output_field=MONEY),
+        arrears_off=Case(When(off, then=arrears), default=ZERO, output_field=MONEY),
+    )
+
+
+def owed_totals(rows, fields: tuple[str, ...] = OWED_FIELDS) -> dict:
     """count and the sums of OWED_FIELDS over annotated installments, in one query.
 
     The sums run over the rows' own SELECT as a derived table: the annotations are computed
@@ -157,10 +174,10 @@ def owed_totals(rows) -> dict:
     """
     from django.db import connections
 
-    inner = rows.order_by().values("pk", *OWED_FIELDS)
+    inner = rows.order_by().values("pk", *fields)
     sql, params = inner.query.sql_with_params()
-    sums = ", ".join(f"COALESCE(SUM({name}), 0)" for name in OWED_FIELDS)
+    sums = ", ".join(f"COALESCE(SUM({name}), 0)" for name in fields)
     with connections[rows.db].cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*), {sums} FROM ({sql}) owed", params)  # noqa: S608 — the ORM's own SQL
         count, *values = cursor.fetchone()
-    return {"count": count, **dict(zip(OWED_FIELDS, values, strict=True))}
+    return {"count": count, **dict(zip(fields, values, strict=True))}

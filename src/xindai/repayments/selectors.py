@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404
 from xindai.loans.models import Installment, Loan
 from xindai.repayments.filters import DUE, OVERDUE, InstallmentFilter, ListOptions
 from xindai.repayments.models import ClassificationChange, EarlyRepayment, Repayment
-from xindai.repayments.owed import owed_totals, unsettled_on, uses_running_totals, with_owed
+from xindai.core.system_settings import get_system_settings
+from xindai.repayments.owed import OWED_FIELDS, owed_totals, unsettled_on, uses_running_totals, with_arrears, with_owed
 
 ROW_RELATED = (
     "loan__customer__county",
@@ -47,6 +48,9 @@ def installment_search(user, params):
             # the two partial indexes and sort them instead.
             due = Coalesce("payable_on", "start_date")
         rows = rows.order_by(due, "loan_id", "period") if view == OVERDUE else rows.order_by(due, "pk")
+    if view == OVERDUE:  # 表内/表外欠息 by each row's loan
+        rows = with_arrears(rows, as_of, get_system_settings().off_balance_days)
+        return options, filterset, rows, owed_totals(rows, (*OWED_FIELDS, "arrears_on", "arrears_off"))
     return options, filterset, rows, owed_totals(rows)
 
 
@@ -66,7 +70,7 @@ def rows_for_export(rows):
     yield from rows.select_related(*ROW_RELATED).iterator(chunk_size=2000)
 
 
-def rows_for_page(user, ids, as_of: date) -> list[Installment]:
+def rows_for_page(user, ids, as_of: date, view: str = DUE) -> list[Installment]:
     """The rows of one list page, in the page's order, with what they owe and their related rows.
 
     The list pages over bare ids (sorting then joins only the loan and its type); the customer,
@@ -74,6 +78,8 @@ def rows_for_page(user, ids, as_of: date) -> list[Installment]:
     """
     ids = list(ids)
     rows = with_owed(Installment.objects.visible_to(user).filter(pk__in=ids), as_of).select_related(*ROW_RELATED)
+    if view == OVERDUE:
+        rows = with_arrears(rows, as_of, get_system_settings().off_balance_days)
     by_id = {row.pk: row for row in rows}
     return [by_id[pk] for pk in ids if pk in by_id]
 

@@ -41,7 +41,7 @@ def due_list(request):
             totals=totals,
         )
     page = paginate(request, rows.values_list("pk", flat=True), count=totals["count"])
-    page.object_list = selectors.rows_for_page(request.user, page.object_list, as_of)
+    page.object_list = selectors.rows_for_page(request.user, page.object_list, as_of, view)
     return render(
         request,
         "repayments/due_list.html",

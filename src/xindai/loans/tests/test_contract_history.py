@@ -2,16 +2,18 @@
 a due date on a holiday (顺延), and interest off the balance sheet after 90 days (表外欠息)."""
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from xindai.core.errors import BusinessError
 from xindai.customers.tests.factories import CustomerFactory
 from xindai.loans import contract, lpr
-from xindai.loans.models import Installment, LprQuote, PlanVersion
+from xindai.loans.models import BankDay, Installment, LprQuote, PlanVersion
+from xindai.loans.schedule import add_months
 from xindai.loans.services import loan_type_save
 from xindai.loans.tests.factories import loan_type, make_loan
 from xindai.repayments import selectors, services
@@ -234,3 +236,80 @@ def test_interest_goes_off_the_balance_sheet_after_90_days_overdue(world):
     assert on_91["interest_off_balance"] == row.interest_owed + row.penalty_owed + row.compound_owed
     quality = queries.quality(None, "branch", day_91, compare=False).total
     assert quality["interest_off_balance"] == on_91["interest_off_balance"]
+
+
+# --- Pages -----------------------------------------------------------------------------------
+
+
+def test_the_contract_change_page_adds_a_version_shown_on_the_loan_page(world, login, ei):
+    client = login(world.manager_a)
+    url = reverse("loans:contract", args=[ei.pk])
+    assert client.get(url).status_code == 200
+    refused = client.post(url, {"effective_from": "2026-06-15", "annual_rate": "5.00", "reason": ""})
+    assert refused.status_code == 200 and not ei.plan_versions.filter(number=2).exists()
+    done = client.post(url, {"effective_from": "2026-06-15", "annual_rate": "5.00", "reason": "利率下调"})
+    assert done.status_code == 302
+    page = client.get(reverse("loans:detail", args=[ei.pk]))
+    versions = list(page.context["versions"])
+    assert [(v.number, v.annual_rate) for v in versions] == [(1, D("6.00")), (2, D("5.00"))]
+    assert "利率下调" in page.content.decode()
+
+
+def test_the_lpr_page_saves_a_quote_and_refuses_a_bad_one(world, login):
+    client = login(world.admin)
+    url = reverse("loans:lpr")
+    assert client.post(url, {"announced_on": "2026-11-20", "one_year": "2.90", "five_year": "3.40"}).status_code == 302
+    assert LprQuote.objects.get(announced_on=date(2026, 11, 20)).one_year == D("2.90")
+    bad = client.post(url, {"announced_on": "2026-12-20", "one_year": "0", "five_year": "3.40"})
+    assert str(lpr.BAD_QUOTE) in bad.content.decode()
+
+
+def test_the_calendar_page_moves_payable_dates_and_keeps_the_past(world, login):
+    from django.utils import timezone
+
+    from xindai.loans import calendar
+
+    kind = loan_type_save(actor=world.admin, loan_type=loan_type(), holiday_rule="postpone")
+    today = timezone.localdate()
+    start = date(today.year, today.month, 1) - timedelta(days=300)
+    end = add_months(date(today.year, today.month, 1), 2)
+    loan = make_loan(
+        world.admin,
+        _customer(world),
+        world.officer_a,
+        loan_type=kind,
+        start_date=start,
+        end_date=end,
+        method="bullet",
+        amount=D("10000.00"),
+    )
+    row = loan.installments.get()
+    client = login(world.admin)
+    url = reverse("loans:calendar")
+    past = client.post(url, {"day": str(today - timedelta(days=1)), "kind": "holiday"})
+    assert past.status_code == 200 and "history" not in past.content.decode()  # the Chinese message
+    assert calendar.PAST_DAY % {"day": (today - timedelta(days=1)).isoformat()} in past.content.decode()
+    old = row.payable_on
+    client.post(url, {"day": str(old), "kind": "holiday", "name": "临时假日"})
+    row.refresh_from_db()
+    assert row.payable_on > old and BankDay.objects.get(day=old).name == "临时假日"
+
+
+def test_the_overdue_list_shows_interest_off_the_balance_sheet(world, login):
+    make_loan(
+        world.admin,
+        _customer(world),
+        world.officer_a,
+        loan_type=loan_type("农户小额信用贷款"),
+        amount=D("10000.00"),
+        annual_rate=D("3.60"),
+        start_date=date(2025, 6, 1),
+        end_date=date(2026, 6, 1),
+        method="bullet",
+    )
+    client = login(world.admin)
+    on_90 = client.get(reverse("repayments:due"), {"as_of": "2026-08-30"}).context["totals"]
+    on_91 = client.get(reverse("repayments:due"), {"as_of": "2026-08-31"}).context["totals"]
+    assert on_90["arrears_off"] == 0 and on_90["arrears_on"] > 0
+    assert on_91["arrears_on"] == 0
+    assert on_91["arrears_off"] == on_91["interest_owed"] + on_91["penalty_owed"] + on_91["compound_owed"]
