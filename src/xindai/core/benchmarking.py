@@ -42,6 +42,36 @@ def measure(call, runs: int = 7) -> tuple[float, int]:
     return statistics.median(samples), count
 
 
+def measure_request(call, runs: int = 7) -> tuple[float, float, int]:
+    """(median database ms, median whole-call ms, queries of the last run) of `call()`."""
+    db, wall, count = [], [], 0
+    call()
+    for _ in range(runs):
+        started = time.perf_counter()
+        with timed_queries() as timer:
+            call()
+        wall.append((time.perf_counter() - started) * 1000)
+        db.append(timer.seconds * 1000)
+        count = timer.count
+    return statistics.median(db), statistics.median(wall), count
+
+
+def signed_in_clients(usernames):
+    """A test client signed in as each of `usernames` (the demo users)."""
+    from django.test import Client
+
+    from xindai.org.models import User
+
+    clients = []
+    for username in usernames:
+        client = Client()
+        client.force_login(
+            User.objects.get(username=username), backend="xindai.org.auth_backends.RolePermissionBackend"
+        )
+        clients.append(client)
+    return clients
+
+
 def bench_list_page(
     *,
     stdout,
@@ -52,28 +82,19 @@ def bench_list_page(
 ) -> None:
     """Time a list page's searches as real requests, one column per user (scopes differ),
     and print a table of median database milliseconds and query counts."""
-    from django.test import Client
     from django.test.utils import override_settings
     from django.urls import reverse
-
-    from xindai.org.models import User
 
     header = "".join(f"{name + ' ms':>14}{'queries':>9}" for name in usernames)
     stdout.write(f"   {'search':<38}{header}")
     worst = 0.0
     with override_settings(ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False):
-        clients = []
-        for username in usernames:
-            client = Client()
-            client.force_login(
-                User.objects.get(username=username), backend="xindai.org.auth_backends.RolePermissionBackend"
-            )
-            clients.append(client)
+        clients = signed_in_clients(usernames)
         url = reverse(url_name)
         for label, params in cases:
             cells = ""
             for client in clients:
-                ms, queries = measure(lambda c=client, p=params: _get_ok(c, url, p))
+                ms, queries = measure(lambda c=client, p=params: get_ok(c, url, p))
                 worst = max(worst, ms)
                 cells += f"{ms:>14.1f}{queries:>9}"
             stdout.write(f"   {label:<38}{cells}")
@@ -81,7 +102,7 @@ def bench_list_page(
     stdout.write(f"   slowest median {worst:.1f} ms: {verdict} the {target_ms:g} ms target")
 
 
-def _get_ok(client, url, params) -> None:
+def get_ok(client, url, params) -> None:
     response = client.get(url, params)
     if response.status_code != 200:
         raise RuntimeError(f"GET {url} {params} answered {response.status_code}")

@@ -1,8 +1,8 @@
 """A realistic demo loan book over the past three years, through the bulk path.
 
 Mostly livestock loans of 10,000–100,000 yuan for 1–3 years, 按季付息 and 等额本息 most
-common; installments due before today are repaid, except on about one loan in twelve,
-which is left overdue."""
+common. The loans are made with their whole plan unpaid; their repayment history is then
+confirmed through the repayment services (repayments/demo.py)."""
 
 import random
 from datetime import timedelta
@@ -45,8 +45,6 @@ def demo_terms(rng, customer, types, seq, today) -> LoanTerms:
     start = start.replace(day=min(start.day, 28))
     amount = Decimal(rng.randrange(10, 101) * 1000)
     amount = min(max(amount, loan_type.min_amount), loan_type.max_amount)
-    overdue = rng.random() < 1 / 12
-    lag = timedelta(days=rng.randrange(20, 200)) if overdue else timedelta(days=0)
     return LoanTerms(
         customer_id=customer.pk,
         iou_number=f"{customer.registered_branch.code}{start:%Y%m}{seq:07d}",
@@ -60,7 +58,6 @@ def demo_terms(rng, customer, types, seq, today) -> LoanTerms:
         officer_id=customer.registered_by_id,
         purpose=rng.choice(PURPOSES),
         settlement_day=loan_type.settlement_day,
-        paid_until=today - timedelta(days=1) - lag,
     )
 
 

@@ -64,7 +64,8 @@ class LoanTerms:
     settlement_day: int | None = None
     custom_plan: Sequence[tuple[date, Decimal]] | None = None
     paid_periods: int = 0  # imported loans: the first N installments were repaid in full on their due dates
-    paid_until: date | None = None  # demo books: installments due on or before it were repaid on their due dates
+    # A book brought in whole (the benchmarks): installments due on or before it were repaid on their due dates.
+    paid_until: date | None = None
     extra: dict = field(default_factory=dict)
 
 

@@ -13,10 +13,12 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from xindai.loans.benchmarks import ensure_book
 from xindai.loans.models import Installment
 from xindai.messaging import engine, outbox
 from xindai.messaging.backends import locmem
 from xindai.messaging.models import AutoSwitch, Message, SmsTemplate
+from xindai.org.demo import build_org
 
 ENGINE_TARGET_S = 30
 ENGINE_MESSAGES = 50_000
@@ -25,15 +27,18 @@ WORKER_MESSAGES = 20_000
 
 
 def _moment_for(count: int) -> datetime:
-    """The first month-start at which at least `count` unpaid installments are overdue."""
+    """The first month-start at which at least `count` unpaid installments are overdue (or the last
+    due date's, when the book owes fewer)."""
     day = timezone.localdate().replace(day=1)
     unpaid = Installment.objects.filter(settled_on__isnull=True)
-    while unpaid.filter(due_date__lt=day).count() < count:
+    last = unpaid.order_by("-due_date").values_list("due_date", flat=True).first() or day
+    while unpaid.filter(due_date__lt=day).count() < count and day <= last:
         day = (day + timedelta(days=32)).replace(day=1)
     return datetime(day.year, day.month, day.day, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 def reminder_engine(*, stdout, scale: float) -> None:
+    ensure_book(stdout, scale)
     target = int(ENGINE_MESSAGES * scale)
     moment = _moment_for(target)
     with (
@@ -62,6 +67,7 @@ def reminder_engine(*, stdout, scale: float) -> None:
 
 
 def worker_throughput(*, stdout, scale: float) -> None:
+    build_org()  # the message log's users
     count = int(WORKER_MESSAGES * scale)
     with transaction.atomic(), override_settings(SMS_BACKEND="locmem"):
         Message.objects.bulk_create(
@@ -92,6 +98,7 @@ def mass_sending(*, stdout, scale: float) -> None:
     from xindai.messaging import sending
     from xindai.org.models import User
 
+    ensure_book(stdout, scale)
     count = int(MASS_MESSAGES * scale)
     admin = User.objects.get(username="admin")
     ids = list(Customer.objects.order_by("id").values_list("id", flat=True)[:count])

@@ -10,10 +10,11 @@ import statistics
 import time
 from datetime import timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from xindai.core.benchmarking import bench_list_page, timed_queries
+from xindai.loans.benchmarks import ensure_book
 from xindai.loans.models import Installment
 from xindai.org.models import User
 from xindai.repayments import services
@@ -21,23 +22,10 @@ from xindai.repayments import services
 LIST_TARGET_MS = 300
 BATCH_TARGET_S = 5
 BATCH_SIZE = 1000
-MIN_INSTALLMENTS = 1_000_000
-
-
-def _ensure_book(stdout, scale: float) -> bool:
-    if Installment.objects.count() < MIN_INSTALLMENTS * scale:
-        from xindai.loans.benchmarks import loan_bulk
-
-        stdout.write("   fewer installments than the target book: building it with loan_bulk first")
-        loan_bulk(stdout=stdout, scale=scale)
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")  # as autovacuum would have, before measuring
-    return True
 
 
 def repayment_list(*, stdout, scale: float) -> None:
-    if not _ensure_book(stdout, scale):
-        return
+    ensure_book(stdout, scale)
     today = timezone.localdate()
     overdue = Installment.objects.filter(settled_on__isnull=True, due_date__lt=today).count()
     stdout.write(
@@ -62,8 +50,7 @@ def repayment_list(*, stdout, scale: float) -> None:
 
 
 def repayment_batch(*, stdout, scale: float) -> None:
-    if not _ensure_book(stdout, scale):
-        return
+    ensure_book(stdout, scale)
     today = timezone.localdate()
     actor = User.objects.get(username="admin")
     size = max(1, int(BATCH_SIZE * min(scale, 1)))

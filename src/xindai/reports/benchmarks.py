@@ -9,6 +9,7 @@ from datetime import date
 from django.db import connection
 from django.utils import timezone
 
+from xindai.loans.benchmarks import ensure_book
 from xindai.reports import queries
 
 TARGET_RATIO = 1.5
@@ -84,6 +85,7 @@ def report_speed(*, stdout, scale: float) -> None:
     from xindai.org.models import User
     from xindai.repayments.services import repayments_confirm_batch
 
+    ensure_book(stdout, scale)
     today = timezone.localdate()
     with transaction.atomic():
         ids = list(

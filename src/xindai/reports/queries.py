@@ -291,9 +291,14 @@ def quality(user, group, as_of, filters=None, *, compare: bool = True) -> Report
     return report
 
 
-def run(kind: str, group: str, *, user=None, date_from=None, date_to=None, as_of=None, filters=None) -> Report:
+def run(
+    kind: str, group: str, *, user=None, date_from=None, date_to=None, as_of=None, filters=None, compare=True
+) -> Report:
+    """A report; `compare` adds 资产质量's month-end and year-start totals (the report page shows them)."""
     if kind not in KINDS or group not in GROUPS:
         raise ValueError(f"unknown report {kind} by {group}")
     if kind in ("disbursement", "collection"):
         return (disbursement if kind == "disbursement" else collection)(user, group, date_from, date_to, filters)
-    return (balance if kind == "balance" else quality)(user, group, as_of, filters)
+    if kind == "balance":
+        return balance(user, group, as_of, filters)
+    return quality(user, group, as_of, filters, compare=compare)

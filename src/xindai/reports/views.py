@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from xindai.core.viewhelpers import require_perm
+from xindai.core.viewhelpers import paginate, require_perm
 from xindai.core.xlsx import XLSX
 from xindai.repayments.quality import BUCKET_LABELS, CATEGORY_LABELS
 from xindai.reports import queries
@@ -65,18 +65,27 @@ def report_page(request):
     if request.GET.get("export") == "xlsx":
         require_perm(request.user, "reports.export")
         return _xlsx(report, choice)
-    group_ids = _row_ids(request.user, report)
-    for row in report.rows:
+    # The page shows 100 rows at a time (all of them when printing); totals are the whole set's.
+    page = paginate(request, report.rows, default_size=100)
+    rows = page.object_list if request.GET.get("print") != "1" else report.rows
+    group_ids = _row_ids(request.user, report, rows)
+    columns = _columns(report.kind)
+    for row in rows:
         row["detail"] = _detail_url(report, row, group_ids)
+        row["drill_pk"] = group_ids.get(row["key"])
+        row["cells"] = [(name, row[name]) for name, _label in columns]
     return render(
         request,
         "reports/report.html",
         {
             "form": form,
             "report": report,
-            "columns": _columns(report.kind),
+            "rows": rows,
+            "page": page if request.GET.get("print") != "1" else None,
+            "total_cells": [(name, report.total[name]) for name, _label in columns],
+            "columns": columns,
             "drill": DRILL.get(report.group),
-            "ids": group_ids,
+            "drill_param": {"branch": "branch", "officer": "officer"}.get(report.group, "region"),
             "title": dict(KIND_CHOICES)[report.kind],
             "group_label": dict(GROUP_CHOICES)[report.group],
             "printed_at": timezone.localtime(),
@@ -111,11 +120,11 @@ def _detail_url(report, row, ids) -> str:
     return reverse("loans:list") + "?" + urlencode(params)
 
 
-def _row_ids(user, report) -> dict[str, int]:
+def _row_ids(user, report, rows) -> dict[str, int]:
     """The region/branch/officer id of each row's key, for drill-down links."""
     from xindai.org.models import Branch, Region, User
 
-    keys = [row["key"] for row in report.rows]
+    keys = [row["key"] for row in rows]
     if report.group in ("county", "township", "village"):
         return dict(Region.objects.filter(code__in=keys).values_list("code", "pk"))
     if report.group == "branch":
@@ -207,6 +216,7 @@ def charts(request):
             date_to=choice["date_to"],
             as_of=choice["as_of"],
             filters=form.filters(),
+            compare=False,
         )
         panels.append(
             {
@@ -220,7 +230,9 @@ def charts(request):
     trend = []
     if kind in ("balance", "quality"):
         for day in month_ends(choice["as_of"]):
-            total = queries.run(kind, "county", user=request.user, as_of=day, filters=form.filters()).total
+            total = queries.run(
+                kind, "county", user=request.user, as_of=day, filters=form.filters(), compare=False
+            ).total
             trend.append(
                 {"day": day.isoformat(), "value": float(total[main]), "ratio": float(total.get("npl_ratio", 0)) * 100}
             )

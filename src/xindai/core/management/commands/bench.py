@@ -44,6 +44,7 @@ class Command(BaseCommand):
                 continue
             found.extend(module.BENCHMARKS)
         selected = [(n, f) for n, f in found if not names or n in names]
+        selected.sort(key=lambda item: not getattr(item[1], "runs_first", False))  # stable: the rest keep their order
         if not selected:
             self.stdout.write("No benchmarks selected.")
             return

@@ -41,10 +41,30 @@ class Command(BaseCommand):
             self.stdout.write("")
 
     def _loans(self, seed: int) -> None:
+        from django.db.models import Max
+        from django.utils import timezone
+
         from xindai.customers.models import Customer
         from xindai.loans.demo import build_loans
-        from xindai.org.models import User
+        from xindai.loans.models import Loan
+        from xindai.org.models import ScopeKind, User
+        from xindai.repayments.demo import build_history
 
         without_loans = Customer.objects.filter(loans__isnull=True, status="active")
+        last_id = Loan.objects.aggregate(m=Max("pk"))["m"] or 0
         made = build_loans(without_loans, seed=seed, actor=User.objects.filter(username="admin").first())
         self.stdout.write(self.style.SUCCESS(f"{made} demo loans with their repayment plans added."))
+        new_loans = Loan.objects.filter(pk__gt=last_id)
+        actors = {user.pk: user for user in User.objects.filter(pk__in=new_loans.values("officer_id"))}
+        admin = User.objects.get(username="admin")
+        managers = User.objects.filter(scope=ScopeKind.BRANCH, is_active=True, branch__isnull=False)
+        tellers = {branch_id: admin for branch_id in new_loans.values_list("handling_branch_id", flat=True)}
+        tellers |= {manager.branch_id: manager for manager in managers.order_by("-pk")}
+        entries = build_history(
+            new_loans.values_list("pk", flat=True),
+            seed=seed,
+            today=timezone.localdate(),
+            actors=actors,
+            tellers=tellers,
+        )
+        self.stdout.write(self.style.SUCCESS(f"{entries} repayments confirmed as the loans' history."))

@@ -1,0 +1,37 @@
+"""`xindai demo` builds a lived-in book whose history went through the real repayment services."""
+
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Sum
+from django.utils import timezone
+
+from xindai.loans.models import Loan
+from xindai.repayments.models import EarlyRepayment, Repayment
+
+
+@pytest.mark.django_db
+def test_the_demo_history_goes_through_the_ledger():
+    call_command("demo", customers=120, stdout=StringIO())
+
+    # Every balance follows from the ledger.
+    assert Repayment.objects.count() > 500
+    for loan in Loan.objects.annotate(collected=Sum("repayments__principal")):
+        assert loan.outstanding_principal == loan.amount - (loan.collected or Decimal("0.00")), loan.iou_number
+    assert Loan.objects.filter(settled_on__isnull=False).exists()
+
+    # Late, partial, reversed, early and overdue cases, as in a real book.
+    assert Repayment.objects.filter(days_late__gt=0, penalty__gt=0).exists()
+    assert Repayment.objects.filter(remark="部分还款").exists()
+    assert Repayment.objects.filter(reverses__isnull=False).count() == 1
+    assert EarlyRepayment.objects.filter(kind="partial").exists()
+    assert EarlyRepayment.objects.filter(kind="full").exists()
+    today = timezone.localdate()
+    assert Loan.objects.filter(installments__settled_on__isnull=True, installments__due_date__lt=today).exists()
+
+    # A second run on a database that has its demo adds nothing.
+    before = (Loan.objects.count(), Repayment.objects.count())
+    call_command("demo", stdout=StringIO())
+    assert (Loan.objects.count(), Repayment.objects.count()) == before
