@@ -10,7 +10,6 @@ import statistics
 import time
 from datetime import timedelta
 
-from django.db import transaction
 from django.utils import timezone
 
 from xindai.core.benchmarking import bench_list_page, rolled_back, timed_queries

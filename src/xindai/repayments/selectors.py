@@ -6,10 +6,10 @@ from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from xindai.core.system_settings import get_system_settings
 from xindai.loans.models import Installment, Loan
 from xindai.repayments.filters import DUE, OVERDUE, InstallmentFilter, ListOptions
 from xindai.repayments.models import ClassificationChange, EarlyRepayment, Repayment
-from xindai.core.system_settings import get_system_settings
 from xindai.repayments.owed import OWED_FIELDS, owed_totals, unsettled_on, uses_running_totals, with_arrears, with_owed
 
 ROW_RELATED = (
