@@ -9,8 +9,8 @@ from xindai.core.forms import ModelForm, RemoteSelect
 from xindai.core.money import MoneyError, parse_amount, parse_rate
 from xindai.core.scope import Reach, scope_for
 from xindai.customers.models import Customer
-from xindai.loans.models import GuaranteeGroup, Loan, LoanType, RepaymentMethod
-from xindai.loans.services import LOAN_TYPE_FIELDS, LoanTerms
+from xindai.loans.models import MAX_MARKUP, MIN_MARKUP, GuaranteeGroup, Loan, LoanType, RepaymentMethod
+from xindai.loans.services import LOAN_TYPE_FIELDS, MARKUP_RANGE, LoanTerms
 from xindai.org.models import Branch, User
 
 CUSTOM_PLAN_HELP = _("One line per principal repayment: date and amount, e.g. 2027-03-20 20000")
@@ -156,6 +156,12 @@ class LoanTypeForm(ModelForm):
         model = LoanType
         fields = LOAN_TYPE_FIELDS
         help_texts = {"lpr_spread_bp": _("LPR loans: rate = LPR + spread; 100 basis points = 1%; may be negative.")}
+
+    def clean_penalty_markup(self):
+        markup = self.cleaned_data["penalty_markup"]
+        if markup is not None and not MIN_MARKUP <= markup <= MAX_MARKUP:
+            raise forms.ValidationError(MARKUP_RANGE)
+        return markup
 
     def clean(self):
         data = super().clean()

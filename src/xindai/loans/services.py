@@ -38,7 +38,7 @@ OFFICER_OUT_OF_SCOPE = _("The loan officer must be an active user in your data s
 CUSTOMER_OUT_OF_SCOPE = _("This customer is outside your data scope.")
 HAS_REPAYMENTS = _("Repayments have been recorded on this loan: its financial terms can no longer change.")
 DELETE_HAS_REPAYMENTS = _("Repayments have been recorded on this loan: it cannot be deleted.")
-MARKUP_RANGE = _("The penalty markup must be between 0.3 and 0.5 (30%% to 50%% above the contract rate).")
+MARKUP_RANGE = _("The penalty markup must be between 0.3 and 0.5 (30 to 50 percent above the contract rate).")
 
 FINANCIAL_FIELDS = ("amount", "loan_type", "annual_rate", "start_date", "end_date", "method", "settlement_day")
 DESCRIPTIVE_FIELDS = ("purpose", "guarantee_group")

@@ -177,7 +177,8 @@ def type_edit(request, pk=None):
     form = LoanTypeForm(request.POST or None, instance=loan_type)
     if request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in form.Meta.fields}
-        saved = services.loan_type_save(actor=request.user, loan_type=loan_type, **data)
-        messages.success(request, _("Loan type %(name)s saved.") % {"name": saved.name})
-        return redirect("loans:type_list")
+        saved = run_service(form, lambda: services.loan_type_save(actor=request.user, loan_type=loan_type, **data))
+        if saved:
+            messages.success(request, _("Loan type %(name)s saved.") % {"name": saved.name})
+            return redirect("loans:type_list")
     return render(request, "loans/type_form.html", {"form": form, "loan_type": loan_type})

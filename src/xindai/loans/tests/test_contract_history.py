@@ -12,9 +12,9 @@ from django.urls import reverse
 from xindai.core.errors import BusinessError
 from xindai.customers.tests.factories import CustomerFactory
 from xindai.loans import contract, lpr
-from xindai.loans.models import BankDay, Installment, LprQuote, PlanVersion
+from xindai.loans.models import BankDay, Installment, LoanType, LprQuote, PlanVersion
 from xindai.loans.schedule import add_months
-from xindai.loans.services import loan_type_save
+from xindai.loans.services import MARKUP_RANGE, loan_type_save
 from xindai.loans.tests.factories import loan_type, make_loan
 from xindai.repayments import selectors, services
 from xindai.reports import queries
@@ -313,3 +313,35 @@ def test_the_overdue_list_shows_interest_off_the_balance_sheet(world, login):
     assert on_90["arrears_off"] == 0 and on_90["arrears_on"] > 0
     assert on_91["arrears_on"] == 0
     assert on_91["arrears_off"] == on_91["interest_owed"] + on_91["penalty_owed"] + on_91["compound_owed"]
+
+
+def test_the_loan_type_page_refuses_a_markup_outside_30_to_50_percent(world, login):
+    client = login(world.admin)
+    values = {
+        "name": "肉牛贷款",
+        "default_method": "bullet",
+        "default_rate": "4.35",
+        "penalty_markup": "0.6",
+        "compound_interest": "on",
+        "settlement_day": "20",
+        "rate_type": "lpr",
+        "lpr_spread_bp": "-20",
+        "repricing": "january",
+        "holiday_rule": "postpone",
+        "min_amount": "1000",
+        "max_amount": "100000",
+        "min_term_months": "1",
+        "max_term_months": "36",
+        "is_active": "on",
+    }
+    refused = client.post(reverse("loans:type_create"), values)
+    assert refused.status_code == 200, refused.context["form"].errors
+    assert str(MARKUP_RANGE) in str(refused.context["form"].errors), refused.context["form"].errors
+    assert client.post(reverse("loans:type_create"), {**values, "penalty_markup": "0.4"}).status_code == 302
+    saved = LoanType.objects.get(name="肉牛贷款")
+    assert (saved.rate_type, saved.lpr_spread_bp, saved.repricing, saved.holiday_rule) == (
+        "lpr",
+        -20,
+        "january",
+        "postpone",
+    )
