@@ -78,10 +78,12 @@ class RepaymentImport:
         loans = Loan.objects.select_related("loan_type").filter(iou_number__in={r[1] for r in rows})
         if self.actor is not None:
             loans = Loan.objects.visible_to(self.actor).select_related("loan_type").filter(pk__in=loans.values("pk"))
+        if lock:  # the one lock order: the loans (in id order), then their installments
+            loans = loans.order_by("pk").select_for_update(of=("self",))
         by_iou = {loan.iou_number: loan for loan in loans}
-        installments = Installment.objects.filter(loan__in=by_iou.values(), settled_on__isnull=True).order_by(
-            "loan_id", "period"
-        )
+        installments = Installment.objects.filter(
+            loan__in=by_iou.values(), settled_on__isnull=True, superseded_on__isnull=True
+        ).order_by("loan_id", "period")
         if lock:
             installments = installments.select_for_update()
         unpaid: dict[int, list[Installment]] = defaultdict(list)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xindai.core import audit
 from xindai.core.errors import BusinessError
-from xindai.loans.models import BankDay, HolidayRule, Installment
+from xindai.loans.models import BankDay, HolidayRule, Installment, Loan
 from xindai.loans.workdays import Calendar, payable_on
 
 PAST_DAY = _("%(day)s is before today: the payable dates computed from it are history and cannot change.")
@@ -39,15 +39,16 @@ def bank_day_set(*, actor, day: date, kind: str | None, name: str = "") -> date:
 
 
 def _refresh_payable_dates(start: date, end: date) -> None:
-    rows = list(
-        Installment.objects.filter(  # every loan's: a calendar belongs to the whole bank
-            due_date__gte=start,
-            due_date__lte=end,
-            settled_on__isnull=True,
-            superseded_on__isnull=True,
-            loan__holiday_rule=HolidayRule.POSTPONE,
-        ).select_for_update(of=("self",))
+    affected = Installment.objects.filter(  # every loan's: a calendar belongs to the whole bank
+        due_date__gte=start,
+        due_date__lte=end,
+        settled_on__isnull=True,
+        superseded_on__isnull=True,
+        loan__holiday_rule=HolidayRule.POSTPONE,
     )
+    # The one lock order: the loans (in id order), then their installments.
+    list(Loan.objects.filter(pk__in=affected.values("loan_id")).order_by("pk").select_for_update())
+    rows = list(Installment.objects.filter(pk__in=affected.values("pk")).select_for_update())
     calendar = calendar_between(start, end)
     changed = []
     for row in rows:
