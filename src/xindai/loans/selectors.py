@@ -101,8 +101,15 @@ def loan_detail(user, pk: int) -> Loan:
 def plan_rows(loan: Loan, as_of: date | None = None) -> tuple[list[Installment], dict]:
     """The loan's installments with balance and status for display, and the plan's totals."""
     as_of = as_of or timezone.localdate()
-    # The plan in force (a prefetch of it is used when there is one): superseded rows are history.
-    rows = sorted((r for r in loan.installments.all() if r.superseded_on is None), key=lambda row: row.period)
+    # The plan in force on `as_of` (a prefetch is used when there is one): superseded rows are history.
+    rows = sorted(
+        (
+            r
+            for r in loan.installments.all()
+            if r.in_force_from <= as_of and (r.superseded_on is None or r.superseded_on > as_of)
+        ),
+        key=lambda row: row.period,
+    )
     balance = loan.amount
     for row in rows:
         balance -= row.principal

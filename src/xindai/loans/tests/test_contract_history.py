@@ -345,3 +345,16 @@ def test_the_loan_type_page_refuses_a_markup_outside_30_to_50_percent(world, log
         "january",
         "postpone",
     )
+
+
+def test_the_loan_page_shows_the_plan_in_force_on_a_past_date(world, login, ei):
+    contract.contract_change(
+        actor=world.manager_a, loan_id=ei.pk, effective_from=date(2026, 6, 15), reason="利率调整", annual_rate=D("4.80")
+    )
+    client = login(world.admin)
+    url = reverse("loans:detail", args=[ei.pk])
+    before = client.get(url, {"as_of": "2026-06-14"}).context["rows"]
+    now = client.get(url).context["rows"]
+    assert [r.version.number for r in before] == [1] * 12
+    assert [r.version.number for r in now] == [1] * 5 + [2] * 7
+    assert client.get(url, {"as_of": "not a date"}).status_code == 200
