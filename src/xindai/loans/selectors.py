@@ -197,7 +197,7 @@ def loan_arrears(loan: Loan, days_overdue: int, as_of: date | None = None) -> di
     from xindai.repayments.quality import off_balance
 
     as_of = as_of or timezone.localdate()
-    overdue = unsettled_on(Installment.objects.filter(loan=loan, payable_on__lt=as_of), as_of)  # loan in scope
+    overdue = unsettled_on(loan.installments.filter(payable_on__lt=as_of), as_of)
     totals = owed_totals(with_owed(overdue, as_of))
     owed = totals["interest_owed"] + totals["penalty_owed"] + totals["compound_owed"]
     off = off_balance(days_overdue, get_system_settings().off_balance_days)
