@@ -108,10 +108,19 @@ def in_force_on(installments, as_of: date):
 
 
 def unsettled_on(installments, as_of: date):
-    """The installments in force and not yet settled on `as_of`."""
+    """The installments in force and not yet settled on `as_of`.
+
+    As of a past date: unpaid and in force today, or settled after the date (and in force on
+    it), or superseded after the date unpaid — three branches that each imply one partial index's
+    predicate (unpaid, settled, superseded), so the database ORs three small index scans."""
     if uses_running_totals(as_of):
         return installments.filter(settled_on__isnull=True, superseded_on__isnull=True)
-    return in_force_on(installments, as_of).filter(Q(settled_on__isnull=True) | Q(settled_on__gt=as_of))
+    in_force = Q(superseded_on__isnull=True) | Q(superseded_on__gt=as_of)
+    return installments.filter(in_force_from__lte=as_of).filter(
+        Q(settled_on__isnull=True, superseded_on__isnull=True)
+        | (Q(settled_on__gt=as_of) & in_force)
+        | Q(superseded_on__gt=as_of, settled_on__isnull=True)
+    )
 
 
 def bucket_case(days):
@@ -165,7 +174,23 @@ def with_arrears(rows, as_of: date, off_balance_days: int):
     )
 
 
-def owed_totals(rows, fields: tuple[str, ...] = OWED_FIELDS) -> dict:
+def _arrears_sums(as_of: date, off_balance_days: int) -> tuple[str, str, list]:
+    """(join, sums, (the sums' params, the join's params)): the join and sums splitting the rows' interest, penalty and compound owed into 表内/表外 by
+    their loan's oldest overdue payable date — one grouped pass over the overdue rows, joined."""
+    oldest = unsettled_on(Installment.objects.filter(payable_on__lt=as_of), as_of)  # scoped by the outer query
+    sql, params = oldest.order_by().values("loan_id").annotate(since=Min("payable_on")).query.sql_with_params()
+    join = f" LEFT JOIN ({sql}) oldest ON oldest.loan_id = owed.loan_id"
+    arrears = "owed.interest_owed + owed.penalty_owed + owed.compound_owed"
+    off = "oldest.since < %s"
+    sums = (
+        f", COALESCE(SUM(CASE WHEN {off} THEN 0 ELSE {arrears} END), 0),"
+        f" COALESCE(SUM(CASE WHEN {off} THEN {arrears} ELSE 0 END), 0)"
+    )
+    cutoff = as_of - timedelta(days=off_balance_days)
+    return join, sums, ([cutoff, cutoff], list(params))
+
+
+def owed_totals(rows, fields: tuple[str, ...] = OWED_FIELDS, *, arrears: tuple[date, int] | None = None) -> dict:
     """count and the sums of OWED_FIELDS over annotated installments, in one query.
 
     The sums run over the rows' own SELECT as a derived table: the annotations are computed
@@ -174,10 +199,13 @@ def owed_totals(rows, fields: tuple[str, ...] = OWED_FIELDS) -> dict:
     """
     from django.db import connections
 
-    inner = rows.order_by().values("pk", *fields)
+    inner = rows.order_by().values("pk", "loan_id", *fields)
     sql, params = inner.query.sql_with_params()
-    sums = ", ".join(f"COALESCE(SUM({name}), 0)" for name in fields)
+    sums = ", ".join(f"COALESCE(SUM(owed.{name}), 0)" for name in fields)
+    join, more, (sums_params, join_params) = _arrears_sums(*arrears) if arrears else ("", "", ([], []))
+    names = [*fields, *(("arrears_on", "arrears_off") if arrears else ())]
     with connections[rows.db].cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*), {sums} FROM ({sql}) owed", params)  # noqa: S608 — the ORM's own SQL
+        statement = f"SELECT COUNT(*), {sums}{more} FROM ({sql}) owed{join}"  # noqa: S608 — the ORM's own SQL
+        cursor.execute(statement, [*sums_params, *params, *join_params])  # in the order they appear
         count, *values = cursor.fetchone()
-    return {"count": count, **dict(zip(fields, values, strict=True))}
+    return {"count": count, **dict(zip(names, values, strict=True))}

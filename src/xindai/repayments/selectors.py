@@ -10,7 +10,7 @@ from xindai.core.system_settings import get_system_settings
 from xindai.loans.models import Installment, Loan
 from xindai.repayments.filters import DUE, OVERDUE, InstallmentFilter, ListOptions
 from xindai.repayments.models import ClassificationChange, EarlyRepayment, Repayment
-from xindai.repayments.owed import OWED_FIELDS, owed_totals, unsettled_on, uses_running_totals, with_arrears, with_owed
+from xindai.repayments.owed import owed_totals, unsettled_on, uses_running_totals, with_arrears, with_owed
 
 ROW_RELATED = (
     "loan__customer__county",
@@ -49,8 +49,7 @@ def installment_search(user, params):
             due = Coalesce("payable_on", "start_date")
         rows = rows.order_by(due, "loan_id", "period") if view == OVERDUE else rows.order_by(due, "pk")
     if view == OVERDUE:  # 表内/表外欠息 by each row's loan
-        rows = with_arrears(rows, as_of, get_system_settings().off_balance_days)
-        return options, filterset, rows, owed_totals(rows, (*OWED_FIELDS, "arrears_on", "arrears_off"))
+        return options, filterset, rows, owed_totals(rows, arrears=(as_of, get_system_settings().off_balance_days))
     return options, filterset, rows, owed_totals(rows)
 
 
