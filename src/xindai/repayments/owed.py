@@ -174,23 +174,34 @@ def with_arrears(rows, as_of: date, off_balance_days: int):
     )
 
 
-def _arrears_sums(as_of: date, off_balance_days: int) -> tuple[str, str, list]:
-    """(join, sums, (the sums' params, the join's params)): the join and sums splitting the rows' interest, penalty and compound owed into 表内/表外 by
-    their loan's oldest overdue payable date — one grouped pass over the overdue rows, joined."""
+def _arrears_sums(as_of: date, off_balance_days: int, whole_loans: bool) -> tuple[str, str, tuple[list, list]]:
+    """(join, sums, (the sums' params, the join's params)) splitting the rows' interest, penalty
+    and compound owed into 表内/表外 by their loan's oldest overdue payable date. With
+    `whole_loans` (the rows hold every overdue installment of their loans: no filter picked rows
+    within a loan) that date comes from the rows themselves; else from one grouped pass over all
+    overdue rows."""
+    if whole_loans:
+        return (
+            " LEFT JOIN (SELECT loan_id, MIN(payable_on) AS since FROM owed GROUP BY loan_id) oldest"
+            " ON oldest.loan_id = owed.loan_id",
+            _ARREARS_SUMS,
+            ([as_of - timedelta(days=off_balance_days)] * 2, []),
+        )
     oldest = unsettled_on(Installment.objects.filter(payable_on__lt=as_of), as_of)  # scoped by the outer query
     sql, params = oldest.order_by().values("loan_id").annotate(since=Min("payable_on")).query.sql_with_params()
     join = f" LEFT JOIN ({sql}) oldest ON oldest.loan_id = owed.loan_id"
-    arrears = "owed.interest_owed + owed.penalty_owed + owed.compound_owed"
-    off = "oldest.since < %s"
-    sums = (
-        f", COALESCE(SUM(CASE WHEN {off} THEN 0 ELSE {arrears} END), 0),"
-        f" COALESCE(SUM(CASE WHEN {off} THEN {arrears} ELSE 0 END), 0)"
-    )
     cutoff = as_of - timedelta(days=off_balance_days)
-    return join, sums, ([cutoff, cutoff], list(params))
+    return join, _ARREARS_SUMS, ([cutoff, cutoff], list(params))
 
 
-def owed_totals(rows, fields: tuple[str, ...] = OWED_FIELDS, *, arrears: tuple[date, int] | None = None) -> dict:
+_ARREARS = "owed.interest_owed + owed.penalty_owed + owed.compound_owed"
+_ARREARS_SUMS = (
+    f", COALESCE(SUM(CASE WHEN oldest.since < %s THEN 0 ELSE {_ARREARS} END), 0),"
+    f" COALESCE(SUM(CASE WHEN oldest.since < %s THEN {_ARREARS} ELSE 0 END), 0)"
+)
+
+
+def owed_totals(rows, fields: tuple[str, ...] = OWED_FIELDS, *, arrears: tuple[date, int, bool] | None = None) -> dict:
     """count and the sums of OWED_FIELDS over annotated installments, in one query.
 
     The sums run over the rows' own SELECT as a derived table: the annotations are computed
@@ -199,13 +210,17 @@ def owed_totals(rows, fields: tuple[str, ...] = OWED_FIELDS, *, arrears: tuple[d
     """
     from django.db import connections
 
-    inner = rows.order_by().values("pk", "loan_id", *fields)
+    inner = rows.order_by().values("pk", "loan_id", "payable_on", *fields)
     sql, params = inner.query.sql_with_params()
     sums = ", ".join(f"COALESCE(SUM(owed.{name}), 0)" for name in fields)
     join, more, (sums_params, join_params) = _arrears_sums(*arrears) if arrears else ("", "", ([], []))
     names = [*fields, *(("arrears_on", "arrears_off") if arrears else ())]
     with connections[rows.db].cursor() as cursor:
-        statement = f"SELECT COUNT(*), {sums}{more} FROM ({sql}) owed{join}"  # noqa: S608 — the ORM's own SQL
-        cursor.execute(statement, [*sums_params, *params, *join_params])  # in the order they appear
+        # The rows once: a CTE when the 表内/表外 split joins them to their loans' oldest dates.
+        if arrears:
+            statement = f"WITH owed AS MATERIALIZED ({sql}) SELECT COUNT(*), {sums}{more} FROM owed{join}"  # noqa: S608
+        else:
+            statement = f"SELECT COUNT(*), {sums} FROM ({sql}) owed"  # noqa: S608 — the ORM's own SQL
+        cursor.execute(statement, [*params, *sums_params, *join_params])  # in the order they appear
         count, *values = cursor.fetchone()
     return {"count": count, **dict(zip(names, values, strict=True))}

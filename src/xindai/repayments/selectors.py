@@ -22,6 +22,11 @@ ROW_RELATED = (
 )
 
 
+# Filters that may leave out a loan's oldest overdue installment (the others keep a loan's rows
+# whole, or keep the older ones): with them, 表内/表外 needs every overdue row of the loans.
+ROW_FILTERS = ("period", "due_from", "days_max", "bucket", "owed_min")
+
+
 def owed_list(user, view: str, as_of: date, within: int = 7):
     """Installments in scope overdue on `as_of`, or falling due within `within` days of it,
     with what they owe on that date."""
@@ -49,7 +54,9 @@ def installment_search(user, params):
             due = Coalesce("payable_on", "start_date")
         rows = rows.order_by(due, "loan_id", "period") if view == OVERDUE else rows.order_by(due, "pk")
     if view == OVERDUE:  # 表内/表外欠息 by each row's loan
-        return options, filterset, rows, owed_totals(rows, arrears=(as_of, get_system_settings().off_balance_days))
+        whole_loans = not any((params or {}).get(name) for name in ROW_FILTERS)
+        arrears = (as_of, get_system_settings().off_balance_days, whole_loans)
+        return options, filterset, rows, owed_totals(rows, arrears=arrears)
     return options, filterset, rows, owed_totals(rows)
 
 

@@ -358,3 +358,24 @@ def test_the_loan_page_shows_the_plan_in_force_on_a_past_date(world, login, ei):
     assert [r.version.number for r in before] == [1] * 12
     assert [r.version.number for r in now] == [1] * 5 + [2] * 7
     assert client.get(url, {"as_of": "not a date"}).status_code == 200
+
+
+def test_off_balance_follows_the_loans_oldest_overdue_installment_whatever_the_filter(world, login):
+    loan = make_loan(
+        world.admin,
+        _customer(world),
+        world.officer_a,
+        loan_type=loan_type("农户小额信用贷款"),
+        amount=D("12000.00"),
+        annual_rate=D("4.35"),
+        start_date=date(2026, 1, 15),
+        end_date=date(2027, 1, 15),
+        method="equal_installment",
+    )
+    client = login(world.admin)
+    # On 2026-06-01 period 1 (due 02-15) is 106 days overdue, period 4 (due 05-15) 17 days.
+    recent = client.get(reverse("repayments:due"), {"as_of": "2026-06-01", "bucket": "bucket_1_30"})
+    rows = list(recent.context["page"])
+    assert [row.period for row in rows] == [4] and rows[0].loan_id == loan.pk
+    assert recent.context["totals"]["arrears_on"] == 0 and recent.context["totals"]["arrears_off"] > 0
+    assert rows[0].arrears_off == rows[0].interest_owed + rows[0].penalty_owed + rows[0].compound_owed
