@@ -16,7 +16,6 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xindai.core import audit
@@ -33,6 +32,7 @@ from xindai.repayments.services import (
     _post,
     check_date,
     refresh_loans,
+    reverse_entry,
 )
 
 LOAN_SETTLED = _("This loan is already settled.")
@@ -230,25 +230,7 @@ def early_repayment_reverse(*, actor, early_id: int, reason: str) -> EarlyRepaym
         Installment.objects.bulk_create([_copy(row, version, record.paid_on) for row in replaced])
         original = record.repayment
         current = Installment.objects.select_for_update().get(pk=original.installment_id)
-        reversal = Repayment.objects.create(
-            loan=loan,
-            installment=current,
-            paid_on=original.paid_on,
-            accounting_date=timezone.localdate(),
-            amount=-original.amount,
-            principal=-original.principal,
-            interest=-original.interest,
-            penalty=-original.penalty,
-            compound=-original.compound,
-            days_late=original.days_late,
-            channel=original.channel,
-            remark=reason.strip()[:200],
-            reverses=original,
-            created_by=actor,
-        )
-        _post(current, original, sign=-1)
-        current.settled_on = None
-        current.save(update_fields=PAID_FIELDS)
+        reversal = reverse_entry(original, current, reason, actor)
         refresh_loans([loan.pk])
         record.reversed_by = version
         record.save(update_fields=["reversed_by"])

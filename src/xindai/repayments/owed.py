@@ -98,15 +98,6 @@ def uses_running_totals(as_of: date) -> bool:
     return as_of >= timezone.localdate()
 
 
-def in_force_on(installments, as_of: date):
-    """The installments of the plans in force on `as_of`."""
-    if uses_running_totals(as_of):
-        return installments.filter(superseded_on__isnull=True)
-    return installments.filter(in_force_from__lte=as_of).filter(
-        Q(superseded_on__isnull=True) | Q(superseded_on__gt=as_of)
-    )
-
-
 def unsettled_on(installments, as_of: date):
     """The installments in force and not yet settled on `as_of`.
 

@@ -351,6 +351,31 @@ def repayments_confirm_batch(
     return BatchSummary(count=len(entries), **summary)
 
 
+def reverse_entry(original: Repayment, installment: Installment, reason: str, actor) -> Repayment:
+    """The negated entry reversing `original` — the value date its own, booked today (closed periods
+    never change) — and `original` taken back off its (locked) installment."""
+    reversal = Repayment.objects.create(
+        loan_id=installment.loan_id,
+        installment=installment,
+        paid_on=original.paid_on,
+        accounting_date=timezone.localdate(),
+        amount=-original.amount,
+        principal=-original.principal,
+        interest=-original.interest,
+        penalty=-original.penalty,
+        compound=-original.compound,
+        days_late=original.days_late,
+        channel=original.channel,
+        remark=reason.strip()[:200],
+        reverses=original,
+        created_by=actor,
+    )
+    _post(installment, original, sign=-1)
+    installment.settled_on = None
+    installment.save(update_fields=PAID_FIELDS)
+    return reversal
+
+
 def repayment_reverse(*, actor, repayment_id: int, reason: str) -> Repayment:
     """Reverse a confirmed repayment (冲正) with a reason: a negated entry naming it; the
     installment and loan return to the state they had without it."""
@@ -374,25 +399,7 @@ def repayment_reverse(*, actor, repayment_id: int, reason: str) -> Repayment:
         )
         if later.exists():
             raise BusinessError(LATER_PAYMENTS)
-        reversal = Repayment.objects.create(
-            loan=installment.loan,
-            installment=installment,
-            paid_on=original.paid_on,
-            accounting_date=timezone.localdate(),  # booked today: closed periods never change
-            amount=-original.amount,
-            principal=-original.principal,
-            interest=-original.interest,
-            penalty=-original.penalty,
-            compound=-original.compound,
-            days_late=original.days_late,
-            channel=original.channel,
-            remark=reason.strip()[:200],
-            reverses=original,
-            created_by=actor,
-        )
-        _post(installment, original, sign=-1)
-        installment.settled_on = None
-        installment.save(update_fields=PAID_FIELDS)
+        reversal = reverse_entry(original, installment, reason, actor)
         refresh_loans([installment.loan_id])
         audit.record(
             actor,
