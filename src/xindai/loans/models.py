@@ -359,6 +359,13 @@ class Installment(models.Model):
                 ],
                 name="installment_unpaid_idx",
             ),
+            # A loan's unpaid installments by payable date: its oldest overdue one (days overdue,
+            # classification, 表内/表外) is one index probe per loan.
+            models.Index(
+                fields=["loan", "payable_on"],
+                condition=Q(settled_on__isnull=True, superseded_on__isnull=True),
+                name="installment_unpaid_loan_idx",
+            ),
             # Installments settled after a past date were still owed on it (lists as of a past date).
             models.Index(
                 fields=["settled_on", "payable_on"],

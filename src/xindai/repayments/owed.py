@@ -16,7 +16,22 @@ these non-negative amounts — the same figures ``arithmetic.accrual`` gives in 
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, F, Func, IntegerField, Min, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -150,50 +165,26 @@ def with_owed(installments, as_of: date, *, stored: bool | None = None):
 
 
 def with_arrears(rows, as_of: date, off_balance_days: int):
-    """Annotate arrears_on / arrears_off: the row's interest, penalty and compound owed, on or off
-    the balance sheet (表内/表外欠息) by its loan's days overdue (its oldest overdue installment)."""
-    oldest = unsettled_on(
-        Installment.objects.filter(loan=OuterRef("loan_id"), payable_on__lt=as_of),
-        as_of,  # scoped outside
-    )
-    since = Subquery(oldest.order_by().values("loan").annotate(m=Min("payable_on")).values("m")[:1])
-    arrears = F("interest_owed") + F("penalty_owed") + F("compound_owed")
-    off = Q(loan_overdue_since__lt=as_of - timedelta(days=off_balance_days))
-    return rows.annotate(loan_overdue_since=since).annotate(
-        arrears_on=Case(When(off, then=ZERO), default=arrears, output_field=MONEY),
-        arrears_off=Case(When(off, then=arrears), default=ZERO, output_field=MONEY),
-    )
-
-
-def _arrears_sums(as_of: date, off_balance_days: int, whole_loans: bool) -> tuple[str, str, tuple[list, list]]:
-    """(join, sums, (the sums' params, the join's params)) splitting the rows' interest, penalty
-    and compound owed into 表内/表外 by their loan's oldest overdue payable date. With
-    `whole_loans` (the rows hold every overdue installment of their loans: no filter picked rows
-    within a loan) that date comes from the rows themselves; else from one grouped pass over all
-    overdue rows."""
-    if whole_loans:
-        return (
-            " LEFT JOIN (SELECT loan_id, MIN(payable_on) AS since FROM owed GROUP BY loan_id) oldest"
-            " ON oldest.loan_id = owed.loan_id",
-            _ARREARS_SUMS,
-            ([as_of - timedelta(days=off_balance_days)] * 2, []),
-        )
-    oldest = unsettled_on(Installment.objects.filter(payable_on__lt=as_of), as_of)  # scoped by the outer query
-    sql, params = oldest.order_by().values("loan_id").annotate(since=Min("payable_on")).query.sql_with_params()
-    join = f" LEFT JOIN ({sql}) oldest ON oldest.loan_id = owed.loan_id"
+    """Annotate arrears (the row's interest, penalty and compound owed), arrears_is_off, and
+    arrears_on / arrears_off: on or off the balance sheet (表内/表外欠息) by its loan's days
+    overdue. A row overdue beyond the limit is off at once; another is off when an older
+    installment of its loan is (one EXISTS on the loan's few rows), whatever the list filters."""
     cutoff = as_of - timedelta(days=off_balance_days)
-    return join, _ARREARS_SUMS, ([cutoff, cutoff], list(params))
+    older = unsettled_on(Installment.objects.filter(loan=OuterRef("loan_id"), payable_on__lt=cutoff), as_of)  # scoped
+    return rows.annotate(
+        arrears=F("interest_owed") + F("penalty_owed") + F("compound_owed"),
+        arrears_is_off=ExpressionWrapper(Q(payable_on__lt=cutoff) | Q(Exists(older)), output_field=BooleanField()),
+    ).annotate(
+        arrears_on=Case(When(arrears_is_off=True, then=ZERO), default=F("arrears"), output_field=MONEY),
+        arrears_off=Case(When(arrears_is_off=True, then=F("arrears")), default=ZERO, output_field=MONEY),
+    )
 
 
-_ARREARS = "owed.interest_owed + owed.penalty_owed + owed.compound_owed"
-_ARREARS_SUMS = (
-    f", COALESCE(SUM(CASE WHEN oldest.since < %s THEN 0 ELSE {_ARREARS} END), 0),"
-    f" COALESCE(SUM(CASE WHEN oldest.since < %s THEN {_ARREARS} ELSE 0 END), 0)"
-)
+ARREARS_SPLIT = ("arrears_on", "arrears_off")
 
 
-def owed_totals(rows, fields: tuple[str, ...] = OWED_FIELDS, *, arrears: tuple[date, int, bool] | None = None) -> dict:
-    """count and the sums of OWED_FIELDS over annotated installments, in one query.
+def owed_totals(rows, fields: tuple[str, ...] = OWED_FIELDS) -> dict:
+    """count and the sums of `fields` (OWED_FIELDS) over annotated installments, in one query.
 
     The sums run over the rows' own SELECT as a derived table: the annotations are computed
     once per row and summed, on either path (Django's aggregate over annotations that hold
@@ -201,17 +192,17 @@ def owed_totals(rows, fields: tuple[str, ...] = OWED_FIELDS, *, arrears: tuple[d
     """
     from django.db import connections
 
-    inner = rows.order_by().values("pk", "loan_id", "payable_on", *fields)
+    split = [name for name in fields if name in ARREARS_SPLIT]  # 表内/表外: the flag computed once a row
+    selected = [name for name in fields if name not in ARREARS_SPLIT] + (["arrears", "arrears_is_off"] if split else [])
+    inner = rows.order_by().values("pk", *selected)
     sql, params = inner.query.sql_with_params()
-    sums = ", ".join(f"COALESCE(SUM(owed.{name}), 0)" for name in fields)
-    join, more, (sums_params, join_params) = _arrears_sums(*arrears) if arrears else ("", "", ([], []))
-    names = [*fields, *(("arrears_on", "arrears_off") if arrears else ())]
+    sums = ", ".join(
+        f"COALESCE(SUM({name}), 0)"
+        if name not in ARREARS_SPLIT
+        else f"COALESCE(SUM(CASE WHEN arrears_is_off = {name == 'arrears_off'} THEN arrears ELSE 0 END), 0)"
+        for name in fields
+    )
     with connections[rows.db].cursor() as cursor:
-        # The rows once: a CTE when the 表内/表外 split joins them to their loans' oldest dates.
-        if arrears:
-            statement = f"WITH owed AS MATERIALIZED ({sql}) SELECT COUNT(*), {sums}{more} FROM owed{join}"  # noqa: S608
-        else:
-            statement = f"SELECT COUNT(*), {sums} FROM ({sql}) owed"  # noqa: S608 — the ORM's own SQL
-        cursor.execute(statement, [*params, *sums_params, *join_params])  # in the order they appear
+        cursor.execute(f"SELECT COUNT(*), {sums} FROM ({sql}) owed", params)  # noqa: S608 — the ORM's own SQL
         count, *values = cursor.fetchone()
-    return {"count": count, **dict(zip(names, values, strict=True))}
+    return {"count": count, **dict(zip(fields, values, strict=True))}

@@ -10,7 +10,7 @@ from xindai.core.system_settings import get_system_settings
 from xindai.loans.models import Installment, Loan
 from xindai.repayments.filters import DUE, OVERDUE, InstallmentFilter, ListOptions
 from xindai.repayments.models import ClassificationChange, EarlyRepayment, Repayment
-from xindai.repayments.owed import owed_totals, unsettled_on, uses_running_totals, with_arrears, with_owed
+from xindai.repayments.owed import OWED_FIELDS, owed_totals, unsettled_on, uses_running_totals, with_arrears, with_owed
 
 ROW_RELATED = (
     "loan__customer__county",
@@ -20,11 +20,6 @@ ROW_RELATED = (
     "loan__handling_branch",
     "loan__loan_type",
 )
-
-
-# Filters that may leave out a loan's oldest overdue installment (the others keep a loan's rows
-# whole, or keep the older ones): with them, 表内/表外 needs every overdue row of the loans.
-ROW_FILTERS = ("period", "due_from", "days_max", "bucket", "owed_min")
 
 
 def owed_list(user, view: str, as_of: date, within: int = 7):
@@ -54,9 +49,8 @@ def installment_search(user, params):
             due = Coalesce("payable_on", "start_date")
         rows = rows.order_by(due, "loan_id", "period") if view == OVERDUE else rows.order_by(due, "pk")
     if view == OVERDUE:  # 表内/表外欠息 by each row's loan
-        whole_loans = not any((params or {}).get(name) for name in ROW_FILTERS)
-        arrears = (as_of, get_system_settings().off_balance_days, whole_loans)
-        return options, filterset, rows, owed_totals(rows, arrears=arrears)
+        split = with_arrears(rows, as_of, get_system_settings().off_balance_days)
+        return options, filterset, rows, owed_totals(split, (*OWED_FIELDS, "arrears_on", "arrears_off"))
     return options, filterset, rows, owed_totals(rows)
 
 

@@ -15,11 +15,16 @@ from xindai.loans import contract, lpr
 from xindai.loans.models import BankDay, Installment, LoanType, LprQuote, PlanVersion
 from xindai.loans.schedule import add_months
 from xindai.loans.services import MARKUP_RANGE, loan_type_save
-from xindai.loans.tests.factories import loan_type, make_loan
+from xindai.loans.tests.factories import loan_type, make_loan, seeded_calendar_and_lpr
 from xindai.repayments import selectors, services
 from xindai.reports import queries
 
 D = Decimal
+
+
+@pytest.fixture(autouse=True)
+def _seeds(db):
+    seeded_calendar_and_lpr()
 
 
 def _customer(world, village=None):

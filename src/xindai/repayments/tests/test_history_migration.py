@@ -26,7 +26,7 @@ def _migrate(targets=None):
     return executor.loader.project_state(targets).apps
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the seeded rows come back after
+@pytest.mark.django_db(transaction=True)
 def test_the_migration_fills_terms_versions_accounting_dates_and_the_history_ledger():
     old = _migrate(BEFORE)
     # Branches, users and customers are as they are today (their apps did not change here).
