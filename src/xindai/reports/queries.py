@@ -190,7 +190,7 @@ def _overdue_sql(loans, as_of: date) -> tuple[str, list]:
     return grouped, list(params)
 
 
-def _loan_rows(user, group, as_of, filters: Filters, figures: str) -> list[tuple]:
+def _loan_rows(user, group, as_of, filters: Filters, figures: str, columns: str = "") -> list[tuple]:
     """One statement: each loan's outstanding principal (by accounting date), its overdue figures
     and days overdue (by value date), then `figures` (SQL over the columns o, overdue, owed,
     days, off, ov) summed per group. The loans are the ORM's scoped and filtered queryset."""
@@ -228,7 +228,7 @@ def _loan_rows(user, group, as_of, filters: Filters, figures: str) -> list[tuple
             LEFT JOIN od ON od.loan_id = l.id
             WHERE l.id IN ({ids_sql})
         ),
-        y AS (SELECT *, days > %s AS off FROM x WHERE o > 0 OR owed > 0)
+        y AS (SELECT *, days > %s AS off{columns} FROM x WHERE o > 0 OR owed > 0)
         SELECT gid, gkey, gname, {figures} FROM y GROUP BY gid, gkey, gname
     """  # noqa: S608 - every value is a parameter; the fragments are this module's constants
     params = [
@@ -259,12 +259,13 @@ def _quality_rows(user, group, as_of, filters: Filters):
     one definition), its whole outstanding principal summed per group."""
     from xindai.core.system_settings import classification_thresholds
 
-    category = f"(CASE WHEN ov <> '' THEN ov ELSE {category_sql('days', classification_thresholds())} END)"
-    bucket = bucket_sql("days")
-    sums = ", ".join(f"SUM(o) FILTER (WHERE {bucket} = '{code}')" for code in BUCKETS)
-    categories = ", ".join(f"SUM(o) FILTER (WHERE {category} = '{code}')" for code in CATEGORIES)
-    npl = ", ".join(f"'{code.value}'" for code in NPL_CATEGORIES)
-    figures = f"SUM(o), {sums}, {categories}, SUM(o) FILTER (WHERE {category} IN ({npl})), {INTEREST_SUMS}"
+    # Each loan's bucket and class computed once, in the statement's last CTE.
+    category = f"CASE WHEN ov <> '' THEN ov ELSE {category_sql('days', classification_thresholds())} END"
+    columns = f", {bucket_sql('days')} AS bucket, {category} AS cat"
+    sums = ", ".join(f"SUM(o) FILTER (WHERE bucket = '{code}')" for code in BUCKETS)
+    categories = ", ".join(f"SUM(o) FILTER (WHERE cat = '{code}')" for code in CATEGORIES)
+    npl = ", ".join(f"'{code.value}'" for code in sorted(NPL_CATEGORIES))
+    figures = f"SUM(o), {sums}, {categories}, SUM(o) FILTER (WHERE cat IN ({npl})), {INTEREST_SUMS}"
     names = [
         "group_id",
         "group_key",
@@ -276,7 +277,8 @@ def _quality_rows(user, group, as_of, filters: Filters):
         "interest_on_balance",
         "interest_off_balance",
     ]
-    return [dict(zip(names, row, strict=True)) for row in _loan_rows(user, group, as_of, filters, figures)]
+    rows = _loan_rows(user, group, as_of, filters, figures, columns)
+    return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 def quality(user, group, as_of, filters=None, *, compare: bool = True) -> Report:
