@@ -180,7 +180,9 @@ _SQL_GROUPS = {
 def _overdue_sql(loans, as_of: date) -> tuple[str, list]:
     """Per loan, over its plan in force on `as_of`: the oldest payable date overdue, the principal
     overdue and the interest, penalty and compound owed on its overdue installments."""
-    rows = unsettled_on(Installment.objects.filter(loan__in=loans.values("pk")), as_of)  # scoped through `loans`
+    rows = unsettled_on(
+        Installment.objects.filter(loan__in=loans.order_by().values("pk")), as_of
+    )  # scoped through `loans`
     owed = with_owed(rows.filter(payable_on__lt=as_of), as_of).order_by()
     sql, params = owed.values(
         "loan_id", "payable_on", "principal_owed", "interest_owed", "penalty_owed", "compound_owed"
@@ -199,7 +201,7 @@ def _loan_rows(user, group, as_of, filters: Filters, figures: str, columns: str 
     from xindai.core.system_settings import get_system_settings
 
     loans = _live(_loans(user).filter(filters.q()), as_of)
-    ids_sql, ids_params = loans.values("pk").query.sql_with_params()
+    ids_sql, ids_params = loans.order_by().values("pk").query.sql_with_params()
     od_sql, od_params = _overdue_sql(loans, as_of)
     if as_of >= timezone.localdate():
         outstanding, outstanding_params = "l.outstanding_principal", []
