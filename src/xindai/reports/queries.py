@@ -177,12 +177,11 @@ _SQL_GROUPS = {
 }
 
 
-def _overdue_sql(loans, as_of: date) -> tuple[str, list]:
+def _overdue_sql(as_of: date) -> tuple[str, list]:
     """Per loan, over its plan in force on `as_of`: the oldest payable date overdue, the principal
-    overdue and the interest, penalty and compound owed on its overdue installments."""
-    rows = unsettled_on(
-        Installment.objects.filter(loan__in=loans.order_by().values("pk")), as_of
-    )  # scoped through `loans`
+    overdue and the interest, penalty and compound owed on its overdue installments. Every
+    loan's: the statement joins them to the scoped loans only."""
+    rows = unsettled_on(Installment.objects.all(), as_of)  # scoped by the outer query
     owed = with_owed(rows.filter(payable_on__lt=as_of), as_of).order_by()
     sql, params = owed.values(
         "loan_id", "payable_on", "principal_owed", "interest_owed", "penalty_owed", "compound_owed"
@@ -190,6 +189,17 @@ def _overdue_sql(loans, as_of: date) -> tuple[str, list]:
     sums = "MIN(payable_on) AS due, SUM(principal_owed) AS principal, SUM(interest_owed + penalty_owed + compound_owed)"
     grouped = f"SELECT loan_id, {sums} AS interest FROM ({sql}) owed GROUP BY loan_id"  # noqa: S608 - the ORM's SQL
     return grouped, list(params)
+
+
+LOAN_COLUMNS = (
+    "id",
+    "customer_id",
+    "handling_branch_id",
+    "officer_id",
+    "amount",
+    "outstanding_principal",
+    "classification_override",
+)
 
 
 def _loan_rows(user, group, as_of, filters: Filters, figures: str, columns: str = "") -> list[tuple]:
@@ -200,9 +210,10 @@ def _loan_rows(user, group, as_of, filters: Filters, figures: str, columns: str 
 
     from xindai.core.system_settings import get_system_settings
 
-    loans = _live(_loans(user).filter(filters.q()), as_of)
-    ids_sql, ids_params = loans.order_by().values("pk").query.sql_with_params()
-    od_sql, od_params = _overdue_sql(loans, as_of)
+    loans = _live(_loans(user).filter(filters.q()), as_of).order_by()
+    # The scoped, filtered loans are the statement's table `l` (a derived table the planner flattens).
+    loans_sql, loans_params = loans.values(*LOAN_COLUMNS).query.sql_with_params()
+    od_sql, od_params = _overdue_sql(as_of)
     if as_of >= timezone.localdate():
         outstanding, outstanding_params = "l.outstanding_principal", []
     else:
@@ -226,9 +237,8 @@ def _loan_rows(user, group, as_of, filters: Filters, figures: str, columns: str 
             SELECT {gid} AS gid, {key} AS gkey, {name} AS gname, {outstanding} AS o,
                    COALESCE(od.principal, 0) AS overdue, COALESCE(od.interest, 0) AS owed,
                    COALESCE(%s::date - od.due, 0) AS days, {override} AS ov
-            FROM loans_loan l JOIN customers_customer c ON c.id = l.customer_id {group_join}
+            FROM ({loans_sql}) l JOIN customers_customer c ON c.id = l.customer_id {group_join}
             LEFT JOIN od ON od.loan_id = l.id
-            WHERE l.id IN ({ids_sql})
         ),
         y AS (SELECT *, days > %s AS off{columns} FROM x WHERE o > 0 OR owed > 0)
         SELECT gid, gkey, gname, {figures} FROM y GROUP BY gid, gkey, gname
@@ -238,7 +248,7 @@ def _loan_rows(user, group, as_of, filters: Filters, figures: str, columns: str 
         *outstanding_params,
         as_of,
         *override_params,
-        *ids_params,
+        *loans_params,
         get_system_settings().off_balance_days,
     ]
     with connection.cursor() as cursor:
