@@ -58,6 +58,14 @@ class DaysSince(Func):
         return f"(%s::date - {sql})", [self.as_of, *params]
 
 
+def accrual_sql(owed: str, days: str, late: str, rate: str, paid: str) -> str:
+    """The SQL of max(round((owed × days + late) × rate / 36000, 2) − collected, 0), 0 when days
+    <= 0 — ``arithmetic.accrual`` less what was collected, over SQL expressions (one definition
+    for the ORM expression below and the reports' own statements)."""
+    accrued = f"ROUND((({owed}) * ({days}) + ({late})) * ({rate}) / 36000, 2)"
+    return f"CASE WHEN ({days}) > 0 THEN GREATEST({accrued} - ({paid}), 0) ELSE 0 END"
+
+
 class OutstandingAccrual(Func):
     """max(round((owed × days + late) × rate / 36000, 2) − collected, 0), 0 when days <= 0.
 
@@ -74,10 +82,8 @@ class OutstandingAccrual(Func):
 
     def as_sql(self, compiler, connection, **extra):
         (owed, days, late, rate, paid), p = self._compiled(compiler)
-        accrued = f"ROUND((({owed}) * ({days}) + ({late})) * ({rate}) / 36000, 2)"
-        sql = f"CASE WHEN ({days}) > 0 THEN GREATEST({accrued} - ({paid}), 0) ELSE 0 END"
-        params = [*p[1], *p[0], *p[1], *p[2], *p[3], *p[4]]
-        return sql, params
+        params = [*p[1], *p[0], *p[1], *p[2], *p[3], *p[4]]  # in the order accrual_sql writes them
+        return accrual_sql(owed, days, late, rate, paid), params
 
 
 def _ledger_sum(field, as_of: date, expression=None):
