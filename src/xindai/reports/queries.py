@@ -241,13 +241,14 @@ def _loan_rows(user, group, as_of, filters: Filters, figures: str, columns: str 
     loans_sql, loans_params = loans.values(*LOAN_COLUMNS).query.sql_with_params()
     od_sql, od_params = _overdue_sql(as_of)
     if as_of >= timezone.localdate():
-        outstanding, outstanding_params = "l.outstanding_principal", []
-    else:
-        outstanding = (
-            "l.amount - COALESCE((SELECT SUM(p.principal) FROM repayments_repayment p"
-            " WHERE p.loan_id = l.id AND p.accounting_date <= %s), 0)"
+        outstanding, booked_join, booked_params = "l.outstanding_principal", "", []
+    else:  # the amount less the principal booked by then: one grouped pass over the ledger
+        outstanding = "l.amount - COALESCE(booked.principal, 0)"
+        booked_join = (
+            "LEFT JOIN (SELECT loan_id, SUM(principal) AS principal FROM repayments_repayment"
+            " WHERE accounting_date <= %s GROUP BY loan_id) booked ON booked.loan_id = l.id"
         )
-        outstanding_params = [as_of]
+        booked_params = [as_of]
     # The class set by hand that was in force on the date: today's, or the last change made by then.
     override, override_params = "l.classification_override", []
     if as_of < timezone.localdate():
@@ -264,17 +265,17 @@ def _loan_rows(user, group, as_of, filters: Filters, figures: str, columns: str 
                    COALESCE(od.principal, 0) AS overdue, COALESCE(od.interest, 0) AS owed,
                    COALESCE(%s::date - od.due, 0) AS days, {override} AS ov
             FROM ({loans_sql}) l JOIN customers_customer c ON c.id = l.customer_id {group_join}
-            LEFT JOIN od ON od.loan_id = l.id
+            LEFT JOIN od ON od.loan_id = l.id {booked_join}
         ),
         y AS (SELECT *, days > %s AS off{columns} FROM x WHERE o > 0 OR owed > 0)
         SELECT gid, gkey, gname, {figures} FROM y GROUP BY gid, gkey, gname
     """  # noqa: S608 - every value is a parameter; the fragments are this module's constants
     params = [
         *od_params,
-        *outstanding_params,
         as_of,
         *override_params,
         *loans_params,
+        *booked_params,
         get_system_settings().off_balance_days,
     ]
     with connection.cursor() as cursor:
