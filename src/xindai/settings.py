@@ -5,6 +5,7 @@ value fails loudly at start-up. A checkout set up by `make setup` also has `var/
 (xindai/localconfig.py): its values fill in what the environment does not set.
 """
 
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -34,6 +35,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
 HTTPS = env_bool("HTTPS", default=not DEBUG)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's probe speaks plain HTTP to the web process
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", default=False) else None
@@ -58,6 +60,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks_db",
     "xindai.core",
+    "xindai.jobs",
     "xindai.org",
     "xindai.messaging",
     "xindai.customers",
@@ -74,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "xindai.core.middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "xindai.core.middleware.StripNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -85,6 +89,14 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "xindai.urls"
+# `xindai serve` (gunicorn): processes × threads; each thread holds at most one database connection.
+WEB_BIND = env_str("WEB_BIND", default="127.0.0.1:8000")
+WEB_WORKERS = env_int("WEB_WORKERS", default=2)
+WEB_THREADS = env_int("WEB_THREADS", default=6)
+WEB_TIMEOUT_S = env_int("WEB_TIMEOUT_S", default=60)
+WEB_MAX_REQUESTS = env_int("WEB_MAX_REQUESTS", default=5000)
+WEB_ACCESS_LOG = env_bool("WEB_ACCESS_LOG", default=False)
+WEB_FORWARDED_ALLOW_IPS = env_str("WEB_FORWARDED_ALLOW_IPS", default="127.0.0.1")
 WSGI_APPLICATION = "xindai.wsgi.application"
 
 TEMPLATES = [
@@ -98,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "xindai.core.context_processors.frame",
+                "xindai.jobs.context_processors.worker_notice",
             ],
             "builtins": ["xindai.core.templatetags.xindai"],
         },
@@ -138,9 +151,19 @@ else:
 # lives in memory or on SSDs: at the default random_page_cost (4, spinning disks) the planner
 # chose a 300 ms scan of every installment over a 6 ms bitmap of the partial indexes.
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c random_page_cost=1.1"
+if env_bool("DB_PGBOUNCER_TRANSACTION", default=False):  # PgBouncer in transaction pooling (README, Production)
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    del DATABASES["default"]["OPTIONS"]["options"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# Uploaded import files between the check and the import (deleted once imported).
-XINDAI_IMPORT_DIR = env_str("IMPORT_DIR", default=str(BASE_DIR / "var" / "imports"))
+# Uploaded import files between the check and the import (deleted once imported or refused), and
+# the result files of background jobs: outside the checkout, under the system's temporary folder
+# unless set (production: a folder on the server's data disk).
+XINDAI_IMPORT_DIR = env_str("IMPORT_DIR", default=str(Path(tempfile.gettempdir()) / "xindai" / "imports"))
+JOB_RESULT_DIR = env_str("JOB_RESULT_DIR", default=str(Path(tempfile.gettempdir()) / "xindai" / "results"))
+FIGURES_CACHE_S = env_int("FIGURES_CACHE_S", default=60)  # reports and home totals kept (core/figures.py)
+PRINT_INLINE_MAX = env_int("PRINT_INLINE_MAX", default=200)  # more receipts than this print in the background
+EXPORT_INLINE_ROWS = env_int("EXPORT_INLINE_ROWS", default=5000)  # larger list exports run as background jobs
+JOB_KEEP = timedelta(hours=env_int("JOB_KEEP_HOURS", default=72))  # a job's result file is deleted after this
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if env_str("REDIS_URL", default=""):
@@ -257,6 +280,21 @@ SMS_LOGIN_TEMPLATE_CODE = env_str("SMS_LOGIN_TEMPLATE_CODE", default="")
 # The worker's queue: Django's tasks framework on the database (django-tasks-db), so `make run`
 # needs no broker and several workers share the queue. `xindai worker` runs it with the clock.
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+# The outbox: a worker claims this many messages at a time; a claim not confirmed within the
+# timeout (its worker died) goes back to the queue.
+OUTBOX_CLAIM_SIZE = env_int("OUTBOX_CLAIM_SIZE", default=20)
+OUTBOX_CLAIM_TIMEOUT = timedelta(seconds=env_int("OUTBOX_CLAIM_TIMEOUT_S", default=600))
+# Workers write a heartbeat this often; none seen for WORKER_DEAD_AFTER while messages wait is
+# shown in red to the users who send messages or run the system, and by /healthz and `xindai check`.
+WORKER_HEARTBEAT_S = env_int("WORKER_HEARTBEAT_S", default=10)
+WORKER_DEAD_AFTER = timedelta(seconds=env_int("WORKER_DEAD_AFTER_S", default=120))
+# What the worker's clock enqueues, and every how many seconds.
+WORKER_CLOCK = [
+    ("xindai.messaging.tasks.run_reminders", 60),
+    ("xindai.messaging.tasks.deliver_messages", env_int("WORKER_SWEEP_S", default=30)),
+    ("xindai.jobs.tasks.housekeeping", 60),
+    ("xindai.loans.tasks.run_repricing", 3600),  # LPR repricing dates that have come (idempotent)
+]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from xindai.core import views as core_views
+from xindai.jobs.views_health import healthz
 from xindai.org import views_auth
 
 urlpatterns = [
@@ -17,6 +18,8 @@ urlpatterns = [
     path("login/verify/", views_auth.second_factor, name="login_second"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("healthz", healthz, name="healthz"),
+    path("jobs/", include("xindai.jobs.urls")),
     path("system/", include("xindai.core.urls")),
     path("org/", include("xindai.org.urls")),
 ]

@@ -26,7 +26,7 @@ class Module:
 
 
 MENU: tuple[Module, ...] = (
-    Module(_("Business overview"), "speedometer2", (Entry(_("Overview"), "home"),)),
+    Module(_("Business overview"), "speedometer2", (Entry(_("Overview"), "home"), Entry(_("My jobs"), "jobs:list"))),
     Module(
         _("Customers"),
         "people",

@@ -43,3 +43,22 @@ class DefaultLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class StripNulMiddleware:
+    """NUL characters in the query string are dropped: PostgreSQL text cannot hold them, and no
+    search or filter means them (`?q=%00` was a 500 on every picker)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get("QUERY_STRING", ""):
+            cleaned = request.GET.copy()
+            for key in list(cleaned):
+                cleaned.setlist(key.replace("\x00", ""), [v.replace("\x00", "") for v in cleaned.getlist(key)])
+                if "\x00" in key:
+                    del cleaned[key]
+            cleaned._mutable = False
+            request.GET = cleaned
+        return self.get_response(request)

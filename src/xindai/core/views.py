@@ -7,7 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from xindai.core.forms import ModelForm
+from xindai.core.figures import cached
+from xindai.core.forms import DateField, ModelForm
 from xindai.core.models import AuditLog, SystemSettings
 from xindai.core.overview import overview_for
 from xindai.core.system_settings import get_system_settings, system_settings_update
@@ -15,7 +16,8 @@ from xindai.core.viewhelpers import paginate, run_service
 
 
 def home(request):
-    return render(request, "core/home.html", {"overview": overview_for(request.user)})
+    overview = cached("home", request.user, None, lambda: overview_for(request.user))
+    return render(request, "core/home.html", {"overview": overview})
 
 
 class SystemSettingsForm(ModelForm):
@@ -46,8 +48,8 @@ def settings_page(request):
 class AuditFilterForm(forms.Form):
     action = forms.CharField(label=gettext_lazy("action"), required=False)
     actor = forms.CharField(label=gettext_lazy("operator"), required=False)
-    date_from = forms.DateField(label=gettext_lazy("from"), required=False)
-    date_to = forms.DateField(label=gettext_lazy("to"), required=False)
+    date_from = DateField(label=gettext_lazy("from"), required=False)
+    date_to = DateField(label=gettext_lazy("to"), required=False)
 
 
 @permission_required("system.view_audit", raise_exception=True)

@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from xindai.core.forms import BootstrapFilterSetMixin, RemoteSelect
+from xindai.core.forms import BootstrapFilterSetMixin, DateFilter, RemoteSelect
 from xindai.core.idnumber import normalize_id_number
 from xindai.core.phone import normalize_mobile
 from xindai.customers.models import Contact, ContactChannel, Customer, CustomerStatus
@@ -47,8 +47,8 @@ class CustomerFilter(BootstrapFilterSetMixin, filters.FilterSet):
     registered_by = filters.ModelChoiceFilter(
         label=_("registering officer"), queryset=User.objects.filter(kind="bank", is_loan_officer=True)
     )
-    created_from = filters.DateFilter(label=_("registered from"), field_name="created_at__date", lookup_expr="gte")
-    created_to = filters.DateFilter(label=_("registered to"), field_name="created_at__date", lookup_expr="lte")
+    created_from = DateFilter(label=_("registered from"), field_name="created_at__date", lookup_expr="gte")
+    created_to = DateFilter(label=_("registered to"), field_name="created_at__date", lookup_expr="lte")
     has_loans = filters.BooleanFilter(
         label=_("has loans"),
         method="filter_has_loans",
@@ -105,11 +105,11 @@ class ContactFilter(BootstrapFilterSetMixin, filters.FilterSet):
     customer_name = filters.CharFilter(label=_("customer"), field_name="customer__name", lookup_expr="contains")
     recorded_by = filters.ModelChoiceFilter(label=_("recorded by"), queryset=User.objects.filter(kind="bank"))
     channel = filters.ModelChoiceFilter(label=_("channel"), queryset=ContactChannel.objects.all())
-    date_from = filters.DateFilter(label=_("from"), field_name="contacted_at__date", lookup_expr="gte")
-    date_to = filters.DateFilter(label=_("to"), field_name="contacted_at__date", lookup_expr="lte")
+    date_from = DateFilter(label=_("from"), field_name="contacted_at__date", lookup_expr="gte")
+    date_to = DateFilter(label=_("to"), field_name="contacted_at__date", lookup_expr="lte")
     text = filters.CharFilter(label=_("text"), method="filter_text")
-    follow_up_from = filters.DateFilter(label=_("follow-up from"), field_name="follow_up_on", lookup_expr="gte")
-    follow_up_to = filters.DateFilter(label=_("follow-up to"), field_name="follow_up_on", lookup_expr="lte")
+    follow_up_from = DateFilter(label=_("follow-up from"), field_name="follow_up_on", lookup_expr="gte")
+    follow_up_to = DateFilter(label=_("follow-up to"), field_name="follow_up_on", lookup_expr="lte")
 
     class Meta:
         model = Contact

@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xindai.core.viewhelpers import id_param, paginate, require_perm, run_and_report, run_service, wants_export
-from xindai.core.xlsx import xlsx_response
-from xindai.customers import exports, selectors, services
+from xindai.customers import selectors, services
 from xindai.customers.forms import ContactForm, CustomerForm
 from xindai.customers.models import Customer
 from xindai.customers.selectors import customer_detail
+from xindai.jobs.exports import export_response
 
 view_customers = permission_required("customers.view", raise_exception=True)
 
@@ -23,12 +23,7 @@ view_customers = permission_required("customers.view", raise_exception=True)
 def customer_list(request):
     filterset, customers = selectors.customer_search(request.user, request.GET)
     if wants_export(request, "customers.export"):
-        return xlsx_response(
-            _("customers"),
-            title=_("customers"),
-            columns=exports.customer_columns(request.user),
-            rows=customers.values(*exports.CUSTOMER_FIELDS).iterator(chunk_size=5000),
-        )
+        return export_response(request, "customers")
     return render(
         request,
         "customers/customer_list.html",
@@ -160,12 +155,7 @@ def contact_create(request):
 def contact_list(request):
     filterset, contacts = selectors.contact_search(request.user, request.GET)
     if wants_export(request, "customers.export"):
-        return xlsx_response(
-            _("contacts"),
-            title=_("contacts"),
-            columns=exports.contact_columns(request.user),
-            rows=contacts.iterator(chunk_size=2000),
-        )
+        return export_response(request, "contacts")
     return render(request, "customers/contact_list.html", {"filter": filterset, "page": paginate(request, contacts)})
 
 

@@ -6,10 +6,11 @@ or not at all. Lookups (regions, branches, officers, types, existing customers a
 numbers) are loaded once for the whole file, so validation costs a handful of queries.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext_lazy
 
 from xindai.core import audit
@@ -84,9 +85,17 @@ CUSTOMER_OUT_OF_SCOPE = gettext_lazy("This customer is registered outside your d
 BRANCH_OUT_OF_SCOPE = gettext_lazy("This branch is outside your data scope.")
 OFFICER_OUT_OF_SCOPE = gettext_lazy("This loan officer is outside your data scope.")
 TOO_MANY_PAID = gettext_lazy("The plan has %(count)s installments; 已还期数 cannot be more.")
+IMPORT_CONFLICT = gettext_lazy(
+    "Another import or entry wrote some of these customers or loans at the same moment; nothing was imported. "
+    "Check the file again."
+)
 BALANCE_MISMATCH = gettext_lazy(
     "The balance should be %(expected)s: the amount less the principal of the first %(paid)s installments."
 )
+
+
+MAX_ERRORS = 1_000
+IMPORT_LOCK = 0x1D0A_1001  # pg_advisory_xact_lock key: loan imports write one at a time
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +123,14 @@ class ImportResult:
     kind: str = "loans"
     repayments_created: int = 0
     loans_affected: int = 0
+    too_many_errors: bool = False  # the check stopped after MAX_ERRORS
+    rows: int = 0  # data rows in the file
+
+    def stop_here(self) -> bool:
+        """Whether the check has found enough errors to stop (a file of errors costs no more)."""
+        if len(self.errors) >= MAX_ERRORS:
+            self.too_many_errors = True
+        return self.too_many_errors
 
     def as_dict(self) -> dict:
         if self.kind == "repayments":
@@ -123,6 +140,7 @@ class ImportResult:
                 "loans_affected": self.loans_affected,
                 "errors": [e.as_dict() for e in self.errors],
                 **({"file_error": self.file_error} if self.file_error else {}),
+                **({"too_many_errors": True} if self.too_many_errors else {}),
             }
         return {
             "ok": self.ok,
@@ -132,6 +150,7 @@ class ImportResult:
             "installments_created": self.installments_created,
             "errors": [e.as_dict() for e in self.errors],
             **({"file_error": self.file_error} if self.file_error else {}),
+            **({"too_many_errors": True} if self.too_many_errors else {}),
         }
 
 
@@ -210,8 +229,9 @@ class _LoanRow:
 class LoanImport:
     """Validate a loan file (`validate`), then write it (`execute`) — or refuse it whole."""
 
-    def __init__(self, content: bytes, actor):
+    def __init__(self, content: bytes, actor, on_progress: Callable[[int, int], None] | None = None):
         self.actor = actor
+        self.on_progress = on_progress
         self.result = ImportResult()
         self.new_customers: dict[str, _NewCustomer] = {}
         self.matched: set[str] = set()
@@ -227,10 +247,15 @@ class LoanImport:
     def validate(self) -> ImportResult:
         if self.sheet is None:
             return self.result
+        self.result.rows = len(self.sheet.rows)
         lookups = _Lookups(self.actor, self.sheet)
         seen_ious: dict[str, int] = {}
         seen_ids: dict[str, tuple[int, str]] = {}
-        for number, values in self.sheet.rows:
+        for index, (number, values) in enumerate(self.sheet.rows):
+            if self.result.stop_here():
+                break
+            if self.on_progress and index % 200 == 0:
+                self.on_progress(index, len(self.sheet.rows))
             row = _Row(number, values, self.result.errors)
             customer = self._customer(row, lookups, seen_ids)
             self._loan(row, lookups, seen_ious, customer)
@@ -437,26 +462,44 @@ class LoanImport:
     # Writing -------------------------------------------------------------------------------
 
     def execute(self) -> ImportResult:
-        """Write what `validate` accepted, all in one transaction; nothing when it found errors."""
-        if not self.result.ok:
+        """Validate and write, all in one transaction; nothing when the file has errors.
+
+        Loan imports take turns (a transaction-level lock) and check the file again once it is
+        theirs, so of two clerks importing the same rows at once one imports them and the other
+        is told, row by row, that they are already in the system."""
+        if self.sheet is None:
             return self.result
-        actor = self.actor if getattr(self.actor, "pk", None) else None
-        with transaction.atomic():
-            ids = self._create_customers(actor)
-            groups: dict[str, list[_LoanRow]] = {}
-            for loan in self.loans:
-                loan.terms.customer_id = ids[loan.id_number]
-                if loan.group_name:
-                    groups.setdefault(loan.group_name, []).append(loan)
-            for name, members in groups.items():
-                group = guarantee_group_create(
-                    actor=actor, name=name, member_ids=sorted({ids[m.id_number] for m in members})
-                )
-                for member in members:
-                    member.terms.guarantee_group_id = group.pk
-            loans_bulk_create(actor=actor, terms_list=[loan.terms for loan in self.loans])
-            audit.record(actor, "imports.loans.imported", changes=self.result.as_dict() | {"errors": []})
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+                self._reset()
+                if not self.validate().ok:
+                    return self.result
+                self._write()
+        except IntegrityError:
+            raise BusinessError(IMPORT_CONFLICT) from None
         return self.result
+
+    def _reset(self) -> None:
+        self.result, self.new_customers, self.matched, self.loans = ImportResult(), {}, set(), []
+
+    def _write(self) -> None:
+        actor = self.actor if getattr(self.actor, "pk", None) else None
+        ids = self._create_customers(actor)
+        groups: dict[str, list[_LoanRow]] = {}
+        for loan in self.loans:
+            loan.terms.customer_id = ids[loan.id_number]
+            if loan.group_name:
+                groups.setdefault(loan.group_name, []).append(loan)
+        for name, members in groups.items():
+            group = guarantee_group_create(
+                actor=actor, name=name, member_ids=sorted({ids[m.id_number] for m in members})
+            )
+            for member in members:
+                member.terms.guarantee_group_id = group.pk
+        loans_bulk_create(actor=actor, terms_list=[loan.terms for loan in self.loans])
+        audit.record(actor, "imports.loans.imported", changes=self.result.as_dict() | {"errors": []})
 
     def _create_customers(self, actor) -> dict[str, int]:
         ids = {number: customer.pk for number, customer in self._matched_customers().items()}
@@ -485,10 +528,7 @@ class LoanImport:
         return {c.id_number: c for c in Customer.objects.filter(id_number__in=self.matched)}  # checked in scope
 
 
-def import_loans(content: bytes, actor, *, dry_run: bool = False) -> ImportResult:
+def import_loans(content: bytes, actor, *, dry_run: bool = False, on_progress=None) -> ImportResult:
     """Validate a loan file and, unless `dry_run` or it has errors, import it (all or nothing)."""
-    job = LoanImport(content, actor)
-    result = job.validate()
-    if result.ok and not dry_run:
-        job.execute()
-    return result
+    job = LoanImport(content, actor, on_progress)
+    return job.validate() if dry_run else job.execute()

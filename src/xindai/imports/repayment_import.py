@@ -49,8 +49,9 @@ NOT_POSITIVE = gettext_lazy("The amount must be greater than zero.")
 
 
 class RepaymentImport:
-    def __init__(self, content: bytes, actor):
+    def __init__(self, content: bytes, actor, on_progress=None):
         self.actor = actor
+        self.on_progress = on_progress
         self.result = ImportResult(kind="repayments")
         self.entries: list[tuple[Installment, Repayment]] = []
         self.touched: dict[int, Installment] = {}
@@ -63,8 +64,13 @@ class RepaymentImport:
     def validate(self, *, lock: bool = False) -> ImportResult:
         if self.sheet is None:
             return self.result
+        self.result.rows = len(self.sheet.rows)
         rows = []
-        for number, values in self.sheet.rows:
+        for index, (number, values) in enumerate(self.sheet.rows):
+            if self.result.stop_here():
+                break
+            if self.on_progress and index % 200 == 0:
+                self.on_progress(index, len(self.sheet.rows))
             row = _Row(number, values, self.result.errors)
             parsed = (
                 row.read(IOU, cells.required),
@@ -99,6 +105,8 @@ class RepaymentImport:
                 latest[loan_id] = max(dates)
         rows.sort(key=lambda r: (r[1], r[2], r[0].number))
         for row, iou, paid_on, amount, channel, remark in rows:
+            if self.result.stop_here():
+                break
             loan = by_iou.get(iou)
             if loan is None:
                 row.error(IOU, UNKNOWN_LOAN)
@@ -178,8 +186,8 @@ class RepaymentImport:
         return self.result
 
 
-def import_repayments(content: bytes, actor, *, dry_run: bool = False) -> ImportResult:
-    job = RepaymentImport(content, actor)
+def import_repayments(content: bytes, actor, *, dry_run: bool = False, on_progress=None) -> ImportResult:
+    job = RepaymentImport(content, actor, on_progress)
     result = job.validate()
     if result.ok and not dry_run:
         result = job.execute()

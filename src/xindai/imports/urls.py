@@ -7,5 +7,4 @@ urlpatterns = [
     path("", views.upload, name="upload"),
     path("template/", views.template, name="template"),
     path("<str:kind>/<str:token>/run/", views.run, name="run"),
-    path("<str:kind>/<str:token>/errors.xlsx", views.errors_file, name="errors"),
 ]

@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xindai.core.forms import BootstrapFilterSetMixin, RemoteSelect
+from xindai.core.forms import AmountFilter, BootstrapFilterSetMixin, DateFilter, DaysFilter, RemoteSelect
 from xindai.core.idnumber import normalize_id_number
 from xindai.core.scope import REGION_FIELDS
 from xindai.loans.models import Installment, LoanType, RepaymentMethod
@@ -48,13 +48,13 @@ class LoanFilter(BootstrapFilterSetMixin, filters.FilterSet):
         widget=RemoteSelect(attrs={"data-picker": "1", "data-picker-url": "/org/regions/pick/"}),
     )
     status = filters.ChoiceFilter(label=_("status"), choices=STATUS_CHOICES, method="filter_status")
-    start_from = filters.DateFilter(label=_("start from"), field_name="start_date", lookup_expr="gte")
-    start_to = filters.DateFilter(label=_("start to"), field_name="start_date", lookup_expr="lte")
-    end_from = filters.DateFilter(label=_("end from"), field_name="end_date", lookup_expr="gte")
-    end_to = filters.DateFilter(label=_("end to"), field_name="end_date", lookup_expr="lte")
-    amount_min = filters.NumberFilter(label=_("amount from"), field_name="amount", lookup_expr="gte")
-    amount_max = filters.NumberFilter(label=_("amount to"), field_name="amount", lookup_expr="lte")
-    due_within = filters.NumberFilter(label=_("due within (days)"), method="filter_due_within")
+    start_from = DateFilter(label=_("start from"), field_name="start_date", lookup_expr="gte")
+    start_to = DateFilter(label=_("start to"), field_name="start_date", lookup_expr="lte")
+    end_from = DateFilter(label=_("end from"), field_name="end_date", lookup_expr="gte")
+    end_to = DateFilter(label=_("end to"), field_name="end_date", lookup_expr="lte")
+    amount_min = AmountFilter(label=_("amount from"), field_name="amount", lookup_expr="gte")
+    amount_max = AmountFilter(label=_("amount to"), field_name="amount", lookup_expr="lte")
+    due_within = DaysFilter(label=_("due within (days)"), method="filter_due_within")
     sort = filters.OrderingFilter(fields=ORDERING, label=_("sort"))
 
     def __init__(self, *args, as_of=None, **kwargs):

@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from xindai.core.figures import cached, criteria
 from xindai.core.models import AuditLog
 from xindai.loans.filters import LoanFilter
 from xindai.loans.models import Installment, Loan
@@ -56,10 +57,15 @@ def loan_search(user, params, *, as_of: date | None = None):
     loans = filterset.qs
     if not (params or {}).get("sort"):
         loans = loans.order_by("-start_date", "-id")
-    totals = loans.order_by().aggregate(
-        count=Count("id"),
-        amount=Coalesce(Sum("amount"), ZERO),
-        outstanding=Coalesce(Sum("outstanding_principal"), ZERO),
+    totals = cached(  # the same search's totals while paging through it (core/figures.py)
+        "loan-totals",
+        user,
+        (criteria(params), as_of),
+        lambda: loans.order_by().aggregate(
+            count=Count("id"),
+            amount=Coalesce(Sum("amount"), ZERO),
+            outstanding=Coalesce(Sum("outstanding_principal"), ZERO),
+        ),
     )
     return filterset, loans, totals
 

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 
 from xindai.core.errors import BusinessError
 from xindai.core.viewhelpers import paginate, require_perm, run_and_report, run_service, wants_export
-from xindai.core.xlsx import xlsx_response
-from xindai.loans import exports, selectors, services
+from xindai.jobs.exports import export_response
+from xindai.loans import selectors, services
 from xindai.loans.forms import LoanForm, LoanTypeForm
 from xindai.loans.models import GuaranteeGroup, LoanType
 
@@ -22,13 +22,7 @@ view_loans = permission_required("loans.view", raise_exception=True)
 def loan_list(request):
     filterset, loans, totals = selectors.loan_search(request.user, request.GET)
     if wants_export(request, "loans.export"):
-        return xlsx_response(
-            _("loans"),
-            title=_("loans"),
-            columns=exports.loan_columns(request.user),
-            rows=selectors.loans_for_export(loans).values(*exports.FIELDS).iterator(chunk_size=5000),
-            totals=totals,
-        )
+        return export_response(request, "loans")
     return render(
         request,
         "loans/loan_list.html",

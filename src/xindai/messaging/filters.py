@@ -3,14 +3,14 @@
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
-from xindai.core.forms import BootstrapFilterSetMixin
+from xindai.core.forms import BootstrapFilterSetMixin, DateFilter
 from xindai.messaging.models import MessageStatus, Purpose, SmsTemplate
 from xindai.org.models import Branch, User
 
 
 class MessageFilter(BootstrapFilterSetMixin, filters.FilterSet):
-    date_from = filters.DateFilter(label=_("from"), field_name="created_at", lookup_expr="date__gte")
-    date_to = filters.DateFilter(label=_("to"), field_name="created_at", lookup_expr="date__lte")
+    date_from = DateFilter(label=_("from"), field_name="created_at", lookup_expr="date__gte")
+    date_to = DateFilter(label=_("to"), field_name="created_at", lookup_expr="date__lte")
     status = filters.ChoiceFilter(label=_("status"), choices=MessageStatus.choices)
     purpose = filters.ChoiceFilter(label=_("kind"), choices=Purpose.choices)
     template = filters.ModelChoiceFilter(label=_("template"), queryset=SmsTemplate.objects.all())

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from xindai.core.forms import Form, ModelForm
+from xindai.core.forms import DateField, Form, ModelForm
 from xindai.messaging.models import AutoSwitch, SmsTemplate
 from xindai.messaging.rendering import PARAMETERS
 from xindai.org.models import Branch, Role
@@ -116,3 +116,25 @@ class RuleForm(ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reply"].queryset = SmsTemplate.objects.filter(kind=SmsTemplate.Kind.REPLY)
+
+
+class StatisticsForm(forms.Form):
+    """短信统计's period and grouping from the query string: a wrong date is the default one."""
+
+    date_from = DateField(required=False)
+    date_to = DateField(required=False)
+    group = forms.CharField(required=False)
+
+    def period(self):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from xindai.messaging.selectors import STAT_GROUPS
+
+        today = timezone.localdate()
+        data = self.cleaned_data if self.is_valid() else {}
+        date_from = data.get("date_from") or today - timedelta(days=30)
+        date_to = data.get("date_to") or today
+        group = data.get("group") if data.get("group") in dict(STAT_GROUPS) else "day"
+        return date_from, date_to, group

@@ -1,11 +1,14 @@
 """The outbox: messages are rows first, sent by a worker after the transaction that wrote them.
 
-A worker claims a batch of due messages (PostgreSQL: ``FOR UPDATE SKIP LOCKED``, so several
-workers on several machines never claim the same row), marks them 发送中 and commits, then
-hands them to the backend and writes each fate back. A message claimed but never confirmed (the
-worker died mid-send) goes back to the queue only after ``CLAIM_TIMEOUT``; the provider gets our
-id as OutId / SessionContext. Temporary failures are retried with backoff; automatic messages
-are held outside the allowed hours and re-checked (settled? opted out?) at the moment of sending.
+A worker claims a small batch of due messages (settings.OUTBOX_CLAIM_SIZE; PostgreSQL
+``FOR UPDATE SKIP LOCKED``, so several workers on several machines never claim the same row),
+marks them 发送中 and commits, then hands them to the backend one by one and writes each fate in
+its own short transaction as soon as the provider answers. A worker asked to stop gives back the
+claims it has not begun; one killed outright leaves at most the message in flight unconfirmed,
+and its claims go back to the queue after settings.OUTBOX_CLAIM_TIMEOUT — so a crash repeats at
+most that one message and loses none. The provider gets our id as OutId / SessionContext.
+Temporary failures are retried with backoff; automatic messages are held outside the allowed
+hours and re-checked (settled? opted out?) at the moment of sending.
 """
 
 import operator
@@ -18,11 +21,10 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from xindai.jobs.worker import stopping
 from xindai.messaging.backends import DeliveryReport, OutgoingSms, SendResult
 from xindai.messaging.models import AUTOMATIC, AutoSwitch, Channel, Message, MessageStatus, OptOut, Purpose
 
-BATCH = 500
-CLAIM_TIMEOUT = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
 CANCEL_SETTLED = "settled"
@@ -87,7 +89,8 @@ def _claim(now: datetime, limit: int) -> list[Message]:
 def requeue_stale(now: datetime | None = None) -> int:
     """Messages claimed by a worker that never confirmed them go back to the queue."""
     now = now or timezone.now()
-    return Message.objects.filter(status=MessageStatus.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT).update(
+    timeout = settings.OUTBOX_CLAIM_TIMEOUT
+    return Message.objects.filter(status=MessageStatus.SENDING, claimed_at__lt=now - timeout).update(
         status=MessageStatus.QUEUED, next_attempt_at=now
     )
 
@@ -109,59 +112,74 @@ def _cancel_reason(message: Message, opted_out: set[str], switch: AutoSwitch) ->
     return ""
 
 
-def deliver_due(*, now: datetime | None = None, limit: int = BATCH) -> int:
-    """Claim and send one batch of due messages; returns how many were handled."""
+RECORDED = [
+    "status",
+    "backend",
+    "provider_id",
+    "error_code",
+    "error_message",
+    "sent_at",
+    "next_attempt_at",
+    "attempts",
+    "claimed_at",
+    "params",
+]
+
+
+def deliver_due(*, now: datetime | None = None, limit: int | None = None) -> int:
+    """Claim and send one small batch of due messages; returns how many were handled.
+
+    1. Give back the claims of workers that never confirmed them (older than the timeout).
+    2. Claim up to `limit` due messages (committed: no other worker takes them).
+    3. Cancel those that must not go out now, hold automatic ones outside the allowed hours.
+    4. Send the rest one by one, each fate committed as soon as the provider answers; when the
+       worker is asked to stop, the claims not yet begun go back to the queue."""
     from xindai.messaging.gateway import get_backend, get_voice_backend
 
     now = now or timezone.now()
     requeue_stale(now)
-    claimed = _claim(now, limit)
+    claimed = _claim(now, limit or settings.OUTBOX_CLAIM_SIZE)
     if not claimed:
         return 0
     switch = auto_switch()
     opted_out = set(OptOut.objects.filter(number__in={m.recipient for m in claimed}).values_list("number", flat=True))
-    to_send, held, cancelled = [], [], []
+    to_send, settled = [], []
     for message in claimed:
         if reason := _cancel_reason(message, opted_out, switch):
             message.status, message.error_code = MessageStatus.CANCELLED, reason
-            cancelled.append(message)
+            settled.append(message)
         elif message.purpose in AUTOMATIC and (allowed := next_allowed(now, switch)) != now:
             message.status, message.next_attempt_at, message.attempts = (
                 MessageStatus.QUEUED,
                 allowed,
                 message.attempts - 1,
             )
-            held.append(message)
+            message.claimed_at = None
+            settled.append(message)
         else:
             to_send.append(message)
-    sms = [m for m in to_send if m.channel != Channel.VOICE]
-    calls = [m for m in to_send if m.channel == Channel.VOICE]
-    if sms:
-        backend = get_backend()
-        sent_at = timezone.now()
-        for message, result in zip(sms, backend.send_many([_outgoing(m) for m in sms]), strict=True):
-            _record(message, result, backend.name, sent_at)
-    if calls:
-        voice = get_voice_backend()
-        for message in calls:
-            _record(message, voice.call(_outgoing_call(message)), voice.name, timezone.now())
-    Message.objects.bulk_update(
-        [*to_send, *held, *cancelled],
-        [
-            "status",
-            "backend",
-            "provider_id",
-            "error_code",
-            "error_message",
-            "sent_at",
-            "next_attempt_at",
-            "attempts",
-            "claimed_at",
-            "params",
-        ],
-        batch_size=1000,
-    )
+    Message.objects.bulk_update(settled, RECORDED, batch_size=1000)
+    backends = {}
+    for index, message in enumerate(to_send):
+        if stopping():
+            release(to_send[index:])
+            break
+        if message.channel == Channel.VOICE:
+            backend = backends.get("voice") or backends.setdefault("voice", get_voice_backend())
+            result = backend.call(_outgoing_call(message))
+        else:
+            backend = backends.get("sms") or backends.setdefault("sms", get_backend())
+            result = backend.send(_outgoing(message))
+        _record(message, result, backend.name, timezone.now())
+        message.save(update_fields=RECORDED)  # its own transaction: the fate survives a crash after it
     return len(claimed)
+
+
+def release(messages: list[Message]) -> int:
+    """Give claimed messages that were not begun back to the queue, as if never claimed."""
+    return Message.objects.filter(pk__in=[m.pk for m in messages], status=MessageStatus.SENDING).update(
+        status=MessageStatus.QUEUED, claimed_at=None, attempts=F("attempts") - 1
+    )
 
 
 def _outgoing(message: Message) -> OutgoingSms:
@@ -216,7 +234,7 @@ def _record(message: Message, result: SendResult, backend: str, sent_at: datetim
 def deliver_all(*, now: datetime | None = None) -> int:
     """Send everything that is due, batch after batch (the worker's task, tests, the benchmark)."""
     total = 0
-    while handled := deliver_due(now=now):
+    while not stopping() and (handled := deliver_due(now=now)):
         total += handled
     return total
 

@@ -355,15 +355,10 @@ def ivr(request):
 @permission_required("messaging.view", raise_exception=True)
 def statistics(request):
     """短信与语音统计: per day, template, channel, branch or officer; replies by intent."""
-    from datetime import timedelta
+    from xindai.messaging.forms import StatisticsForm
 
-    from django.utils import timezone
-    from django.utils.dateparse import parse_date
-
-    today = timezone.localdate()
-    date_from = parse_date(request.GET.get("date_from") or "") or today - timedelta(days=30)
-    date_to = parse_date(request.GET.get("date_to") or "") or today
-    group = request.GET.get("group", "day")
+    form = StatisticsForm(request.GET)
+    date_from, date_to, group = form.period()
     outbound, replies = selectors.statistics(request.user, group, date_from, date_to)
     return render(
         request,
@@ -375,5 +370,6 @@ def statistics(request):
             "groups": selectors.STAT_GROUPS,
             "date_from": date_from,
             "date_to": date_to,
+            "form": form,
         },
     )

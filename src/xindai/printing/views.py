@@ -1,9 +1,10 @@
 """Print pages (A4, no menu) and PDF downloads of the disbursement notice and the interest
 receipts. An object outside the user's scope answers 404, a role without loans.print 403."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -11,9 +12,11 @@ from django.utils.translation import gettext as _
 
 from xindai.core.system_settings import get_system_settings
 from xindai.core.viewhelpers import require_perm
+from xindai.jobs.services import job_start
 from xindai.printing import pdf, selectors
 from xindai.printing.documents import notice_for, receipt_for
 from xindai.printing.forms import ReceiptsForm
+from xindai.printing.jobs import receipts_of
 
 PERM = "loans.print"
 
@@ -68,9 +71,14 @@ def receipts_pdf(request):
     if not form.is_valid():
         raise Http404
     day = form.cleaned_data["date"]
+    documents = receipts_of(request.user, day)
+    if len(documents) > settings.PRINT_INLINE_MAX:  # hundreds of pages: written in the background
+        job = job_start(
+            actor=request.user, kind="printing.receipts", params={"date": day.isoformat()}, subject=str(day)
+        )
+        return redirect("jobs:detail", job.pk)
     empty = _("No interest is due on %(date)s in your data scope.") % {"date": day.isoformat()}
-    content = pdf.receipts_pdf(_receipts_of(request, day), empty_message=empty)
-    return _pdf(content, f"扣息回单-{day.isoformat()}.pdf")
+    return _pdf(pdf.receipts_pdf(documents, empty_message=empty), f"扣息回单-{day.isoformat()}.pdf")
 
 
 def _notice(request, loan_pk: int):
@@ -86,8 +94,7 @@ def _receipt(request, installment_pk: int):
 
 
 def _receipts_of(request, day):
-    bank_name = get_system_settings().bank_name
-    return [receipt_for(row, bank_name=bank_name) for row in selectors.receipts_due_on(request.user, day)]
+    return receipts_of(request.user, day)
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xindai.core.forms import BootstrapFilterSetMixin, RemoteSelect
+from xindai.core.forms import AmountFilter, BootstrapFilterSetMixin, DateField, DateFilter, DaysFilter, RemoteSelect
 from xindai.core.phone import normalize_mobile
 from xindai.core.scope import REGION_FIELDS
 from xindai.loans.models import LoanType
@@ -36,7 +36,7 @@ class ListOptions(forms.Form):
     view = forms.ChoiceField(
         label=_("list"), choices=[(OVERDUE, _("overdue")), (DUE, _("falling due"))], required=False
     )
-    as_of = forms.DateField(label=_("as of"), required=False)
+    as_of = DateField(label=_("as of"), required=False)
     within = forms.IntegerField(label=_("due within (days)"), min_value=0, max_value=366, required=False)
 
     def values(self) -> tuple[str, object, int]:
@@ -52,13 +52,13 @@ class InstallmentFilter(BootstrapFilterSetMixin, filters.FilterSet):
     customer = filters.CharFilter(label=_("customer"), field_name="loan__customer__name", lookup_expr="contains")
     mobile = filters.CharFilter(label=_("mobile"), method="filter_mobile")
     iou_number = filters.CharFilter(label=_("IOU number"), field_name="loan__iou_number", lookup_expr="icontains")
-    period = filters.NumberFilter(label=_("period"), field_name="period")
-    due_from = filters.DateFilter(label=_("due from"), field_name="due_date", lookup_expr="gte")
-    due_to = filters.DateFilter(label=_("due to"), field_name="due_date", lookup_expr="lte")
-    days_min = filters.NumberFilter(label=_("days overdue from"), method="filter_days_min")
-    days_max = filters.NumberFilter(label=_("days overdue to"), method="filter_days_max")
+    period = DaysFilter(label=_("period"), field_name="period")
+    due_from = DateFilter(label=_("due from"), field_name="due_date", lookup_expr="gte")
+    due_to = DateFilter(label=_("due to"), field_name="due_date", lookup_expr="lte")
+    days_min = DaysFilter(label=_("days overdue from"), method="filter_days_min")
+    days_max = DaysFilter(label=_("days overdue to"), method="filter_days_max")
     bucket = filters.ChoiceFilter(label=_("overdue bucket"), choices=BUCKET_CHOICES, method="filter_bucket")
-    owed_min = filters.NumberFilter(label=_("owed from"), field_name="total_owed", lookup_expr="gte")
+    owed_min = AmountFilter(label=_("owed from"), field_name="total_owed", lookup_expr="gte")
     loan_type = filters.ModelChoiceFilter(
         label=_("loan type"), field_name="loan__loan_type", queryset=LoanType.objects.all()
     )
@@ -119,8 +119,8 @@ class InstallmentFilter(BootstrapFilterSetMixin, filters.FilterSet):
 class RepaymentFilter(BootstrapFilterSetMixin, filters.FilterSet):
     """还款记录查询: the ledger, repayments and reversals."""
 
-    paid_from = filters.DateFilter(label=_("repaid from"), field_name="paid_on", lookup_expr="gte")
-    paid_to = filters.DateFilter(label=_("repaid to"), field_name="paid_on", lookup_expr="lte")
+    paid_from = DateFilter(label=_("repaid from"), field_name="paid_on", lookup_expr="gte")
+    paid_to = DateFilter(label=_("repaid to"), field_name="paid_on", lookup_expr="lte")
     customer = filters.CharFilter(label=_("customer"), field_name="loan__customer__name", lookup_expr="contains")
     iou_number = filters.CharFilter(label=_("IOU number"), field_name="loan__iou_number", lookup_expr="icontains")
     channel = filters.ChoiceFilter(label=_("channel"), choices=Channel.choices)

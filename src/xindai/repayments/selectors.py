@@ -6,6 +6,7 @@ from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from xindai.core.figures import cached, criteria
 from xindai.core.system_settings import get_system_settings
 from xindai.loans.models import Installment, Loan
 from xindai.repayments.filters import DUE, OVERDUE, InstallmentFilter, ListOptions
@@ -50,8 +51,11 @@ def installment_search(user, params):
         rows = rows.order_by(due, "loan_id", "period") if view == OVERDUE else rows.order_by(due, "pk")
     if view == OVERDUE:  # 表内/表外欠息 by each row's loan
         split = with_arrears(rows, as_of, get_system_settings().off_balance_days)
-        return options, filterset, rows, owed_totals(split, (*OWED_FIELDS, "arrears_on", "arrears_off"))
-    return options, filterset, rows, owed_totals(rows)
+        fields = (*OWED_FIELDS, "arrears_on", "arrears_off")
+        totals = cached("due-totals", user, (criteria(params), view, as_of, within), lambda: owed_totals(split, fields))
+    else:
+        totals = cached("due-totals", user, (criteria(params), view, as_of, within), lambda: owed_totals(rows))
+    return options, filterset, rows, totals
 
 
 def page_rows(rows) -> list[Installment]:

@@ -14,12 +14,11 @@ from django.views.decorators.http import require_POST
 
 from xindai.core.errors import BusinessError
 from xindai.core.viewhelpers import paginate, require_perm, run_service, wants_export
-from xindai.core.xlsx import xlsx_response
+from xindai.jobs.exports import export_response
 from xindai.loans.models import Installment
 from xindai.loans.selectors import loan_detail
-from xindai.repayments import early, exports, selectors, services
+from xindai.repayments import early, selectors, services
 from xindai.repayments.classification import classification_set
-from xindai.repayments.filters import OVERDUE
 from xindai.repayments.forms import BatchForm, ClassificationForm, ConfirmForm, EarlyForm, ReverseForm
 from xindai.repayments.quality import BUCKET_LABELS
 from xindai.repayments.services import BATCH_MAX
@@ -32,14 +31,7 @@ def due_list(request):
     options, filterset, rows, totals = selectors.installment_search(request.user, request.GET)
     view, as_of, within = options.values()
     if wants_export(request, "loans.export"):
-        name = _("overdue installments") if view == OVERDUE else _("installments falling due")
-        return xlsx_response(
-            name,
-            title=name,
-            columns=exports.due_columns(request.user, view == OVERDUE),
-            rows=selectors.rows_for_export(rows),
-            totals=totals,
-        )
+        return export_response(request, "due")
     page = paginate(request, rows.values_list("pk", flat=True), count=totals["count"])
     page.object_list = selectors.rows_for_page(request.user, page.object_list, as_of, view)
     return render(
@@ -282,15 +274,7 @@ def ledger_list(request):
     """还款记录查询: repayments and reversals in scope, with totals net of reversals."""
     filterset, entries, totals = selectors.repayment_search(request.user, request.GET)
     if wants_export(request, "loans.export"):
-        return xlsx_response(
-            _("repayments"),
-            title=_("repayments"),
-            columns=exports.ledger_columns(request.user),
-            rows=selectors.ledger(entries)
-            .select_related("loan__customer", "loan__officer", "loan__handling_branch")
-            .iterator(chunk_size=2000),
-            totals=totals,
-        )
+        return export_response(request, "ledger")
     page = paginate(request, entries.values_list("pk", flat=True), count=totals["count"])
     page.object_list = selectors.ledger_for_page(request.user, page.object_list)
     return render(request, "repayments/ledger_list.html", {"filter": filterset, "page": page, "totals": totals})

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xindai.core.forms import Form, RemoteSelect
+from xindai.core.forms import DateField, Form, RemoteSelect
 from xindai.loans.models import LoanType
 from xindai.org.models import Branch, Region, User
 from xindai.reports.queries import Filters
@@ -28,9 +28,9 @@ GROUP_CHOICES = [
 class ReportForm(Form):
     kind = forms.ChoiceField(label=_("report"), choices=KIND_CHOICES, initial="balance", required=False)
     group = forms.ChoiceField(label=_("by"), choices=GROUP_CHOICES, initial="county", required=False)
-    date_from = forms.DateField(label=_("from"), required=False)
-    date_to = forms.DateField(label=_("to"), required=False)
-    as_of = forms.DateField(label=_("as of"), required=False)
+    date_from = DateField(label=_("from"), required=False)
+    date_to = DateField(label=_("to"), required=False)
+    as_of = DateField(label=_("as of"), required=False)
     loan_type = forms.ModelChoiceField(label=_("loan type"), queryset=LoanType.objects.all(), required=False)
     branch = forms.ModelChoiceField(label=_("handling branch"), queryset=Branch.objects.all(), required=False)
     officer = forms.ModelChoiceField(

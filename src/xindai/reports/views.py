@@ -1,5 +1,6 @@
 """统计报表: a report page (table with totals, sorting, drill-down, print, Excel) and comparison charts."""
 
+import copy
 import io
 
 from django.contrib.auth.decorators import permission_required
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from xindai.core.figures import cached
 from xindai.core.viewhelpers import paginate, require_perm
 from xindai.core.xlsx import XLSX
 from xindai.repayments.quality import BUCKET_LABELS, CATEGORY_LABELS
@@ -40,19 +42,24 @@ MAIN = {"disbursement": "amount", "collection": "total", "balance": "outstanding
 def _report(request):
     form = ReportForm(request.GET or None)
     choice = form.choices()
-    report = queries.run(
-        choice["kind"],
-        choice["group"],
-        user=request.user,
-        date_from=choice["date_from"],
-        date_to=choice["date_to"],
-        as_of=choice["as_of"],
-        filters=form.filters(),
-    )
+    report = _run(request.user, choice["kind"], choice["group"], choice, form.filters())
     sort = request.GET.get("sort", "")
     if sort.lstrip("-") in ("name", *queries.FIGURES[report.kind]):
         report.rows.sort(key=lambda r: r[sort.lstrip("-")], reverse=sort.startswith("-"))
     return form, choice, report
+
+
+def _run(user, kind, group, choice, filters, *, compare=True):
+    """A report, computed once a minute at most for the same scope and criteria (core/figures.py)."""
+    period = {key: choice.get(key) for key in ("date_from", "date_to", "as_of")}
+    return copy.deepcopy(
+        cached(
+            "report",
+            user,
+            (kind, group, period, filters, compare),
+            lambda: queries.run(kind, group, user=user, filters=filters, compare=compare, **period),
+        )
+    )
 
 
 def _columns(kind):
@@ -208,16 +215,7 @@ def charts(request):
     main = MAIN[kind]
     panels = []
     for group in ("county", "branch"):
-        report = queries.run(
-            kind,
-            group,
-            user=request.user,
-            date_from=choice["date_from"],
-            date_to=choice["date_to"],
-            as_of=choice["as_of"],
-            filters=form.filters(),
-            compare=False,
-        )
+        report = _run(request.user, kind, group, choice, form.filters(), compare=False)
         panels.append(
             {
                 "group": str(dict(GROUP_CHOICES)[group]),
@@ -230,9 +228,7 @@ def charts(request):
     trend = []
     if kind in ("balance", "quality"):
         for day in month_ends(choice["as_of"]):
-            total = queries.run(
-                kind, "county", user=request.user, as_of=day, filters=form.filters(), compare=False
-            ).total
+            total = _run(request.user, kind, "county", {"as_of": day}, form.filters(), compare=False).total
             trend.append(
                 {"day": day.isoformat(), "value": float(total[main]), "ratio": float(total.get("npl_ratio", 0)) * 100}
             )

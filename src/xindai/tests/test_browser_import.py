@@ -29,7 +29,7 @@ def test_upload_with_errors_download_marked_fix_and_import(page, live_server, wo
     assert page.locator("[data-testid=import-run]").count() == 0
 
     with page.expect_download() as download:
-        page.click("[data-testid=errors-file]")
+        page.click("[data-testid=job-result]")
     saved = tmp_path / "marked.xlsx"
     download.value.save_as(saved)
     marked = load_workbook(saved)
@@ -43,10 +43,11 @@ def test_upload_with_errors_download_marked_fix_and_import(page, live_server, wo
     out = io.BytesIO()
     marked.save(out)
     fixed.write_bytes(out.getvalue())
+    page.goto(f"{live_server.url}/imports/")
     page.set_input_files("#id_file", str(fixed))
     page.click("[data-testid=upload-submit]")
     page.wait_for_selector("[data-testid=import-run]")
     assert "2" in page.inner_text("[data-testid=import-counts]")
     page.click("[data-testid=import-run]")
-    page.wait_for_selector(".alert-success")
+    page.wait_for_selector("[data-testid=import-done]")
     assert Loan.objects.count() == 2

@@ -129,15 +129,21 @@ MATRIX = [
     row("imports:upload", 302, 200, 403, 200, 403, 403, 403),
     row("imports:template", 302, 200, 403, 200, 403, 403, 403),
     row(
-        lambda w, o: reverse("imports:errors", args=["loans", "00000000-0000-0000-0000-000000000000"]),
+        lambda w, o: reverse("imports:run", args=["loans", "00000000-0000-0000-0000-000000000000"]),
         302,
-        404,
+        405,
         403,
-        404,
+        405,
         403,
         403,
         403,
     ),
+    # Background jobs: everyone's own list; a job and its result are its owner's (manager_a's) alone.
+    row("jobs:list", 302, 200, 200, 200, 200, 200, 200),
+    row(lambda w, o: reverse("jobs:detail", args=[o["job"].pk]), 302, 404, 404, 200, 404, 404, 404),
+    row(lambda w, o: reverse("jobs:result", args=[o["job"].pk]), 302, 404, 404, 200, 404, 404, 404),
+    # The load balancer's probe: no sign-in.
+    row("healthz", 200, 200, 200, 200, 200, 200, 200),
 ]
 
 
@@ -169,7 +175,26 @@ def objects(world):
     other = CustomerFactory(village=world.village_b1, registered_by=world.officer_b)
     my_loan = make_loan(world.admin, mine, world.officer_a)
     first = my_loan.installments.get(period=1)
+    from xindai.jobs.models import Job, JobState
+    from xindai.jobs.services import Progress, scope_key
+
+    job = Job.objects.create(
+        kind="imports.check",
+        owner=world.manager_a,
+        scope_key=scope_key(world.manager_a),
+        state=JobState.DONE,
+        result={
+            "ok": False,
+            "kind": "loans",
+            "token": "t",
+            "errors_count": 1,
+            "errors": [{"row": 2, "column": "x", "value": "", "message": "y"}],
+        },
+    )
+    Progress(job).result_file("errors.xlsx").write_bytes(b"PK")
+    job.save()
     return {
+        "job": job,
         "mine": mine,
         "other": other,
         "my_loan": my_loan,

@@ -6,7 +6,6 @@ become a failed result with the provider's code and message, ``retry`` set for t
 Providers that push delivery reports parse them with ``parse_reports``.
 """
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -47,10 +46,6 @@ class BaseSmsBackend:
 
     def send(self, sms: OutgoingSms) -> SendResult:  # pragma: no cover - interface
         raise NotImplementedError
-
-    def send_many(self, batch: Sequence[OutgoingSms]) -> list[SendResult]:
-        """Send several messages; providers with a batch API override this."""
-        return [self.send(sms) for sms in batch]
 
     @classmethod
     def parse_reports(cls, body: bytes, content_type: str) -> list[DeliveryReport]:

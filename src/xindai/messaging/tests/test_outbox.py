@@ -78,13 +78,13 @@ def test_a_permanent_failure_fails_at_once_and_can_be_sent_again(db, flaky, sms_
     assert Message.objects.get(pk=copy.pk).status == MessageStatus.SUBMITTED
 
 
-def test_a_claim_never_confirmed_is_retried_only_after_the_timeout(db, sms_outbox):
+def test_a_claim_never_confirmed_is_retried_only_after_the_timeout(db, sms_outbox, settings):
     message = Message.objects.create(recipient="13800000009", text="x")
     claimed_at = timezone.now()
     Message.objects.filter(pk=message.pk).update(status=MessageStatus.SENDING, claimed_at=claimed_at, attempts=1)
-    outbox.deliver_all(now=claimed_at + outbox.CLAIM_TIMEOUT - timedelta(seconds=1))
+    outbox.deliver_all(now=claimed_at + settings.OUTBOX_CLAIM_TIMEOUT - timedelta(seconds=1))
     assert not sms_outbox  # the worker that claimed it may still be sending
-    outbox.deliver_all(now=claimed_at + outbox.CLAIM_TIMEOUT + timedelta(seconds=1))
+    outbox.deliver_all(now=claimed_at + settings.OUTBOX_CLAIM_TIMEOUT + timedelta(seconds=1))
     assert [s.message_id for s in sms_outbox] == [message.pk]
     assert Message.objects.get(pk=message.pk).attempts == 2
 

@@ -52,7 +52,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     real_name = factory.Sequence(lambda n: f"用户{n}")
-    mobile = factory.Sequence(lambda n: f"138{n:08d}")  # 11 digits however many users a run makes
+    mobile = factory.Sequence(lambda n: f"138{n % 10**8:08d}")  # 11 digits however many users a run makes
     kind = UserKind.BANK
     scope = ScopeKind.PERSONAL
     branch = factory.SubFactory(BranchFactory)

@@ -1,6 +1,7 @@
 """The printed forms: what they say in HTML and in PDF, who may print them, and the batch of a
 settlement day (one receipt per page, scoped, a fixed number of queries)."""
 
+import io
 from datetime import date
 from decimal import Decimal as D
 
@@ -238,3 +239,20 @@ def test_a_missing_object_is_404(world, login, book):
     client = login(world.admin)
     assert client.get(reverse("printing:notice", args=[999999])).status_code == 404
     assert client.get(reverse("printing:receipt_pdf", args=[999999])).status_code == 404
+
+
+def test_a_large_batch_of_receipts_prints_in_the_background(world, login, book, committed, settings):
+    from pypdf import PdfReader
+
+    from xindai.jobs.models import Job, JobState
+
+    settings.PRINT_INLINE_MAX = 1
+    more_loans_due_on_the_settlement_day(world, 2)
+    client = login(world.admin)
+    with committed():
+        response = client.get(receipts_url(pdf=True))
+    job = Job.objects.get()
+    assert response.status_code == 302 and response.url == reverse("jobs:detail", args=[job.pk])
+    assert job.state == JobState.DONE and job.result["receipts"] >= 3
+    content = b"".join(client.get(reverse("jobs:result", args=[job.pk])).streaming_content)
+    assert len(PdfReader(io.BytesIO(content)).pages) == job.result["receipts"]
