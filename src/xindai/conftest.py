@@ -197,3 +197,13 @@ def page(browser):
     yield page
     context.close()
     assert refused == [], "the Content-Security-Policy refused something"
+
+
+def module_transaction():
+    """A transaction of a module-wide fixture (or a savepoint of one request), marked as Django's
+    TestCase marks its own: the services' durable transactions run inside it as in a test."""
+    from django.db import transaction
+
+    block = transaction.atomic()
+    block._from_testcase = True
+    return block

@@ -106,3 +106,17 @@ def get_ok(client, url, params) -> None:
     response = client.get(url, params)
     if response.status_code != 200:
         raise RuntimeError(f"GET {url} {params} answered {response.status_code}")
+
+
+@contextmanager
+def rolled_back():
+    """A throwaway transaction, rolled back at the end, inside which the services (whose own
+    transactions are durable: the outermost owns it) run as they do in a test — Django's
+    TestCase marks its transactions the same way."""
+    from django.db import transaction
+
+    block = transaction.atomic()
+    block._from_testcase = True
+    with block:
+        yield
+        transaction.set_rollback(True)

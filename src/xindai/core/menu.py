@@ -87,6 +87,8 @@ MENU: tuple[Module, ...] = (
             Entry(_("Regions"), "org:region_list", "system.manage_org"),
             Entry(_("Contact channels"), "customers:channel_list", "system.manage_settings"),
             Entry(_("Loan types"), "loans:type_list", "loans.manage_types"),
+            Entry(_("Holidays"), "loans:calendar", "system.manage_settings"),
+            Entry(_("LPR"), "loans:lpr", "system.manage_settings"),
             Entry(_("System settings"), "core:settings", "system.manage_settings"),
             Entry(_("Audit log"), "core:audit_list", "system.view_audit"),
         ),

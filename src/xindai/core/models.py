@@ -70,6 +70,12 @@ class SystemSettings(models.Model):
         default=360,
         help_text=_("可疑: up to this many days overdue; beyond it 损失."),
     )
+    # 表内/表外欠息: beyond this many days overdue a loan's unpaid interest is off the balance sheet.
+    off_balance_days = models.PositiveSmallIntegerField(
+        _("interest off the balance sheet after (days overdue)"),
+        default=90,
+        help_text=_("表外欠息: from the day a loan is more than this many days overdue; at most 90."),
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

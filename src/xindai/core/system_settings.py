@@ -3,12 +3,24 @@
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from xindai.core import audit
+from xindai.core.errors import BusinessError, translate_pure_error
 from xindai.core.models import SystemSettings
 
 _CACHE_KEY = "xindai:system-settings"
-_FIELDS = ["bank_name", "login_sms_required", "special_mention_max", "substandard_max", "doubtful_max"]
+_FIELDS = [
+    "bank_name",
+    "login_sms_required",
+    "special_mention_max",
+    "substandard_max",
+    "doubtful_max",
+    "off_balance_days",
+]
+OFF_BALANCE_LOOSENED = _(
+    "Interest goes off the balance sheet after at most 90 days overdue (got %(value)s); it may only be tightened."
+)
 
 
 def get_system_settings() -> SystemSettings:
@@ -22,7 +34,7 @@ def get_system_settings() -> SystemSettings:
 
 
 def system_settings_update(*, actor, **values) -> SystemSettings:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         row, _created = SystemSettings.objects.select_for_update().get_or_create(
             pk=1, defaults={"bank_name": django_settings.XINDAI_BANK_NAME}
         )
@@ -31,10 +43,23 @@ def system_settings_update(*, actor, **values) -> SystemSettings:
             if name not in _FIELDS:
                 raise TypeError(f"unknown setting {name}")
             setattr(row, name, value)
+        _validate(row)
         row.save()
         audit.record(actor, "core.settings.changed", row, changes=audit.diff(before, audit.snapshot(row, _FIELDS)))
         transaction.on_commit(lambda: cache.delete(_CACHE_KEY))
     return row
+
+
+def _validate(row: SystemSettings) -> None:
+    """The rules the settings form shows, enforced here for every caller."""
+    from xindai.repayments.quality import RepaymentError, Thresholds
+
+    try:
+        Thresholds(row.special_mention_max, row.substandard_max, row.doubtful_max).validate()
+    except RepaymentError as err:
+        raise BusinessError(translate_pure_error(err)) from None
+    if not 1 <= row.off_balance_days <= 90:
+        raise BusinessError(OFF_BALANCE_LOOSENED, {"value": row.off_balance_days}, field="off_balance_days")
 
 
 def classification_thresholds():

@@ -12,7 +12,7 @@ from xindai.core.forms import DateField, ModelForm
 from xindai.core.models import AuditLog, SystemSettings
 from xindai.core.overview import overview_for
 from xindai.core.system_settings import get_system_settings, system_settings_update
-from xindai.core.viewhelpers import paginate
+from xindai.core.viewhelpers import paginate, run_service
 
 
 def home(request):
@@ -23,29 +23,25 @@ def home(request):
 class SystemSettingsForm(ModelForm):
     class Meta:
         model = SystemSettings
-        fields = ["bank_name", "login_sms_required", "special_mention_max", "substandard_max", "doubtful_max"]
-
-    def clean(self):
-        from xindai.core.errors import translate_pure_error
-        from xindai.repayments.quality import RepaymentError, Thresholds
-
-        data = super().clean()
-        names = ("special_mention_max", "substandard_max", "doubtful_max")
-        if all(data.get(name) is not None for name in names):
-            try:
-                Thresholds(*(data[name] for name in names)).validate()
-            except RepaymentError as err:
-                raise forms.ValidationError(translate_pure_error(err)) from None
-        return data
+        fields = [
+            "bank_name",
+            "login_sms_required",
+            "special_mention_max",
+            "substandard_max",
+            "doubtful_max",
+            "off_balance_days",
+        ]
 
 
 @permission_required("system.manage_settings", raise_exception=True)
 def settings_page(request):
     form = SystemSettingsForm(request.POST or None, instance=get_system_settings())
     if request.method == "POST" and form.is_valid():
-        system_settings_update(actor=request.user, **{f: form.cleaned_data[f] for f in form.Meta.fields})
-        messages.success(request, _("Settings saved."))
-        return redirect("core:settings")
+        # The service validates (thresholds may only be tightened); its refusal shows on the form.
+        values = {f: form.cleaned_data[f] for f in form.Meta.fields}
+        if run_service(form, lambda: system_settings_update(actor=request.user, **values)):
+            messages.success(request, _("Settings saved."))
+            return redirect("core:settings")
     return render(request, "core/settings.html", {"form": form})
 
 

@@ -84,10 +84,12 @@ class RepaymentImport:
                 rows.append((row, *parsed))
         viewer = self.actor if self.actor is not None else system_scope("import command")
         loans = Loan.objects.visible_to(viewer).select_related("loan_type").filter(iou_number__in={r[1] for r in rows})
+        if lock:  # the one lock order: the loans (in id order), then their installments
+            loans = loans.order_by("pk").select_for_update(of=("self",))
         by_iou = {loan.iou_number: loan for loan in loans}
         installments = (
             Installment.objects.children_of(list(by_iou.values()))
-            .filter(settled_on__isnull=True)
+            .filter(settled_on__isnull=True, superseded_on__isnull=True)
             .order_by("loan_id", "period")
         )
         if lock:

@@ -14,6 +14,7 @@ from xindai.customers.models import Customer
 from xindai.loans.demo import demo_terms
 from xindai.loans.models import Installment, Loan, LoanType
 from xindai.loans.services import INSTALLMENT_COLUMNS, _installment_values, _new_loan, loans_bulk_create, plan_for
+from xindai.loans.workdays import Calendar
 from xindai.org.models import User
 
 BULK_TARGET_S = 60
@@ -113,7 +114,7 @@ def _copy_same_rows(terms_list, actor) -> float:
         loan = _new_loan(terms, plan, actor)
         loan.pk, loan.created_at, loan.updated_at = loan_id, now, now
         loans.append(tuple(getattr(loan, f.attname) for f in loan_fields))
-        installments.extend(_installment_values(loan_id, plan, terms))
+        installments.extend(_installment_values(loan, loan_id, plan, terms, Calendar()))
     installment_fields = [Installment._meta.get_field(name) for name in INSTALLMENT_COLUMNS]
     with transaction.atomic(), connection.cursor() as cursor:
         for table in ("loans_loan", "loans_installment"):

@@ -94,6 +94,9 @@ class LoanFilter(ViewerFilterSetMixin, BootstrapFilterSetMixin, filters.FilterSe
             return queryset
         until = self.as_of + timedelta(days=int(value))
         due = Installment.objects.children_of(OuterRef("pk")).filter(
-            settled_on__isnull=True, due_date__gte=self.as_of, due_date__lte=until
+            settled_on__isnull=True,
+            superseded_on__isnull=True,
+            payable_on__gte=self.as_of,
+            payable_on__lte=until,
         )
         return queryset.filter(Exists(due))

@@ -10,8 +10,8 @@ from xindai.core.forms import ModelForm, RemoteSelect
 from xindai.core.money import MoneyError, parse_amount, parse_rate
 from xindai.core.scope import Reach, scope_for
 from xindai.customers.models import Customer
-from xindai.loans.models import GuaranteeGroup, Loan, LoanType, RepaymentMethod
-from xindai.loans.services import LOAN_TYPE_FIELDS, LoanTerms
+from xindai.loans.models import MAX_MARKUP, MIN_MARKUP, GuaranteeGroup, Loan, LoanType, RepaymentMethod
+from xindai.loans.services import LOAN_TYPE_FIELDS, MARKUP_RANGE, LoanTerms
 from xindai.org.models import Branch, User
 
 CUSTOM_PLAN_HELP = _("One line per principal repayment: date and amount, e.g. 2027-03-20 20000")
@@ -157,6 +157,13 @@ class LoanTypeForm(ModelForm):
     class Meta:
         model = LoanType
         fields = LOAN_TYPE_FIELDS
+        help_texts = {"lpr_spread_bp": _("LPR loans: rate = LPR + spread; 100 basis points = 1%; may be negative.")}
+
+    def clean_penalty_markup(self):
+        markup = self.cleaned_data["penalty_markup"]
+        if markup is not None and not MIN_MARKUP <= markup <= MAX_MARKUP:
+            raise forms.ValidationError(MARKUP_RANGE)
+        return markup
 
     def clean(self):
         data = super().clean()
@@ -172,3 +179,35 @@ class LoanTypeForm(ModelForm):
         if day is not None and not 1 <= day <= 28:
             self.add_error("settlement_day", _("The settlement day must be between 1 and 28."))
         return data
+
+
+class ContractChangeForm(forms.Form):
+    """A dated change of a loan's terms (合同变更); blank fields keep their terms."""
+
+    effective_from = forms.DateField(label=_("effective from"))
+    annual_rate = forms.DecimalField(label=_("annual rate (%)"), max_digits=7, decimal_places=4, required=False)
+    penalty_markup = forms.DecimalField(label=_("penalty markup"), max_digits=5, decimal_places=4, required=False)
+    compound_interest = forms.TypedChoiceField(
+        label=_("compound interest on overdue interest"),
+        choices=[("", _("unchanged")), ("1", _("yes")), ("0", _("no"))],
+        coerce=lambda value: value == "1",
+        empty_value=None,
+        required=False,
+    )
+    reason = forms.CharField(label=_("reason"), max_length=200)
+
+
+class LprQuoteForm(forms.Form):
+    announced_on = forms.DateField(label=_("announced on"))
+    one_year = forms.DecimalField(label=_("1-year LPR (%)"), max_digits=7, decimal_places=4)
+    five_year = forms.DecimalField(label=_("5-year LPR (%)"), max_digits=7, decimal_places=4)
+
+
+class BankDayForm(forms.Form):
+    day = forms.DateField(label=_("date"))
+    kind = forms.ChoiceField(
+        label=_("kind"),
+        choices=[("holiday", _("holiday")), ("workday", _("working day")), ("", _("as the week says"))],
+        required=False,
+    )
+    name = forms.CharField(label=_("name"), max_length=40, required=False)

@@ -354,14 +354,26 @@ def _check_plan(
     return rows
 
 
-def _daily_interest(amount: Decimal, rate: Decimal, start: date, plan: list[tuple[date, Decimal]]) -> list[Installment]:
-    """积数计息法: a period's interest is round(balance × days × annual_rate / 36000)."""
+def _daily_interest(
+    amount: Decimal,
+    rate: Decimal,
+    start: date,
+    plan: list[tuple[date, Decimal]],
+    earlier: tuple[Decimal, date] | None = None,
+) -> list[Installment]:
+    """积数计息法: a period's interest is round(balance × days × annual_rate / 36000).
+
+    ``earlier`` = (rate, until): the days of the first period before ``until`` run at that rate
+    (a rate change in the middle of a period, 分段计息), rounded once with the rest."""
     balance, previous = amount, start
     rows: list[Installment] = []
     with localcontext() as ctx:
         ctx.prec = PRECISION
         for period, (due, principal) in enumerate(plan, start=1):
-            interest = _round(balance * (due - previous).days * rate / 36000)
+            product = (due - previous).days * rate
+            if earlier is not None and period == 1 and previous < earlier[1] < due:
+                product = (earlier[1] - previous).days * earlier[0] + (due - earlier[1]).days * rate
+            interest = _round(balance * product / 36000)
             balance -= principal
             rows.append(Installment(period, previous, due, principal, interest, balance))
             previous = due
@@ -417,8 +429,11 @@ def regenerate(
     due_dates: Sequence[date],
     method: Method | str,
     principals: Sequence[Decimal] | None = None,
+    earlier: tuple[Decimal, date] | None = None,
 ) -> list[Installment]:
-    """The rest of a plan after part of the principal was repaid early (提前还款).
+    """The rest of a plan after part of the principal was repaid early (提前还款), or from a
+    change of rate (``earlier``: the rate before and the date the new one runs from, inside the
+    first period; daily-interest methods split that period's days, 分段计息).
 
     ``amount`` is the principal still owed, ``start`` the date interest on it runs from (the
     start of the current period) and ``due_dates`` the remaining due dates of the plan, the
@@ -449,4 +464,4 @@ def regenerate(
         plan = list(zip(dates, amounts, strict=True))
     else:
         plan = [(d, Decimal("0.00")) for d in dates[:-1]] + [(dates[-1], principal)]
-    return _daily_interest(principal, rate, start, plan)
+    return _daily_interest(principal, rate, start, plan, earlier)

@@ -24,7 +24,7 @@ def overdue_installments(as_of: date, loan=None):
     from xindai.repayments.owed import unsettled_on
 
     loan = OuterRef("pk") if loan is None else loan
-    return unsettled_on(Installment.objects.children_of(loan).filter(due_date__lt=as_of), as_of)
+    return unsettled_on(Installment.objects.children_of(loan).filter(payable_on__lt=as_of), as_of)
 
 
 def with_status(loans, as_of: date):
@@ -116,7 +116,15 @@ def group_members(user, group) -> list:
 def plan_rows(loan: Loan, as_of: date | None = None) -> tuple[list[Installment], dict]:
     """The loan's installments with balance and status for display, and the plan's totals."""
     as_of = as_of or timezone.localdate()
-    rows = sorted(loan.installments.all(), key=lambda row: row.period)  # uses a prefetch when there is one
+    # The plan in force on `as_of` (a prefetch is used when there is one): superseded rows are history.
+    rows = sorted(
+        (
+            r
+            for r in loan.installments.all()
+            if r.in_force_from <= as_of and (r.superseded_on is None or r.superseded_on > as_of)
+        ),
+        key=lambda row: row.period,
+    )
     balance = loan.amount
     for row in rows:
         balance -= row.principal
@@ -174,14 +182,38 @@ def overview_figures(user, as_of: date) -> dict:
         overdue_outstanding=Coalesce(Sum("outstanding_principal", filter=Q(overdue)), ZERO),
     )
     owed = F("principal") + F("interest") - F("principal_paid") - F("interest_paid")
-    unpaid = Installment.objects.visible_to(user).filter(settled_on__isnull=True, due_date__gte=as_of)
+    unpaid = Installment.objects.visible_to(user).filter(
+        settled_on__isnull=True, superseded_on__isnull=True, payable_on__gte=as_of
+    )
     week, month = as_of + timedelta(days=7), as_of + timedelta(days=30)
     figures.update(
         unpaid.aggregate(
-            due_7=Count("id", filter=Q(due_date__lte=week)),
-            due_7_amount=Coalesce(Sum(owed, filter=Q(due_date__lte=week)), ZERO),
-            due_30=Count("id", filter=Q(due_date__lte=month)),
-            due_30_amount=Coalesce(Sum(owed, filter=Q(due_date__lte=month)), ZERO),
+            due_7=Count("id", filter=Q(payable_on__lte=week)),
+            due_7_amount=Coalesce(Sum(owed, filter=Q(payable_on__lte=week)), ZERO),
+            due_30=Count("id", filter=Q(payable_on__lte=month)),
+            due_30_amount=Coalesce(Sum(owed, filter=Q(payable_on__lte=month)), ZERO),
         )
     )
     return figures
+
+
+def plan_versions(user, loan: Loan):
+    """The loan's plan versions, oldest first: its rate history and what changed it."""
+    from xindai.loans.models import PlanVersion
+
+    return PlanVersion.objects.visible_to(user).filter(loan=loan).select_related("created_by").order_by("number")
+
+
+def loan_arrears(loan: Loan, days_overdue: int, as_of: date | None = None) -> dict:
+    """Interest, penalty and compound owed on the loan's overdue installments, and whether it is
+    on or off the balance sheet (表内/表外欠息: more than the setting's days overdue)."""
+    from xindai.core.system_settings import get_system_settings
+    from xindai.repayments.owed import owed_totals, unsettled_on, with_owed
+    from xindai.repayments.quality import off_balance
+
+    as_of = as_of or timezone.localdate()
+    overdue = unsettled_on(loan.installments.filter(payable_on__lt=as_of), as_of)
+    totals = owed_totals(with_owed(overdue, as_of))
+    owed = totals["interest_owed"] + totals["penalty_owed"] + totals["compound_owed"]
+    off = off_balance(days_overdue, get_system_settings().off_balance_days)
+    return {"on_balance": Decimal("0.00") if off else owed, "off_balance": owed if off else Decimal("0.00")}

@@ -1,7 +1,7 @@
 """Writes of loans and their plans. The plan is computed by the pure engine and stored with the
 loan in one transaction; one bulk path serves the demo and the Excel import."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -13,8 +13,21 @@ from xindai.core import audit
 from xindai.core.bulk import bulk_insert_values
 from xindai.core.errors import BusinessError, translate_pure_error
 from xindai.core.scope import UNIQUE, Reach, scope_for
-from xindai.loans import schedule
-from xindai.loans.models import GuaranteeGroup, Installment, Loan, LoanType
+from xindai.loans import lpr, plans, schedule
+from xindai.loans.calendar import calendar_between
+from xindai.loans.models import (
+    MAX_MARKUP,
+    MIN_MARKUP,
+    ContractTerms,
+    GuaranteeGroup,
+    Installment,
+    Loan,
+    LoanType,
+    PlanVersion,
+    RateType,
+)
+from xindai.loans.workdays import payable_on
+from xindai.repayments.history import record_history
 
 DUPLICATE_IOU = _("IOU number %(iou)s is already registered.")
 AMOUNT_OUTSIDE_TYPE = _("The amount of a %(type)s loan must be between %(min)s and %(max)s yuan.")
@@ -26,6 +39,7 @@ CUSTOMER_OUT_OF_SCOPE = _("This customer is outside your data scope.")
 GROUP_OUT_OF_SCOPE = _("This joint-guarantee group is outside your data scope.")
 HAS_REPAYMENTS = _("Repayments have been recorded on this loan: its financial terms can no longer change.")
 DELETE_HAS_REPAYMENTS = _("Repayments have been recorded on this loan: it cannot be deleted.")
+MARKUP_RANGE = _("The penalty markup must be between 0.3 and 0.5 (30 to 50 percent above the contract rate).")
 
 FINANCIAL_FIELDS = ("amount", "loan_type", "annual_rate", "start_date", "end_date", "method", "settlement_day")
 DESCRIPTIVE_FIELDS = ("purpose", "guarantee_group")
@@ -136,11 +150,16 @@ def _prepaid(terms: LoanTerms | None, item: schedule.Installment) -> bool:
 
 INSTALLMENT_COLUMNS = (
     "loan",
+    "version",
     "period",
     "start_date",
     "due_date",
+    "payable_on",
+    "in_force_from",
     "principal",
     "interest",
+    "penalty_rate",
+    "compound_rate",
     "principal_paid",
     "interest_paid",
     "penalty_paid",
@@ -152,17 +171,24 @@ INSTALLMENT_COLUMNS = (
 _ZERO = Decimal("0.00")
 
 
-def _installment_values(loan_id: int, plan: Iterable[schedule.Installment], terms: LoanTerms | None):
-    """The bulk path's installment rows as plain tuples in INSTALLMENT_COLUMNS order."""
+def _installment_values(loan: Loan, version_id: int, plan, terms: LoanTerms | None, calendar):
+    """The bulk path's installment rows as plain tuples in INSTALLMENT_COLUMNS order. Periods
+    brought in as repaid are settled on their due dates (their ledger entries follow)."""
+    penalty, compound = plans.penalty_rates(loan)
     for item in plan:
         paid = _prepaid(terms, item)
         yield (
-            loan_id,
+            loan.pk,
+            version_id,
             item.period,
             item.start_date,
             item.due_date,
+            payable_on(item.due_date, loan.holiday_rule, calendar),
+            loan.start_date,
             item.principal,
             item.interest,
+            penalty,
+            compound,
             item.principal if paid else _ZERO,
             item.interest if paid else _ZERO,
             _ZERO,
@@ -173,20 +199,11 @@ def _installment_values(loan_id: int, plan: Iterable[schedule.Installment], term
         )
 
 
-def _installment_rows(
-    loan: Loan, plan: Iterable[schedule.Installment], terms: LoanTerms | None = None
-) -> list[Installment]:
-    """The plan as Installment instances (the one-loan paths)."""
-    return [
-        Installment(loan=loan, **dict(zip(INSTALLMENT_COLUMNS[1:], values[1:], strict=True)))
-        for values in _installment_values(loan.pk, plan, terms)
-    ]
-
-
 def _new_loan(terms: LoanTerms, plan: list[schedule.Installment], actor) -> Loan:
+    """The loan of `terms`, its contract terms copied from its type (they are the loan's from now on)."""
     repaid = sum((i.principal for i in plan if _prepaid(terms, i)), Decimal("0.00"))
     outstanding = terms.amount - repaid
-    return Loan(
+    loan = Loan(
         customer_id=terms.customer_id,
         iou_number=terms.iou_number,
         amount=terms.amount,
@@ -196,7 +213,6 @@ def _new_loan(terms: LoanTerms, plan: list[schedule.Installment], actor) -> Loan
         start_date=terms.start_date,
         end_date=terms.end_date,
         method=terms.method,
-        settlement_day=terms.settlement_day or terms.loan_type.settlement_day,
         handling_branch_id=terms.handling_branch_id,
         officer_id=terms.officer_id,
         guarantee_group_id=terms.guarantee_group_id,
@@ -204,42 +220,90 @@ def _new_loan(terms: LoanTerms, plan: list[schedule.Installment], actor) -> Loan
         settled_on=plan[-1].due_date if outstanding == 0 else None,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
+    for name in ContractTerms.TERM_FIELDS:
+        setattr(loan, name, getattr(terms.loan_type, name))
+    loan.settlement_day = terms.settlement_day or terms.loan_type.settlement_day
+    return loan
+
+
+def _price(terms: LoanTerms) -> tuple | None:
+    """An LPR loan's rate: the LPR of its tenor last published before its start, plus its type's
+    spread. Sets `terms.annual_rate`; returns the (announced_on, LPR) used, None for fixed rates."""
+    if terms.loan_type.rate_type != RateType.LPR:
+        return None
+    quote = lpr.quote_before(terms.start_date, lpr.tenor(terms.start_date, terms.end_date))
+    terms.annual_rate = lpr.priced(quote[1], terms.loan_type.lpr_spread_bp)
+    return quote
+
+
+def _first_version(loan: Loan, actor, quote=None) -> PlanVersion:
+    return PlanVersion(
+        loan=loan,
+        number=1,
+        kind=PlanVersion.Kind.ORIGINAL,
+        effective_from=loan.start_date,
+        annual_rate=loan.annual_rate,
+        penalty_markup=loan.penalty_markup,
+        compound_interest=loan.compound_interest,
+        lpr=quote[1] if quote else None,
+        lpr_announced_on=quote[0] if quote else None,
+        created_by=loan.created_by,
+    )
+
+
+def _store_plans(loans: list[Loan], terms_list, plan_list, actor, quotes) -> None:
+    """Version 1 of each loan, its installments (COPY) and the ledger of periods brought in as repaid."""
+    versions = PlanVersion.objects.bulk_create(
+        [_first_version(loan, actor, quote) for loan, quote in zip(loans, quotes, strict=True)]
+    )
+    dates = [item.due_date for plan in plan_list for item in (plan[0], plan[-1])]
+    calendar = calendar_between(min(dates), max(dates))
+    rows = [
+        row
+        for loan, version, terms, plan in zip(loans, versions, terms_list, plan_list, strict=True)
+        for row in _installment_values(loan, version.pk, plan, terms, calendar)
+    ]
+    bulk_insert_values(Installment, INSTALLMENT_COLUMNS, rows)
+    if any(terms.paid_periods or terms.paid_until for terms in terms_list):
+        record_history([loan.pk for loan in loans], actor)
 
 
 def loan_create(*, actor, terms: LoanTerms) -> Loan:
     """Register a loan and its generated plan in one transaction (新增贷款)."""
+    with transaction.atomic(durable=True):
+        return _create(actor, terms)
+
+
+def _create(actor, terms: LoanTerms) -> Loan:
     check_type_limits(terms)
     check_actor_scope(actor, terms, _officer_branch(terms.officer_id))
+    quote = _price(terms)
     plan = plan_for(terms)
-    with transaction.atomic():
-        if Loan.objects.visible_to(UNIQUE).filter(iou_number=terms.iou_number).exists():
-            raise BusinessError(DUPLICATE_IOU, {"iou": terms.iou_number}, field="iou_number")
-        loan = _new_loan(terms, plan, actor)
-        loan.save()
-        Installment.objects.bulk_create(_installment_rows(loan, plan, terms))
-        audit.record(actor, "loans.loan.created", loan, changes=audit.snapshot(loan, LOAN_FIELDS))
+    if Loan.objects.visible_to(UNIQUE).filter(iou_number=terms.iou_number).exists():
+        raise BusinessError(DUPLICATE_IOU, {"iou": terms.iou_number}, field="iou_number")
+    loan = _new_loan(terms, plan, actor)
+    loan.save()
+    _store_plans([loan], [terms], [plan], actor, [quote])
+    audit.record(actor, "loans.loan.created", loan, changes=audit.snapshot(loan, LOAN_FIELDS))
     return loan
 
 
 def loans_bulk_create(*, actor, terms_list: Sequence[LoanTerms], batch_size: int = 2000) -> int:
     """Create many loans with their plans (the demo, the Excel import): schedules computed in
-    Python, loans bulk-inserted (their ids come back), installments COPYed on PostgreSQL,
-    one audit row for the batch. The caller owns the
-    transaction and has validated the terms (limits, scope, unique IOU numbers).
+    Python, loans bulk-inserted (their ids come back), installments COPYed on PostgreSQL, the
+    periods brought in as repaid written to the ledger (历史导入), one audit row for the batch.
+    The caller owns the transaction and has validated the terms (limits, scope, unique IOUs).
 
-    1. compute every plan; 2. insert the loans of a batch; 3. insert their installments.
+    1. price LPR loans and compute every plan; 2. insert the loans of a batch; 3. insert their
+    plan versions and installments; 4. the ledger entries of their repaid periods.
     """
     created = 0
     for offset in range(0, len(terms_list), batch_size):
         batch = terms_list[offset : offset + batch_size]
-        plans = [plan_for(terms) for terms in batch]
-        loans = Loan.objects.bulk_create([_new_loan(t, p, actor) for t, p in zip(batch, plans, strict=True)])
-        rows = [
-            row
-            for loan, terms, plan in zip(loans, batch, plans, strict=True)
-            for row in _installment_values(loan.pk, plan, terms)
-        ]
-        bulk_insert_values(Installment, INSTALLMENT_COLUMNS, rows)
+        quotes = [_price(terms) for terms in batch]
+        plan_list = [plan_for(terms) for terms in batch]
+        loans = Loan.objects.bulk_create([_new_loan(t, p, actor) for t, p in zip(batch, plan_list, strict=True)])
+        _store_plans(loans, batch, plan_list, actor, quotes)
         created += len(loans)
     audit.record(actor, "loans.loan.bulk_created", changes={"loans": created})
     return created
@@ -292,6 +356,7 @@ def loan_update(*, actor, loan: Loan, terms: LoanTerms) -> Loan:
         for name in ("customer_id", "iou_number", "purpose", "handling_branch_id", "officer_id", "guarantee_group_id"):
             setattr(locked, name, getattr(terms, name))
         if financial_change:
+            quote = _price(terms)
             plan = plan_for(terms)
             fresh = _new_loan(terms, plan, actor)
             for name in (
@@ -306,9 +371,13 @@ def loan_update(*, actor, loan: Loan, terms: LoanTerms) -> Loan:
                 "settled_on",
             ):
                 setattr(locked, name, getattr(fresh, name))
-            locked.installments.all().delete()
-            Installment.objects.bulk_create(_installment_rows(locked, plan))
+            for name in ContractTerms.TERM_FIELDS:
+                setattr(locked, name, getattr(fresh, name))
         locked.save()
+        if financial_change:  # nothing was ever paid: the plan is replaced as a correction of the entry
+            locked.installments.all().delete()
+            locked.plan_versions.all().delete()
+            _store_plans([locked], [terms], [plan], actor, [quote])
         changes = audit.diff(before, audit.snapshot(locked, LOAN_FIELDS))
         audit.record(actor, "loans.loan.changed", locked, changes={**changes, "plan_regenerated": financial_change})
     return locked
@@ -341,9 +410,7 @@ LOAN_TYPE_FIELDS = [
     "name",
     "default_method",
     "default_rate",
-    "penalty_markup",
-    "compound_interest",
-    "settlement_day",
+    *ContractTerms.TERM_FIELDS,
     "min_amount",
     "max_amount",
     "min_term_months",
@@ -353,8 +420,12 @@ LOAN_TYPE_FIELDS = [
 
 
 def loan_type_save(*, actor, loan_type: LoanType | None = None, **values) -> LoanType:
+    """Create or change a loan type. Its terms apply to loans made from now on, never to existing ones."""
+    markup = values.get("penalty_markup")
+    if markup is not None and not MIN_MARKUP <= markup <= MAX_MARKUP:
+        raise BusinessError(MARKUP_RANGE, field="penalty_markup")
     loan_type = loan_type or LoanType()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         before = audit.snapshot(loan_type, LOAN_TYPE_FIELDS) if loan_type.pk else {}
         for name, value in values.items():
             setattr(loan_type, name, value)
@@ -373,10 +444,10 @@ def loan_register(
 ) -> Loan:
     """The new-loan page's action: form the new guarantee group, if asked, and register the
     loan, all or nothing."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         if new_group_name:
             members = {*new_group_member_ids, terms.customer_id}
             terms.guarantee_group_id = guarantee_group_create(
                 actor=actor, name=new_group_name, member_ids=sorted(members)
             ).pk
-        return loan_create(actor=actor, terms=terms)
+        return _create(actor, terms)

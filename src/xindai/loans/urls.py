@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xindai.loans import views, views_calculator
+from xindai.loans import views, views_calculator, views_terms
 
 app_name = "loans"
 urlpatterns = [
@@ -11,6 +11,9 @@ urlpatterns = [
     path("<int:pk>/", views.loan_show, name="detail"),
     path("<int:pk>/edit/", views.loan_edit, name="edit"),
     path("<int:pk>/delete/", views.loan_delete, name="delete"),
+    path("<int:pk>/contract/", views_terms.contract_change, name="contract"),
+    path("lpr/", views_terms.lpr_list, name="lpr"),
+    path("calendar/", views_terms.bank_calendar, name="calendar"),
     path("types/", views.type_list, name="type_list"),
     path("types/new/", views.type_edit, name="type_create"),
     path("types/<int:pk>/", views.type_edit, name="type_edit"),

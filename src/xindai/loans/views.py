@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -83,21 +84,35 @@ def loan_preview(request):
     return render(request, "loans/_preview.html", context)
 
 
+def _date_param(request, name: str):
+    """A date from the query string, None when absent or not a date (then today's plan is shown)."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(request.GET.get(name, "").strip())
+    except ValueError:
+        return None
+
+
 def loan_show(request, pk):
     loan = selectors.loan_detail(request.user, pk)
     require_perm(request.user, "loans.view")
-    rows, totals = selectors.plan_rows(loan)
+    as_of = _date_param(request, "as_of") or timezone.localdate()  # the plan in force on a past date
+    rows, totals = selectors.plan_rows(loan, as_of)
     return render(
         request,
         "loans/loan_detail.html",
         {
             "loan": loan,
             "rows": rows,
+            "plan_as_of": as_of,
             "totals": totals,
             "history": selectors.loan_history(loan)[:50],
             "group_members": selectors.group_members(request.user, loan.guarantee_group),
             "locked": services.has_repayments(loan),
             "repayments": selectors.loan_repayments(request.user, loan),
+            "versions": selectors.plan_versions(request.user, loan),
+            "arrears": selectors.loan_arrears(loan, loan.days_overdue),
         },
     )
 
@@ -166,7 +181,8 @@ def type_edit(request, pk=None):
     form = LoanTypeForm(request.POST or None, instance=loan_type)
     if request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in form.Meta.fields}
-        saved = services.loan_type_save(actor=request.user, loan_type=loan_type, **data)
-        messages.success(request, _("Loan type %(name)s saved.") % {"name": saved.name})
-        return redirect("loans:type_list")
+        saved = run_service(form, lambda: services.loan_type_save(actor=request.user, loan_type=loan_type, **data))
+        if saved:
+            messages.success(request, _("Loan type %(name)s saved.") % {"name": saved.name})
+            return redirect("loans:type_list")
     return render(request, "loans/type_form.html", {"form": form, "loan_type": loan_type})

@@ -73,18 +73,21 @@ def _more_specific(template: SmsTemplate, others: list[SmsTemplate]) -> Q:
 @system_scope("reminder engine")
 def selection(template: SmsTemplate, today, others: list[SmsTemplate]):
     """The installments `template` applies to on `today` (before the per-slot and opt-out checks)."""
-    rows = Installment.objects.filter(settled_on__isnull=True)  # the engine works for the whole bank
+    # The plan in force; reminders follow the payable date (顺延 past a holiday).
+    rows = Installment.objects.filter(  # the engine works for the whole bank
+        settled_on__isnull=True, superseded_on__isnull=True
+    )
     if template.kind == SmsTemplate.Kind.ADVANCE:
-        rows = rows.filter(due_date=today + timedelta(days=template.days_before or 0))
+        rows = rows.filter(payable_on=today + timedelta(days=template.days_before or 0))
     else:
         first = max(template.overdue_from or 1, 1)
-        rows = rows.filter(due_date__lte=today - timedelta(days=first))
+        rows = rows.filter(payable_on__lte=today - timedelta(days=first))
         if template.overdue_to:
-            rows = rows.filter(due_date__gte=today - timedelta(days=template.overdue_to))
+            rows = rows.filter(payable_on__gte=today - timedelta(days=template.overdue_to))
         every = template.every_days or 1
         if every > 1:
             rows = (
-                rows.annotate(days_late=DaysSince("due_date", today))
+                rows.annotate(days_late=DaysSince("payable_on", today))
                 .annotate(phase=Mod(F("days_late") - first, every))
                 .filter(phase=0)
             )

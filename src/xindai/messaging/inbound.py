@@ -169,7 +169,9 @@ def reply_values(customer: Customer, today: date, loans: list[Loan] | None = Non
 
 def _repayment_line(loan: Loan, today: date) -> str:
     rows = list(
-        with_owed(Installment.objects.children_of(loan).filter(settled_on__isnull=True), today).order_by("due_date")
+        with_owed(
+            Installment.objects.children_of(loan).filter(settled_on__isnull=True, superseded_on__isnull=True), today
+        ).order_by("due_date")
     )
     overdue = [row for row in rows if row.days_overdue > 0]
     if overdue:

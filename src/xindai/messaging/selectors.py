@@ -39,7 +39,8 @@ def sample_installment(user) -> dict[str, str] | None:
     from xindai.messaging.context import installment_values, owed_rows
 
     today = timezone.localdate()
-    rows = Installment.objects.visible_to(user).filter(settled_on__isnull=True).order_by("due_date")
+    rows = Installment.objects.visible_to(user).filter(settled_on__isnull=True, superseded_on__isnull=True)
+    rows = rows.order_by("due_date")
     row = owed_rows(rows, today).first()
     return installment_values(row) if row is not None else None
 

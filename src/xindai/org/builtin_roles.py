@@ -22,6 +22,7 @@ MANAGER = OFFICER + [
     "loans.import",
     "repayments.reverse",
     "repayments.classify",
+    "loans.change_terms",
     "messaging.manage_templates",
 ]
 LEADER = VIEW + [

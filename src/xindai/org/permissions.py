@@ -41,6 +41,7 @@ MODULES: list[tuple[Promise, list[PermissionDef]]] = [
             PermissionDef("loans.import", _("Import loans")),
             PermissionDef("loans.print", _("Print notices and receipts"), read_only=True),
             PermissionDef("loans.manage_types", _("Manage loan types")),
+            PermissionDef("loans.change_terms", _("Change loan contract terms")),
         ],
     ),
     (

@@ -36,7 +36,7 @@ def receipt_installment(user, pk: int) -> Installment:
 def receipts_due_on(user, day: date) -> list[Installment]:
     """The interest settlements of `day` in the user's scope: every installment due that day
     with interest to pay, by handling branch and IOU number. One query whatever their number."""
-    installments = Installment.objects.visible_to(user).filter(due_date=day, interest__gt=0)
+    installments = Installment.objects.visible_to(user).filter(due_date=day, interest__gt=0, superseded_on__isnull=True)
     return list(_receipts(installments).order_by("loan__handling_branch__path", "loan__iou_number", "period"))
 
 

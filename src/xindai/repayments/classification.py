@@ -26,9 +26,9 @@ UNCHANGED = _("The loan already has this classification.")
 
 
 def oldest_overdue_due_date(as_of: date):
-    """Subquery: the due date of the loan's oldest installment overdue on `as_of` (or NULL)."""
-    overdue = unsettled_on(Installment.objects.children_of(OuterRef("pk")).filter(due_date__lt=as_of), as_of)
-    return Subquery(overdue.order_by().values("loan").annotate(m=Min("due_date")).values("m")[:1])
+    """Subquery: the payable date of the loan's oldest installment overdue on `as_of` (or NULL)."""
+    overdue = unsettled_on(Installment.objects.children_of(OuterRef("pk")).filter(payable_on__lt=as_of), as_of)
+    return Subquery(overdue.order_by().values("loan").annotate(m=Min("payable_on")).values("m")[:1])
 
 
 def category_case(days: str, thresholds: Thresholds) -> Case:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import F
+
 from xindai.core.errors import BusinessError
 from xindai.loans.models import Installment, Loan
 from xindai.repayments import early, services
@@ -103,6 +105,10 @@ def build_history(loan_ids, *, seed: int = 2026, today: date, actors: dict, tell
     before = Repayment.objects.filter(loan__in=loans).count()
     for day in sorted(by_day):
         _replay_day(rng, day, by_day[day], actors, tellers)
+    # The replayed days were booked on the days they happened (a counter books the same day): their
+    # accounting date is their value date, so each past month's collections are its own. The
+    # reversal below is booked today, by the service.
+    Repayment.objects.filter(loan__in=loans).update(accounting_date=F("paid_on"))
     _reverse_one(rng, loans, actors)
     return Repayment.objects.filter(loan__in=loans).count() - before
 

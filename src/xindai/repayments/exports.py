@@ -30,7 +30,7 @@ def due_columns(user, overdue: bool) -> list[Column]:
     if overdue:
         columns += [
             Column(_("days overdue"), lambda r: r.days_overdue, "int", width=8),
-            Column(_("overdue bucket"), lambda r: BUCKET_LABELS[OverdueBucket(r.bucket)], width=10),
+            Column(_("overdue bucket"), lambda r: str(_(BUCKET_LABELS[OverdueBucket(r.bucket)])), width=10),
         ]
     else:
         columns.append(Column(_("days left"), lambda r: -r.days_overdue, "int", width=8))

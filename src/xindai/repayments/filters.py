@@ -25,9 +25,9 @@ from xindai.repayments.models import Channel
 from xindai.repayments.quality import BUCKET_BOUNDS, BUCKET_LABELS
 
 OVERDUE, DUE = "overdue", "due"
-BUCKET_CHOICES = [(bucket.value, BUCKET_LABELS[bucket]) for _upper, bucket in BUCKET_BOUNDS[1:]]
+BUCKET_CHOICES = [(bucket.value, _(BUCKET_LABELS[bucket])) for _upper, bucket in BUCKET_BOUNDS[1:]]
 ORDERING = (
-    ("due_date", "due_date"),
+    ("payable_on", "due_date"),
     ("loan__customer__name", "customer"),
     ("loan__iou_number", "iou"),
     ("principal_owed", "principal"),
@@ -101,12 +101,12 @@ class InstallmentFilter(ViewerFilterSetMixin, BootstrapFilterSetMixin, filters.F
         )
         return queryset.filter(number_search(self.viewer, "mobile", fields, number, partial="contains"))
 
-    # Days overdue on the as-of date are a due-date range: the filters keep the index usable.
+    # Days overdue on the as-of date are a payable-date range: the filters keep the index usable.
     def filter_days_min(self, queryset, name, value):
-        return queryset if value is None else queryset.filter(due_date__lte=self.as_of - timedelta(days=int(value)))
+        return queryset if value is None else queryset.filter(payable_on__lte=self.as_of - timedelta(days=int(value)))
 
     def filter_days_max(self, queryset, name, value):
-        return queryset if value is None else queryset.filter(due_date__gte=self.as_of - timedelta(days=int(value)))
+        return queryset if value is None else queryset.filter(payable_on__gte=self.as_of - timedelta(days=int(value)))
 
     def filter_bucket(self, queryset, name, value):
         bounds = [0, *(upper for upper, _bucket in BUCKET_BOUNDS[1:-1])]
@@ -114,9 +114,9 @@ class InstallmentFilter(ViewerFilterSetMixin, BootstrapFilterSetMixin, filters.F
         if value not in codes:
             return queryset
         index = codes.index(value)
-        queryset = queryset.filter(due_date__lte=self.as_of - timedelta(days=bounds[index] + 1))
+        queryset = queryset.filter(payable_on__lte=self.as_of - timedelta(days=bounds[index] + 1))
         if index < len(bounds) - 1:
-            queryset = queryset.filter(due_date__gte=self.as_of - timedelta(days=bounds[index + 1]))
+            queryset = queryset.filter(payable_on__gte=self.as_of - timedelta(days=bounds[index + 1]))
         return queryset
 
     def filter_branch(self, queryset, name, value):

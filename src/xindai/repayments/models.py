@@ -13,6 +13,7 @@ class Channel(models.TextChoices):
     TRANSFER = "transfer", _("transfer")  # 转账
     DEBIT = "debit", _("automatic debit")  # 代扣
     IMPORT = "import", _("imported")  # 还款数据导入
+    HISTORY = "history", _("history import")  # 历史导入: 已还期数 brought in with a loan file
     OTHER = "other", _("other")
 
 
@@ -27,7 +28,11 @@ class Repayment(ScopedModel):
     installment = models.ForeignKey(
         "loans.Installment", verbose_name=_("installment"), on_delete=models.PROTECT, related_name="repayments"
     )
+    # Value date (起息日): the day the money was paid; interest, penalty and compound run on it.
     paid_on = models.DateField(_("repayment date"), db_index=True)
+    # Accounting date (记账日期): the day the entry was booked; collections and balances report
+    # by it, so a period once closed never changes (a reversal is booked on its own day).
+    accounting_date = models.DateField(_("accounting date"), db_index=True)
     amount = models.DecimalField(_("amount"), **MONEY)
     principal = models.DecimalField(_("principal"), **MONEY)
     interest = models.DecimalField(_("interest"), **MONEY)
@@ -58,6 +63,9 @@ class Repayment(ScopedModel):
                 name="repayment_sign",
                 condition=Q(reverses__isnull=True, amount__gt=0) | Q(reverses__isnull=False, amount__lt=0),
             ),
+            models.CheckConstraint(
+                name="repayment_booked_on_or_after_value_date", condition=Q(accounting_date__gte=models.F("paid_on"))
+            ),
         ]
 
     def __str__(self) -> str:
@@ -67,9 +75,11 @@ class Repayment(ScopedModel):
 class EarlyRepayment(ScopedModel):
     """An early repayment (提前还款): principal paid before it fell due, with interest to the day.
 
-    The plan's unpaid installments from the current period on were replaced by one installment
-    due on the payment date (settled by ``repayment``) and, for a partial repayment, the
-    regenerated rest of the plan; ``previous_plan`` keeps the replaced rows.
+    The plan's unpaid installments from the current period on were superseded by ``version``:
+    one installment due on the payment date (settled by ``repayment``) and, for a partial
+    repayment, the regenerated rest of the plan. Reversing it restores the previous plan as a
+    version of its own. (``previous_plan`` holds the replaced rows of records made before plan
+    versions existed, when they were deleted.)
     """
 
     class Kind(models.TextChoices):
@@ -86,7 +96,13 @@ class EarlyRepayment(ScopedModel):
     paid_on = models.DateField(_("repayment date"))
     principal = models.DecimalField(_("principal"), **MONEY)
     interest = models.DecimalField(_("interest"), **MONEY)
-    previous_plan = models.JSONField(_("replaced installments"))
+    previous_plan = models.JSONField(_("replaced installments"), default=list, blank=True)
+    version = models.OneToOneField(
+        "loans.PlanVersion", verbose_name=_("plan version"), null=True, on_delete=models.PROTECT, related_name="early"
+    )
+    reversed_by = models.OneToOneField(
+        "loans.PlanVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="reverses_early"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), on_delete=models.PROTECT, related_name="+"
     )

@@ -13,13 +13,29 @@ PostgreSQL computes in ``numeric``: exact, and ROUND is half away from zero, i.e
 these non-negative amounts — the same figures ``arithmetic.accrual`` gives in Python.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, F, Func, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from xindai.loans.models import Installment
 from xindai.repayments.quality import BUCKET_BOUNDS
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -42,29 +58,36 @@ class DaysSince(Func):
         return f"(%s::date - {sql})", [self.as_of, *params]
 
 
-class OutstandingAccrual(Func):
-    """max(round((owed × days + late) × rate × (1 + markup) / 36000, 2) − collected, 0), 0 when days <= 0.
+def accrual_sql(owed: str, days: str, late: str, rate: str, paid: str) -> str:
+    """The SQL of max(round((owed × days + late) × rate / 36000, 2) − collected, 0), 0 when days
+    <= 0 — ``arithmetic.accrual`` less what was collected, over SQL expressions (one definition
+    for the ORM expression below and the reports' own statements)."""
+    accrued = f"ROUND((({owed}) * ({days}) + ({late})) * ({rate}) / 36000, 2)"
+    return f"CASE WHEN ({days}) > 0 THEN GREATEST({accrued} - ({paid}), 0) ELSE 0 END"
 
-    Arguments: owed, days overdue, late days, annual rate (%), markup, already collected.
+
+class OutstandingAccrual(Func):
+    """max(round((owed × days + late) × rate / 36000, 2) − collected, 0), 0 when days <= 0.
+
+    Arguments: owed, days overdue, late days, penalty rate (% a year, the markup included),
+    already collected.
     """
 
     output_field = MONEY
-    arity = 6
+    arity = 5
 
     def _compiled(self, compiler):
         parts = [compiler.compile(expression) for expression in self.source_expressions]
         return [sql for sql, _params in parts], [params for _sql, params in parts]
 
     def as_sql(self, compiler, connection, **extra):
-        (owed, days, late, rate, markup, paid), p = self._compiled(compiler)
-        accrued = f"ROUND((({owed}) * ({days}) + ({late})) * ({rate}) * (1 + ({markup})) / 36000, 2)"
-        sql = f"CASE WHEN ({days}) > 0 THEN GREATEST({accrued} - ({paid}), 0) ELSE 0 END"
-        params = [*p[1], *p[0], *p[1], *p[2], *p[3], *p[4], *p[5]]
-        return sql, params
+        (owed, days, late, rate, paid), p = self._compiled(compiler)
+        params = [*p[1], *p[0], *p[1], *p[2], *p[3], *p[4]]  # in the order accrual_sql writes them
+        return accrual_sql(owed, days, late, rate, paid), params
 
 
 def _ledger_sum(field, as_of: date, expression=None):
-    from xindai.repayments.models import Repayment
+    from xindai.repayments.models import Repayment  # repayments.models is loaded after this module
 
     entries = Repayment.objects.children_of(OuterRef("loan")).filter(installment=OuterRef("pk"), paid_on__lte=as_of)
     total = entries.order_by().values("installment").annotate(s=Sum(expression or F(field))).values("s")
@@ -97,10 +120,19 @@ def uses_running_totals(as_of: date) -> bool:
 
 
 def unsettled_on(installments, as_of: date):
-    """The installments not yet settled on `as_of`."""
+    """The installments in force and not yet settled on `as_of`.
+
+    As of a past date: unpaid and in force today, or settled after the date (and in force on
+    it), or superseded after the date unpaid — three branches that each imply one partial index's
+    predicate (unpaid, settled, superseded), so the database ORs three small index scans."""
     if uses_running_totals(as_of):
-        return installments.filter(settled_on__isnull=True)
-    return installments.filter(Q(settled_on__isnull=True) | Q(settled_on__gt=as_of))
+        return installments.filter(settled_on__isnull=True, superseded_on__isnull=True)
+    in_force = Q(superseded_on__isnull=True) | Q(superseded_on__gt=as_of)
+    return installments.filter(in_force_from__lte=as_of).filter(
+        Q(settled_on__isnull=True, superseded_on__isnull=True)
+        | (Q(settled_on__gt=as_of) & in_force)
+        | Q(superseded_on__gt=as_of, settled_on__isnull=True)
+    )
 
 
 def bucket_case(days):
@@ -111,31 +143,25 @@ def bucket_case(days):
 
 def with_owed(installments, as_of: date, *, stored: bool | None = None):
     """Annotate what each installment owes on `as_of`: principal_owed, interest_owed,
-    penalty_owed, compound_owed, total_owed, days_overdue (<= 0: not overdue) and bucket.
+    penalty_owed, compound_owed, total_owed, days_overdue from the payable date (<= 0: not
+    overdue) and bucket.
 
     `stored` forces the running totals (the batch confirmation refuses payments dated before
     an installment's last payment, so there they always hold)."""
     paid = _paid_columns(as_of, uses_running_totals(as_of) if stored is None else stored)
-    rate, markup = F("loan__annual_rate"), F("loan__loan_type__penalty_markup")
     principal_owed = F("principal") - paid["principal"]
     interest_owed = F("interest") - paid["interest"]
     annotated = installments.annotate(
-        days_overdue=DaysSince("due_date", as_of),
+        days_overdue=DaysSince("payable_on", as_of),
         principal_owed=principal_owed,
         interest_owed=interest_owed,
     ).annotate(
+        # The row's own rates (the contract's when it was made), never the loan type's.
         penalty_owed=OutstandingAccrual(
-            principal_owed, F("days_overdue"), paid["late_principal"], rate, markup, paid["penalty"]
+            principal_owed, F("days_overdue"), paid["late_principal"], F("penalty_rate"), paid["penalty"]
         ),
-        compound_owed=Case(
-            When(
-                loan__loan_type__compound_interest=True,
-                then=OutstandingAccrual(
-                    interest_owed, F("days_overdue"), paid["late_interest"], rate, markup, paid["compound"]
-                ),
-            ),
-            default=ZERO,
-            output_field=MONEY,
+        compound_owed=OutstandingAccrual(
+            interest_owed, F("days_overdue"), paid["late_interest"], F("compound_rate"), paid["compound"]
         ),
         bucket=bucket_case("days_overdue"),
     )
@@ -144,8 +170,27 @@ def with_owed(installments, as_of: date, *, stored: bool | None = None):
     )
 
 
-def owed_totals(rows) -> dict:
-    """count and the sums of OWED_FIELDS over annotated installments, in one query.
+def with_arrears(rows, as_of: date, off_balance_days: int):
+    """Annotate arrears (the row's interest, penalty and compound owed), arrears_is_off, and
+    arrears_on / arrears_off: on or off the balance sheet (表内/表外欠息) by its loan's days
+    overdue. A row overdue beyond the limit is off at once; another is off when an older
+    installment of its loan is (one EXISTS on the loan's few rows), whatever the list filters."""
+    cutoff = as_of - timedelta(days=off_balance_days)
+    older = unsettled_on(Installment.objects.children_of(OuterRef("loan_id")).filter(payable_on__lt=cutoff), as_of)
+    return rows.annotate(
+        arrears=F("interest_owed") + F("penalty_owed") + F("compound_owed"),
+        arrears_is_off=ExpressionWrapper(Q(payable_on__lt=cutoff) | Q(Exists(older)), output_field=BooleanField()),
+    ).annotate(
+        arrears_on=Case(When(arrears_is_off=True, then=ZERO), default=F("arrears"), output_field=MONEY),
+        arrears_off=Case(When(arrears_is_off=True, then=F("arrears")), default=ZERO, output_field=MONEY),
+    )
+
+
+ARREARS_SPLIT = ("arrears_on", "arrears_off")
+
+
+def owed_totals(rows, fields: tuple[str, ...] = OWED_FIELDS) -> dict:
+    """count and the sums of `fields` (OWED_FIELDS) over annotated installments, in one query.
 
     The sums run over the rows' own SELECT as a derived table: the annotations are computed
     once per row and summed, on either path (Django's aggregate over annotations that hold
@@ -153,10 +198,17 @@ def owed_totals(rows) -> dict:
     """
     from django.db import connections
 
-    inner = rows.order_by().values("pk", *OWED_FIELDS)
+    split = [name for name in fields if name in ARREARS_SPLIT]  # 表内/表外: the flag computed once a row
+    selected = [name for name in fields if name not in ARREARS_SPLIT] + (["arrears", "arrears_is_off"] if split else [])
+    inner = rows.order_by().values("pk", *selected)
     sql, params = inner.query.sql_with_params()
-    sums = ", ".join(f"COALESCE(SUM({name}), 0)" for name in OWED_FIELDS)
+    sums = ", ".join(
+        f"COALESCE(SUM({name}), 0)"
+        if name not in ARREARS_SPLIT
+        else f"COALESCE(SUM(CASE WHEN arrears_is_off = {name == 'arrears_off'} THEN arrears ELSE 0 END), 0)"
+        for name in fields
+    )
     with connections[rows.db].cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*), {sums} FROM ({sql}) owed", params)  # noqa: S608 — the ORM's own SQL
         count, *values = cursor.fetchone()
-    return {"count": count, **dict(zip(OWED_FIELDS, values, strict=True))}
+    return {"count": count, **dict(zip(fields, values, strict=True))}

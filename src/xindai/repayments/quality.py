@@ -25,14 +25,15 @@ class OverdueBucket(StrEnum):
     OVER_360 = "bucket_over_360"
 
 
+# English source strings (marked for translation: the Django layer shows 未逾期, 1–30天, ...).
 BUCKET_LABELS: dict[OverdueBucket, str] = {
-    OverdueBucket.CURRENT: "未逾期",
-    OverdueBucket.D1_30: "1–30天",
-    OverdueBucket.D31_60: "31–60天",
-    OverdueBucket.D61_90: "61–90天",
-    OverdueBucket.D91_180: "91–180天",
-    OverdueBucket.D181_360: "181–360天",
-    OverdueBucket.OVER_360: "360天以上",
+    OverdueBucket.CURRENT: _("not overdue"),
+    OverdueBucket.D1_30: _("1–30 days"),
+    OverdueBucket.D31_60: _("31–60 days"),
+    OverdueBucket.D61_90: _("61–90 days"),
+    OverdueBucket.D91_180: _("91–180 days"),
+    OverdueBucket.D181_360: _("181–360 days"),
+    OverdueBucket.OVER_360: _("over 360 days"),
 }
 
 # (upper bound of days overdue, inclusive; bucket), ascending. The last bound is None: no upper
@@ -67,11 +68,11 @@ class Category(StrEnum):
 
 
 CATEGORY_LABELS: dict[Category, str] = {
-    Category.NORMAL: "正常",
-    Category.SPECIAL_MENTION: "关注",
-    Category.SUBSTANDARD: "次级",
-    Category.DOUBTFUL: "可疑",
-    Category.LOSS: "损失",
+    Category.NORMAL: _("normal"),  # 正常
+    Category.SPECIAL_MENTION: _("special mention"),  # 关注
+    Category.SUBSTANDARD: _("substandard"),  # 次级
+    Category.DOUBTFUL: _("doubtful"),  # 可疑
+    Category.LOSS: _("loss"),  # 损失
 }
 
 NPL_CATEGORIES: frozenset[Category] = frozenset({Category.SUBSTANDARD, Category.DOUBTFUL, Category.LOSS})
@@ -146,6 +147,33 @@ def suggest_category(days_overdue: int, thresholds: Thresholds = DEFAULT_THRESHO
     if days_overdue <= thresholds.doubtful_max:
         return Category.DOUBTFUL
     return Category.LOSS
+
+
+def bucket_sql(days: str) -> str:
+    """The SQL CASE giving the bucket code of the integer expression `days` (BUCKET_BOUNDS)."""
+    whens = " ".join(f"WHEN {days} <= {upper} THEN '{bucket.value}'" for upper, bucket in BUCKET_BOUNDS if upper)
+    return (
+        f"CASE WHEN {days} <= 0 THEN '{OverdueBucket.CURRENT.value}' {whens} ELSE '{OverdueBucket.OVER_360.value}' END"
+    )
+
+
+def category_sql(days: str, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
+    """The SQL CASE giving the suggested category of the integer expression `days`, as
+    ``suggest_category`` does (validated thresholds are whole numbers: safe in SQL text)."""
+    thresholds.validate()
+    bands = (
+        (thresholds.special_mention_max, Category.SPECIAL_MENTION),
+        (thresholds.substandard_max, Category.SUBSTANDARD),
+        (thresholds.doubtful_max, Category.DOUBTFUL),
+    )
+    whens = " ".join(f"WHEN {days} <= {int(upper)} THEN '{category.value}'" for upper, category in bands)
+    return f"CASE WHEN {days} <= 0 THEN '{Category.NORMAL.value}' {whens} ELSE '{Category.LOSS.value}' END"
+
+
+def off_balance(days_overdue: int, off_balance_days: int = 90) -> bool:
+    """Whether a loan's unpaid interest is off the balance sheet (表外欠息): more than
+    `off_balance_days` overdue (90 by the rules; a bank may only lower it)."""
+    return days_overdue > off_balance_days
 
 
 def npl_ratio(npl_principal: Decimal, total_principal: Decimal) -> Decimal:

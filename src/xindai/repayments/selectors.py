@@ -7,10 +7,11 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from xindai.core.figures import cached, criteria
+from xindai.core.system_settings import get_system_settings
 from xindai.loans.models import Installment, Loan
 from xindai.repayments.filters import DUE, OVERDUE, InstallmentFilter, ListOptions
 from xindai.repayments.models import ClassificationChange, EarlyRepayment, Repayment
-from xindai.repayments.owed import owed_totals, unsettled_on, uses_running_totals, with_owed
+from xindai.repayments.owed import OWED_FIELDS, owed_totals, unsettled_on, uses_running_totals, with_arrears, with_owed
 
 ROW_RELATED = (
     "loan__customer__county",
@@ -27,9 +28,9 @@ def owed_list(user, view: str, as_of: date, within: int = 7):
     with what they owe on that date."""
     base = unsettled_on(Installment.objects.visible_to(user), as_of)
     if view == DUE:
-        base = base.filter(due_date__gte=as_of, due_date__lte=as_of + timedelta(days=within))
+        base = base.filter(payable_on__gte=as_of, payable_on__lte=as_of + timedelta(days=within))
     else:
-        base = base.filter(due_date__lt=as_of)
+        base = base.filter(payable_on__lt=as_of)
     return with_owed(base, as_of)
 
 
@@ -42,15 +43,20 @@ def installment_search(user, params):
     )
     rows = filterset.qs
     if not (params or {}).get("sort"):
-        due = F("due_date")
+        due = F("payable_on")
         if not uses_running_totals(as_of):
             # As of a past date the rows are "unsettled or settled after it": in due-date index
             # order the database would step over every installment settled since, one by one.
             # An expression it cannot match to that index makes it collect the few rows through
             # the two partial indexes and sort them instead.
-            due = Coalesce("due_date", "start_date")
+            due = Coalesce("payable_on", "start_date")
         rows = rows.order_by(due, "loan_id", "period") if view == OVERDUE else rows.order_by(due, "pk")
-    totals = cached("due-totals", user, (criteria(params), view, as_of, within), lambda: owed_totals(rows))
+    if view == OVERDUE:  # 表内/表外欠息 by each row's loan
+        split = with_arrears(rows, as_of, get_system_settings().off_balance_days)
+        fields = (*OWED_FIELDS, "arrears_on", "arrears_off")
+        totals = cached("due-totals", user, (criteria(params), view, as_of, within), lambda: owed_totals(split, fields))
+    else:
+        totals = cached("due-totals", user, (criteria(params), view, as_of, within), lambda: owed_totals(rows))
     return options, filterset, rows, totals
 
 
@@ -61,7 +67,8 @@ def page_rows(rows) -> list[Installment]:
 
 def owed_rows(installments, paid_on: date):
     """Installments with what settling them in full on `paid_on` comes to (the batch's figures)."""
-    return with_owed(installments.filter(settled_on__isnull=True), paid_on, stored=True).order_by("due_date", "pk")
+    rows = installments.filter(settled_on__isnull=True, superseded_on__isnull=True)
+    return with_owed(rows, paid_on, stored=True).order_by("due_date", "pk")
 
 
 def rows_for_export(rows):
@@ -69,7 +76,7 @@ def rows_for_export(rows):
     yield from rows.select_related(*ROW_RELATED).iterator(chunk_size=2000)
 
 
-def rows_for_page(user, ids, as_of: date) -> list[Installment]:
+def rows_for_page(user, ids, as_of: date, view: str = DUE) -> list[Installment]:
     """The rows of one list page, in the page's order, with what they owe and their related rows.
 
     The list pages over bare ids (sorting then joins only the loan and its type); the customer,
@@ -77,6 +84,8 @@ def rows_for_page(user, ids, as_of: date) -> list[Installment]:
     """
     ids = list(ids)
     rows = with_owed(Installment.objects.visible_to(user).filter(pk__in=ids), as_of).select_related(*ROW_RELATED)
+    if view == OVERDUE:
+        rows = with_arrears(rows, as_of, get_system_settings().off_balance_days)
     by_id = {row.pk: row for row in rows}
     return [by_id[pk] for pk in ids if pk in by_id]
 
@@ -87,7 +96,7 @@ def installment_in_scope(user, pk: int, as_of: date) -> Installment:
 
 
 def repayment_in_scope(user, pk: int) -> Repayment:
-    related = ("loan__customer", "installment", "created_by")
+    related = ("loan__customer", "installment", "created_by", "early")
     return get_object_or_404(Repayment.objects.visible_to(user).select_related(*related), pk=pk)
 
 

@@ -1,9 +1,11 @@
 """Confirming and reversing repayments (还款确认, 批量处理, 冲正).
 
 A payment on an installment is applied penalty and compound interest first, then interest,
-then principal (domain.md). The installments and their loans are locked while a payment is
-applied, so two people confirming the same installment post it once. Nothing is edited or
-deleted in place: a reversal is a new, negated ledger entry.
+then principal (domain.md). The loans and then their installments are locked while a payment
+is applied (one lock order everywhere: loan, then installments), so two people confirming the
+same installment post it once. Nothing is edited or deleted in place: a reversal is a new,
+negated ledger entry, booked on the day it is made (its accounting date) with the value date
+of the entry it reverses.
 
 Payments on one installment are entered in date order (a payment may not be dated before the
 installment's last one): then the installment's running totals — paid amounts and the late
@@ -40,12 +42,13 @@ BEFORE_LAST_PAYMENT = _(
     "repayments are entered in date order."
 )
 NOTHING_OWED = _("Nothing is owed on this installment any more.")
+SUPERSEDED = _("This installment was replaced by a later version of the plan; confirm the one in force.")
 ALREADY_REVERSED = _("This repayment has already been reversed.")
 REVERSAL_OF_REVERSAL = _("A reversal cannot itself be reversed; confirm the repayment again instead.")
 REASON_REQUIRED = _("Please give the reason for the reversal.")
 LATER_PAYMENTS = _("Later repayments on this installment must be reversed first (newest first).")
 EARLY_NOT_REVERSIBLE = _(
-    "This repayment is an early repayment that replaced the rest of the plan; it cannot be reversed here."
+    "This repayment is an early repayment; reverse the early repayment itself (the previous plan is then restored)."
 )
 BATCH_EMPTY = _("No installment was selected.")
 BATCH_TOO_LARGE = _("At most %(max)s installments can be confirmed at once; narrow the list.")
@@ -80,20 +83,13 @@ LEDGER = system_scope("repayment ledger")
 def owing_on(installment: Installment, as_of: date) -> Owing:
     """Principal, interest, and the penalty and compound interest accrued but not yet
     collected, of one installment on `as_of` (on or after its last payment)."""
-    loan = installment.loan
     principal = installment.principal - installment.principal_paid
     interest = installment.interest - installment.interest_paid
+    days = (as_of - installment.payable_on).days
     try:
-        penalty, compound = arithmetic.penalty_from_totals(
-            principal_owed=principal,
-            interest_owed=interest,
-            days_overdue=(as_of - installment.due_date).days,
-            late_principal_days=installment.late_principal_days,
-            late_interest_days=installment.late_interest_days,
-            annual_rate=loan.annual_rate,
-            markup=loan.loan_type.penalty_markup,
-            compound=loan.loan_type.compound_interest,
-        )
+        # The row's own penalty rates: the contract's when the row was made (markup included).
+        penalty = arithmetic.accrual(principal, days, installment.late_principal_days, installment.penalty_rate, ZERO)
+        compound = arithmetic.accrual(interest, days, installment.late_interest_days, installment.compound_rate, ZERO)
     except arithmetic.RepaymentError as err:
         raise BusinessError(translate_pure_error(err)) from None
     return Owing(
@@ -130,14 +126,15 @@ def last_payment_dates(installment_ids: Iterable[int]) -> dict[int, date]:
 
 
 def _lock(installment_id: int, actor) -> Installment:
-    """The installment and its loan, locked — only inside the actor's scope (else 404)."""
-    installments = Installment.objects.visible_to(actor).select_for_update(of=("self",))
+    """Lock the installment's loan, then the installment (the one lock order: loan first) — only
+    inside the actor's scope (else 404)."""
     try:
-        installment = installments.select_related("loan__loan_type").get(pk=installment_id)
+        loan_id = Installment.objects.visible_to(actor).values_list("loan_id", flat=True).get(pk=installment_id)
     except Installment.DoesNotExist:
         raise Http404 from None
-    loans = Loan.objects.visible_to(actor).select_for_update(of=("self",)).select_related("loan_type")
-    installment.loan = loans.get(pk=installment.loan_id)
+    loan = Loan.objects.visible_to(actor).select_for_update(of=("self",)).get(pk=loan_id)
+    installment = Installment.objects.children_of(loan).select_for_update(of=("self",)).get(pk=installment_id)
+    installment.loan = loan
     return installment
 
 
@@ -166,9 +163,12 @@ def refresh_loans(loan_ids: Iterable[int]) -> None:
     """Set the loans' outstanding principal from their installments; a loan with nothing left
     unsettled is settled on the day its last installment was — one UPDATE for any number of loans."""
     installments = Installment.objects.children_of(OuterRef("pk")).order_by().values("loan")
-    paid = installments.annotate(s=Sum("principal_paid")).values("s")
-    last_settled = installments.annotate(m=Max("settled_on")).values("m")
-    unsettled = Exists(Installment.objects.children_of(OuterRef("pk")).filter(settled_on__isnull=True))
+    paid = installments.annotate(s=Sum("principal_paid")).values("s")  # superseded rows' payments count too
+    in_force = installments.filter(superseded_on__isnull=True)
+    last_settled = in_force.annotate(m=Max("settled_on")).values("m")
+    unsettled = Exists(
+        Installment.objects.children_of(OuterRef("pk")).filter(settled_on__isnull=True, superseded_on__isnull=True)
+    )
     Loan.objects.visible_to(LEDGER).filter(pk__in=list(loan_ids)).update(
         outstanding_principal=F("amount") - Coalesce(Subquery(paid), SQL_ZERO),
         settled_on=Case(When(unsettled, then=None), default=Subquery(last_settled)),
@@ -189,16 +189,18 @@ def _allocate(amount: Decimal | None, owing: Owing) -> arithmetic.Allocation:
 
 
 def _entry(installment, allocation, paid_on, channel, remark, actor) -> Repayment:
+    """A ledger entry valued on `paid_on`, booked today."""
     return Repayment(
         loan_id=installment.loan_id,
         installment=installment,
         paid_on=paid_on,
+        accounting_date=timezone.localdate(),
         amount=allocation.total,
         principal=allocation.principal,
         interest=allocation.interest,
         penalty=allocation.penalty,
         compound=allocation.compound,
-        days_late=arithmetic.days_late(paid_on, installment.due_date),
+        days_late=arithmetic.days_late(paid_on, installment.payable_on),
         channel=channel,
         remark=remark,
         created_by=actor,
@@ -233,9 +235,11 @@ def repayment_confirm(
     amount (penalty and compound, interest, principal), refusing more than is owed; 4. write
     the ledger entry, the installment's running totals and the loan's balance; 5. audit.
     """
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         installment = _lock(installment_id, actor)
         loan = installment.loan
+        if installment.superseded_on is not None:
+            raise BusinessError(SUPERSEDED)
         check_date(loan, paid_on, last_payment_dates([installment.pk]).get(installment.pk))
         owing = owing_on(installment, paid_on)
         if owing.total == 0:
@@ -303,8 +307,17 @@ def repayments_confirm_batch(
         raise BusinessError(BATCH_EMPTY)
     if len(ids) > BATCH_MAX:
         raise BusinessError(BATCH_TOO_LARGE, {"max": BATCH_MAX})
-    with transaction.atomic():
-        locked = Installment.objects.visible_to(actor).filter(pk__in=ids).select_for_update(of=("self",))
+    with transaction.atomic(durable=True):
+        in_scope = Installment.objects.visible_to(actor).filter(pk__in=ids, superseded_on__isnull=True)
+        # The loans first, in id order, then their installments: the one lock order.
+        loans = {
+            loan.pk: loan
+            for loan in Loan.objects.visible_to(actor)
+            .filter(pk__in=in_scope.values("loan_id"))
+            .order_by("pk")
+            .select_for_update(of=("self",))
+        }
+        locked = in_scope.select_for_update(of=("self",))
         rows = _owed_rows(locked.select_related("loan"), paid_on)
         if len(rows) != len(ids):
             raise BusinessError(BATCH_MISSING, {"count": len(ids) - len(rows)})
@@ -312,8 +325,6 @@ def repayments_confirm_batch(
         if settled:
             ious = "、".join(f"{row.loan.iou_number}#{row.period}" for row in settled[:5])
             raise BusinessError(BATCH_SETTLED, {"count": len(settled), "ious": ious})
-        loans = Loan.objects.visible_to(actor).select_for_update(of=("self",)).filter(pk__in={r.loan_id for r in rows})
-        loans = {loan.pk: loan for loan in loans}
         last = last_payment_dates(ids)
         for row in rows:
             check_date(loans[row.loan_id], paid_on, last.get(row.pk))
@@ -347,46 +358,57 @@ def repayments_confirm_batch(
     return BatchSummary(count=len(entries), **summary)
 
 
+def reverse_entry(original: Repayment, installment: Installment, reason: str, actor) -> Repayment:
+    """The negated entry reversing `original` — the value date its own, booked today (closed periods
+    never change) — and `original` taken back off its (locked) installment."""
+    reversal = Repayment.objects.create(
+        loan_id=installment.loan_id,
+        installment=installment,
+        paid_on=original.paid_on,
+        accounting_date=timezone.localdate(),
+        amount=-original.amount,
+        principal=-original.principal,
+        interest=-original.interest,
+        penalty=-original.penalty,
+        compound=-original.compound,
+        days_late=original.days_late,
+        channel=original.channel,
+        remark=reason.strip()[:200],
+        reverses=original,
+        created_by=actor,
+    )
+    _post(installment, original, sign=-1)
+    installment.settled_on = None
+    installment.save(update_fields=PAID_FIELDS)
+    return reversal
+
+
 def repayment_reverse(*, actor, repayment_id: int, reason: str) -> Repayment:
     """Reverse a confirmed repayment (冲正) with a reason: a negated entry naming it; the
     installment and loan return to the state they had without it."""
     if not reason.strip():
         raise BusinessError(REASON_REQUIRED, field="reason")
-    with transaction.atomic():
-        try:
-            original = Repayment.objects.visible_to(actor).select_for_update(of=("self",)).get(pk=repayment_id)
-        except Repayment.DoesNotExist:
-            raise Http404 from None
+    with transaction.atomic(durable=True):
+        entries = Repayment.objects.visible_to(actor)
+        installment_id = entries.filter(pk=repayment_id).values_list("installment_id", flat=True).first()
+        if installment_id is None:
+            raise Http404
+        installment = _lock(installment_id, actor)
+        original = (
+            Repayment.objects.children_of(installment.loan_id).select_for_update(of=("self",)).get(pk=repayment_id)
+        )
         if original.reverses_id is not None:
             raise BusinessError(REVERSAL_OF_REVERSAL)
         if Repayment.objects.children_of(original.loan_id).filter(reverses=original).exists():
             raise BusinessError(ALREADY_REVERSED)
         if hasattr(original, "early"):
             raise BusinessError(EARLY_NOT_REVERSIBLE)
-        installment = _lock(original.installment_id, actor)
         later = Repayment.objects.children_of(installment.loan_id).filter(
             installment=installment, reverses__isnull=True, pk__gt=original.pk, reversal__isnull=True
         )
         if later.exists():
             raise BusinessError(LATER_PAYMENTS)
-        reversal = Repayment.objects.create(
-            loan=installment.loan,
-            installment=installment,
-            paid_on=original.paid_on,
-            amount=-original.amount,
-            principal=-original.principal,
-            interest=-original.interest,
-            penalty=-original.penalty,
-            compound=-original.compound,
-            days_late=original.days_late,
-            channel=original.channel,
-            remark=reason.strip()[:200],
-            reverses=original,
-            created_by=actor,
-        )
-        _post(installment, original, sign=-1)
-        installment.settled_on = None
-        installment.save(update_fields=PAID_FIELDS)
+        reversal = reverse_entry(original, installment, reason, actor)
         refresh_loans([installment.loan_id])
         audit.record(
             actor,

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from xindai.core.errors import BusinessError
@@ -22,7 +23,7 @@ from xindai.repayments.forms import BatchForm, ClassificationForm, ConfirmForm, 
 from xindai.repayments.quality import BUCKET_LABELS
 from xindai.repayments.services import BATCH_MAX
 
-BUCKETS = {bucket.value: label for bucket, label in BUCKET_LABELS.items()}
+BUCKETS = {bucket.value: gettext_lazy(label) for bucket, label in BUCKET_LABELS.items()}
 
 
 @permission_required("repayments.view", raise_exception=True)
@@ -32,7 +33,7 @@ def due_list(request):
     if wants_export(request, "loans.export"):
         return export_response(request, "due")
     page = paginate(request, rows.values_list("pk", flat=True), count=totals["count"])
-    page.object_list = selectors.rows_for_page(request.user, page.object_list, as_of)
+    page.object_list = selectors.rows_for_page(request.user, page.object_list, as_of, view)
     return render(
         request,
         "repayments/due_list.html",
@@ -180,18 +181,19 @@ def batch(request):
 
 
 def repayment_reverse(request, pk):
-    """冲正: a reversal with a reason; the original stays in the ledger."""
+    """冲正: a reversal with a reason; the original stays in the ledger. An early repayment's
+    entry reverses the early repayment (its replaced plan is in force again)."""
     entry = selectors.repayment_in_scope(request.user, pk)
     require_perm(request.user, "repayments.reverse")
     form = ReverseForm(request.POST or None)
     loan_url = reverse("loans:detail", args=[entry.loan_id])
     if request.method == "POST" and form.is_valid():
-        reversal = run_service(
-            form,
-            lambda: services.repayment_reverse(
-                actor=request.user, repayment_id=entry.pk, reason=form.cleaned_data["reason"]
-            ),
-        )
+        reason = form.cleaned_data["reason"]
+        if early_record := getattr(entry, "early", None):
+            call = lambda: early.early_repayment_reverse(actor=request.user, early_id=early_record.pk, reason=reason)  # noqa: E731
+        else:
+            call = lambda: services.repayment_reverse(actor=request.user, repayment_id=entry.pk, reason=reason)  # noqa: E731
+        reversal = run_service(form, call)
         if reversal:
             messages.success(request, _("Repayment of %(amount)s reversed.") % {"amount": entry.amount})
             return redirect(loan_url)

@@ -9,6 +9,7 @@ from datetime import date
 from django.db import connection
 from django.utils import timezone
 
+from xindai.core.benchmarking import rolled_back
 from xindai.core.scope import system_scope
 from xindai.loans.benchmarks import ensure_book
 from xindai.reports import queries
@@ -16,11 +17,31 @@ from xindai.reports import queries
 BENCHMARK = system_scope("benchmark")
 
 TARGET_RATIO = 1.5
+TARGETS = {"balance": 1.3}  # the balance report's own, stricter target
 RUNS = 5
 
-LIVE = "l.start_date <= %(d)s AND (l.settled_on IS NULL OR l.settled_on > %(d)s)"
+LIVE = "l.start_date <= %(d)s"
 JOIN = "JOIN customers_customer c ON c.id = l.customer_id JOIN org_region r ON r.id = c.township_id"
 GROUP = "GROUP BY c.township_id, r.code, r.name"
+# Per loan, over today's plan: the oldest overdue payable date, the principal overdue and the
+# interest, penalty and compound owed on its overdue installments (the running-totals formula).
+OVERDUE = """
+    od AS (
+        SELECT loan_id, MIN(payable_on) AS due, SUM(principal - principal_paid) AS p,
+               SUM(interest - interest_paid
+                   + GREATEST(ROUND(((principal - principal_paid) * d + late_principal_days) * penalty_rate / 36000, 2)
+                              - penalty_paid, 0)
+                   + GREATEST(ROUND(((interest - interest_paid) * d + late_interest_days) * compound_rate / 36000, 2)
+                              - compound_paid, 0)) AS i
+        FROM (SELECT *, %(d)s::date - payable_on AS d FROM loans_installment
+              WHERE settled_on IS NULL AND superseded_on IS NULL AND payable_on < %(d)s) t
+        GROUP BY loan_id),
+    x AS (
+        SELECT c.township_id, r.code, r.name, l.outstanding_principal AS o, COALESCE(od.p, 0) AS overdue,
+               COALESCE(od.i, 0) AS owed, COALESCE(%(d)s::date - od.due, 0) AS days, l.classification_override AS ov
+        FROM loans_loan l LEFT JOIN od ON od.loan_id = l.id @JOIN
+        WHERE @LIVE AND (l.outstanding_principal > 0 OR od.i > 0))"""
+ARREARS = "SUM(owed) FILTER (WHERE days <= 90), SUM(owed) FILTER (WHERE days > 90)"
 
 _SQL = {
     "disbursement": """
@@ -32,21 +53,13 @@ _SQL = {
                COUNT(*) FILTER (WHERE p.reverses_id IS NULL) - COUNT(*) FILTER (WHERE p.reverses_id IS NOT NULL),
                SUM(p.principal), SUM(p.interest), SUM(p.penalty + p.compound), SUM(p.amount)
         FROM repayments_repayment p JOIN loans_loan l ON l.id = p.loan_id @JOIN
-        WHERE p.paid_on BETWEEN %(a)s AND %(b)s @GROUP""",
+        WHERE p.accounting_date BETWEEN %(a)s AND %(b)s @GROUP""",
     "balance": """
-        WITH od AS (SELECT loan_id, SUM(principal - principal_paid) AS s FROM loans_installment
-                    WHERE settled_on IS NULL AND due_date < %(d)s GROUP BY loan_id)
-        SELECT c.township_id, r.code, r.name, COUNT(*), SUM(l.outstanding_principal), SUM(COALESCE(od.s, 0))
-        FROM loans_loan l LEFT JOIN od ON od.loan_id = l.id @JOIN
-        WHERE @LIVE @GROUP""",
+        WITH @OVERDUE
+        SELECT township_id, code, name, COUNT(*) FILTER (WHERE o > 0), SUM(o), SUM(overdue), @ARREARS
+        FROM x GROUP BY township_id, code, name""",
     "quality": """
-        WITH oldest AS (SELECT loan_id, MIN(due_date) AS due FROM loans_installment
-                        WHERE settled_on IS NULL AND due_date < %(d)s GROUP BY loan_id),
-        x AS (
-            SELECT c.township_id, r.code, r.name, l.outstanding_principal AS o,
-                   COALESCE(%(d)s::date - oldest.due, 0) AS days, l.classification_override AS ov
-            FROM loans_loan l LEFT JOIN oldest ON oldest.loan_id = l.id @JOIN
-            WHERE @LIVE),
+        WITH @OVERDUE,
         y AS (SELECT *, CASE WHEN ov <> '' THEN ov WHEN days <= 0 THEN 'normal' WHEN days <= 90 THEN 'special_mention'
                              WHEN days <= 270 THEN 'substandard' WHEN days <= 360 THEN 'doubtful' ELSE 'loss' END AS cat
               FROM x)
@@ -57,12 +70,14 @@ _SQL = {
                SUM(o) FILTER (WHERE days > 360),
                SUM(o) FILTER (WHERE cat = 'normal'), SUM(o) FILTER (WHERE cat = 'special_mention'),
                SUM(o) FILTER (WHERE cat = 'substandard'), SUM(o) FILTER (WHERE cat = 'doubtful'),
-               SUM(o) FILTER (WHERE cat = 'loss'), SUM(o) FILTER (WHERE cat IN ('substandard', 'doubtful', 'loss'))
+               SUM(o) FILTER (WHERE cat = 'loss'), SUM(o) FILTER (WHERE cat IN ('substandard', 'doubtful', 'loss')),
+               @ARREARS
         FROM y GROUP BY township_id, code, name""",
 }
 
 
 def _expand(text: str) -> str:
+    text = text.replace("@OVERDUE", OVERDUE).replace("@ARREARS", ARREARS)
     return text.replace("@JOIN", JOIN).replace("@GROUP", GROUP).replace("@LIVE", LIVE)
 
 
@@ -81,16 +96,14 @@ def _median(call) -> float:
 
 def report_speed(*, stdout, scale: float) -> None:
     """Inside a transaction rolled back at the end: 5,000 overdue installments are first settled
-    by a batch confirmation, so the collection report has a ledger to sum."""
-    from django.db import transaction
-
+    by a batch confirmation, so the collection report has today's entries beside the history."""
     from xindai.loans.models import Installment
     from xindai.org.models import User
     from xindai.repayments.services import repayments_confirm_batch
 
     ensure_book(stdout, scale)
     today = timezone.localdate()
-    with transaction.atomic():
+    with rolled_back():
         ids = list(
             Installment.objects.filter(settled_on__isnull=True, due_date__lt=today)
             .order_by("due_date", "pk")
@@ -98,13 +111,12 @@ def report_speed(*, stdout, scale: float) -> None:
         )
         repayments_confirm_batch(actor=User.objects.get(username="admin"), installment_ids=ids, paid_on=today)
         _compare(stdout, today)
-        transaction.set_rollback(True)
 
 
 def _compare(stdout, today) -> None:
     params = {"a": date(today.year, 1, 1), "b": today, "d": today}
     stdout.write(f"   {'report (by township)':<26}{'ORM ms':>10}{'SQL ms':>10}{'ratio':>8}  rows  check")
-    worst = 0.0
+    over = []
     for kind in queries.KINDS:
         if kind in ("disbursement", "collection"):
             args = {"date_from": params["a"], "date_to": params["b"]}
@@ -133,11 +145,15 @@ def _compare(stdout, today) -> None:
             row[figure] for row in report.rows
         )
         ratio = orm_ms / sql_ms if sql_ms else 1.0
-        worst = max(worst, ratio)
+        target = TARGETS.get(kind, TARGET_RATIO)
+        if ratio > target:
+            over.append(kind)
         check = "same" if same else "DIFFERENT"
-        stdout.write(f"   {kind:<26}{orm_ms:>10.1f}{sql_ms:>10.1f}{ratio:>8.2f}  {len(rows):>4}  {check}")
-    verdict = "within" if worst <= TARGET_RATIO else "OVER"
-    stdout.write(f"   worst ratio {worst:.2f} ({verdict} the {TARGET_RATIO} target)")
+        stdout.write(
+            f"   {kind:<26}{orm_ms:>10.1f}{sql_ms:>10.1f}{ratio:>8.2f}  {len(rows):>4}  {check} (target {target})"
+        )
+    verdict = f"OVER the target: {', '.join(over)}" if over else "every report within its target"
+    stdout.write(f"   {verdict}")
 
 
 BENCHMARKS = [("report_speed", report_speed)]

@@ -2,16 +2,17 @@
 branch or loan officer, always through the scope of the user (or of a named system scope).
 
 - 放款情况 (disbursement): loans started in the period — loans, amount.
-- 收款情况 (collection): ledger entries dated in the period, net of reversals — repayments,
-  principal, interest, penalty (penalty + compound interest), total.
-- 贷款余额 (balance) as of a date: loans outstanding, outstanding principal, of which overdue.
+- 收款情况 (collection): ledger entries booked in the period (by accounting date), net of
+  reversals — repayments, principal, interest, penalty (penalty + compound interest), total.
+- 贷款余额 (balance) as of a date: loans outstanding, outstanding principal, of which overdue,
+  interest owed on and off the balance sheet (表内/表外欠息).
 - 资产质量 (quality) as of a date: each loan's whole outstanding principal in the bucket of its days
-  overdue and in its classification (the override where one is set); NPL and its ratio.
+  overdue and in its classification (the override where one is set); NPL and its ratio; 表内/表外欠息.
 
-As of today or later the stored running totals are the figures; as of a past date they are
-summed from the ledger dated on or before it (payments after the date do not count). Money
-brought in as already repaid (imports' 已还期数, no ledger entries) counts from its installment's
-settlement date.
+Collections and balances go by accounting date: the outstanding principal at the end of a day is
+the amount less the principal booked by then, so opening + disbursed − collected = closing for
+every period and grouping (domain.md, Reconciliation). What is overdue and owed goes by value
+date, over the plan in force on the date (repayments/owed.py).
 """
 
 from dataclasses import dataclass, field
@@ -19,16 +20,12 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import (
-    Case,
     Count,
     DecimalField,
     F,
-    OuterRef,
     Q,
-    Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -36,7 +33,8 @@ from django.utils import timezone
 from xindai.core.masking import shown
 from xindai.core.scope import REGION_FIELDS
 from xindai.loans.models import Installment, Loan
-from xindai.repayments.quality import BUCKET_BOUNDS, Category, npl_ratio
+from xindai.repayments.owed import accrual_sql, unsettled_on, uses_running_totals, with_owed
+from xindai.repayments.quality import BUCKET_BOUNDS, NPL_CATEGORIES, Category, bucket_sql, category_sql, npl_ratio
 
 KINDS = ("disbursement", "collection", "balance", "quality")
 GROUPS = ("customer", "village", "township", "county", "branch", "officer")
@@ -47,8 +45,16 @@ CATEGORIES = [category.value for category in Category]
 FIGURES = {
     "disbursement": ["loans", "amount"],
     "collection": ["repayments", "principal", "interest", "penalty", "total"],
-    "balance": ["loans", "outstanding_principal", "overdue_principal"],
-    "quality": ["outstanding_principal", *BUCKETS, *CATEGORIES, "npl", "npl_ratio"],
+    "balance": ["loans", "outstanding_principal", "overdue_principal", "interest_on_balance", "interest_off_balance"],
+    "quality": [
+        "outstanding_principal",
+        *BUCKETS,
+        *CATEGORIES,
+        "npl",
+        "npl_ratio",
+        "interest_on_balance",
+        "interest_off_balance",
+    ],
 }
 COUNTS = {"loans", "repayments"}
 
@@ -144,7 +150,7 @@ def collection(user, group, date_from, date_to, filters=None) -> Report:
 
     filters = filters or Filters()
     entries = Repayment.objects.visible_to(user)
-    entries = entries.filter(filters.q("loan__"), paid_on__gte=date_from, paid_on__lte=date_to)
+    entries = entries.filter(filters.q("loan__"), accounting_date__gte=date_from, accounting_date__lte=date_to)
     rows = list(
         _grouped(entries, group, "loan__").annotate(
             repayments=Count("id", filter=Q(reverses__isnull=True)) - Count("id", filter=Q(reverses__isnull=False)),
@@ -157,83 +163,12 @@ def collection(user, group, date_from, date_to, filters=None) -> Report:
     return _finish(Report("collection", group, date_from, date_to), rows)
 
 
-def _repaid_by(as_of: date):
-    """Per installment: principal repaid on or before `as_of` (ledger, plus money brought in as
-    repaid, which counts from the installment's settlement date)."""
-    from xindai.repayments.models import Repayment
-
-    ledger = (
-        Repayment.objects.children_of(OuterRef("loan"))
-        .filter(installment=OuterRef("pk"))
-        .order_by()
-        .values("installment")
-    )
-    until = Coalesce(Subquery(ledger.filter(paid_on__lte=as_of).annotate(s=Sum("principal")).values("s")), ZERO)
-    ever = Coalesce(Subquery(ledger.annotate(s=Sum("principal")).values("s")), ZERO)
-    brought_in = Case(When(settled_on__lte=as_of, then=F("principal_paid") - ever), default=ZERO, output_field=MONEY)
-    return until + brought_in
-
-
 def _live(loans, as_of: date):
-    """Loans disbursed by `as_of` and not settled on it."""
-    return loans.filter(start_date__lte=as_of).filter(Q(settled_on__isnull=True) | Q(settled_on__gt=as_of))
+    """Loans disbursed by `as_of` (those with principal left on it: filtered in the statement)."""
+    return loans.filter(start_date__lte=as_of)
 
 
-def _installment_figures(loans, as_of: date):
-    """Per loan: outstanding principal and overdue principal on `as_of` (one grouped query of installments)."""
-    today = timezone.localdate()
-    rows = Installment.objects.children_of(loans.values("pk"))
-    if as_of >= today:
-        repaid = F("principal_paid")
-        unsettled = Q(settled_on__isnull=True)
-    else:
-        repaid = _repaid_by(as_of)
-        unsettled = Q(settled_on__isnull=True) | Q(settled_on__gt=as_of)
-    left = F("principal") - repaid
-    return (
-        rows.annotate(left=left)
-        .values("loan_id")
-        .annotate(
-            outstanding=Coalesce(Sum("left"), ZERO),
-            overdue=Coalesce(Sum("left", filter=unsettled & Q(due_date__lt=as_of)), ZERO),
-        )
-    )
-
-
-def balance(user, group, as_of, filters=None) -> Report:
-    filters = filters or Filters()
-    loans = _live(_loans(user).filter(filters.q()), as_of)
-    if as_of >= timezone.localdate():
-        overdue = (
-            Installment.objects.children_of(OuterRef("pk"))
-            .filter(settled_on__isnull=True, due_date__lt=as_of)
-            .order_by()
-            .values("loan")
-            .annotate(s=Sum(F("principal") - F("principal_paid")))
-            .values("s")
-        )
-        rows = list(
-            _grouped(loans, group).annotate(
-                loans=Count("id"),
-                outstanding_principal=Coalesce(Sum("outstanding_principal"), ZERO),
-                overdue_principal=Coalesce(Sum(Subquery(overdue, output_field=MONEY)), ZERO),
-            )
-        )
-    else:
-        per_loan = _installment_figures(loans, as_of)
-        outstanding = Subquery(per_loan.filter(loan_id=OuterRef("pk")).values("outstanding"), output_field=MONEY)
-        overdue = Subquery(per_loan.filter(loan_id=OuterRef("pk")).values("overdue"), output_field=MONEY)
-        rows = list(
-            _grouped(loans.annotate(o=outstanding, d=overdue), group).annotate(
-                loans=Count("id"),
-                outstanding_principal=Coalesce(Sum("o"), ZERO),
-                overdue_principal=Coalesce(Sum("d"), ZERO),
-            )
-        )
-    return _finish(Report("balance", group, as_of=as_of), rows)
-
-
-# The group's id, key and name columns in the quality query, and the join that brings them.
+# The group's id, key and name columns, and the join that brings them.
 _SQL_GROUPS = {
     "customer": ("c.id", "c.id_number", "c.name", ""),
     "village": ("r.id", "r.code", "r.name", "JOIN org_region r ON r.id = c.village_id"),
@@ -244,79 +179,147 @@ _SQL_GROUPS = {
 }
 
 
-def _quality_rows(user, group, as_of, filters: Filters):
-    """One statement: each loan's days overdue computed once (a grouped CTE of its oldest unpaid
-    installment), its bucket and class derived from them, its whole outstanding principal summed
-    per group. The loans are the ORM's scoped and filtered queryset, embedded as a subquery."""
+def _overdue_sql(as_of: date) -> tuple[str, list]:
+    """Per loan, over its plan in force on `as_of`: the oldest payable date overdue, the principal
+    overdue and the interest, penalty and compound owed on its overdue installments. Every
+    loan's: the statement joins them to the scoped loans only."""
+    rows = unsettled_on(Installment.objects.system("report statement"), as_of)  # joined to the scoped loans
+    if not uses_running_totals(as_of):
+        return _overdue_past_sql(rows.filter(payable_on__lt=as_of), as_of)
+    owed = with_owed(rows.filter(payable_on__lt=as_of), as_of).order_by()
+    sql, params = owed.values(
+        "loan_id", "payable_on", "principal_owed", "interest_owed", "penalty_owed", "compound_owed"
+    ).query.sql_with_params()
+    sums = "MIN(payable_on) AS due, SUM(principal_owed) AS principal, SUM(interest_owed + penalty_owed + compound_owed)"
+    grouped = f"SELECT loan_id, {sums} AS interest FROM ({sql}) owed GROUP BY loan_id"  # noqa: S608 - the ORM's SQL
+    return grouped, list(params)
+
+
+LOAN_COLUMNS = (
+    "id",
+    "customer_id",
+    "handling_branch_id",
+    "officer_id",
+    "amount",
+    "outstanding_principal",
+    "classification_override",
+)
+
+
+def _overdue_past_sql(rows, as_of: date) -> tuple[str, list]:
+    """`_overdue_sql` as of a past date: what was paid on each overdue installment by then from
+    one grouped pass over their ledger entries (not six lookups a row: the comparison charts ask
+    for twelve month-ends)."""
+    columns = ("id", "loan_id", "payable_on", "principal", "interest", "penalty_rate", "compound_rate")
+    rows_sql, rows_params = rows.order_by().values(*columns).query.sql_with_params()
+    paid = (
+        "SELECT installment_id, SUM(principal) AS p, SUM(interest) AS i, SUM(penalty) AS pe, SUM(compound) AS c,"
+        " SUM(principal * days_late) AS lp, SUM(interest * days_late) AS li FROM repayments_repayment"
+        " WHERE paid_on <= %s AND installment_id IN (SELECT id FROM o) GROUP BY installment_id"
+    )
+    principal, interest = "(o.principal - COALESCE(g.p, 0))", "(o.interest - COALESCE(g.i, 0))"
+    penalty = accrual_sql(principal, "o.d", "COALESCE(g.lp, 0)", "o.penalty_rate", "COALESCE(g.pe, 0)")
+    compound = accrual_sql(interest, "o.d", "COALESCE(g.li, 0)", "o.compound_rate", "COALESCE(g.c, 0)")
+    # Every value is a parameter; the fragments are this module's and owed.py's.
+    sql = f"""
+        WITH o AS MATERIALIZED (SELECT r.*, %s::date - r.payable_on AS d FROM ({rows_sql}) r), g AS ({paid})
+        SELECT o.loan_id, MIN(o.payable_on) AS due, SUM({principal}) AS principal,
+               SUM({interest} + {penalty} + {compound}) AS interest
+        FROM o LEFT JOIN g ON g.installment_id = o.id GROUP BY o.loan_id
+    """  # noqa: S608
+    return sql, [as_of, *rows_params, as_of]
+
+
+def _loan_rows(user, group, as_of, filters: Filters, figures: str, columns: str = "") -> list[tuple]:
+    """One statement: each loan's outstanding principal (by accounting date), its overdue figures
+    and days overdue (by value date), then `figures` (SQL over the columns o, overdue, owed,
+    days, off, ov) summed per group. The loans are the ORM's scoped and filtered queryset."""
     from django.db import connection
 
-    from xindai.core.system_settings import classification_thresholds
+    from xindai.core.system_settings import get_system_settings
 
-    thresholds = classification_thresholds()
-    thresholds.validate()
-    loans = _live(_loans(user).filter(filters.q()), as_of)
-    ids_sql, ids_params = loans.values("pk").query.sql_with_params()
-    past = as_of < timezone.localdate()
-    unsettled = "(i.settled_on IS NULL OR i.settled_on > %s)" if past else "i.settled_on IS NULL"
-    unsettled_params = [as_of] if past else []
-    days = "COALESCE(%s::date - oldest.due, 0)"
-    outstanding, outstanding_join, outstanding_params = "l.outstanding_principal", "", []
-    if past:
-        per_loan = _installment_figures(loans, as_of).values("loan_id", "outstanding")
-        pl_sql, pl_params = per_loan.query.sql_with_params()
-        outstanding = "COALESCE(pl.outstanding, 0)"
-        outstanding_join = f"LEFT JOIN ({pl_sql}) pl ON pl.loan_id = l.id"
-        outstanding_params = list(pl_params)
-    gid, key, name, group_join = _SQL_GROUPS[group]
+    loans = _live(_loans(user).filter(filters.q()), as_of).order_by()
+    # The scoped, filtered loans are the statement's table `l` (a derived table the planner flattens).
+    loans_sql, loans_params = loans.values(*LOAN_COLUMNS).query.sql_with_params()
+    od_sql, od_params = _overdue_sql(as_of)
+    if as_of >= timezone.localdate():
+        outstanding, booked_join, booked_params = "l.outstanding_principal", "", []
+    else:  # the amount less the principal booked by then: one grouped pass over the ledger
+        outstanding = "l.amount - COALESCE(booked.principal, 0)"
+        booked_join = (
+            "LEFT JOIN (SELECT loan_id, SUM(principal) AS principal FROM repayments_repayment"
+            " WHERE accounting_date <= %s GROUP BY loan_id) booked ON booked.loan_id = l.id"
+        )
+        booked_params = [as_of]
     # The class set by hand that was in force on the date: today's, or the last change made by then.
     override, override_params = "l.classification_override", []
-    if past:
+    if as_of < timezone.localdate():
         override = (
             "COALESCE((SELECT cc.category FROM repayments_classificationchange cc WHERE cc.loan_id = l.id"
             " AND cc.created_at < %s ORDER BY cc.created_at DESC, cc.id DESC LIMIT 1), '')"
         )
-        end_of_day = timezone.make_aware(datetime.combine(as_of + timedelta(days=1), time()))
-        override_params = [end_of_day]
-    spans = ((1, 30), (31, 60), (61, 90), (91, 180), (181, 360))
-    buckets = ["days <= 0", *(f"days BETWEEN {low} AND {high}" for low, high in spans), "days > 360"]
-    sums = ", ".join(f"SUM(o) FILTER (WHERE {condition})" for condition in buckets)
-    categories = ", ".join(f"SUM(o) FILTER (WHERE cat = '{category}')" for category in CATEGORIES)
+        override_params = [timezone.make_aware(datetime.combine(as_of + timedelta(days=1), time()))]
+    gid, key, name, group_join = _SQL_GROUPS[group]
     sql = f"""
-        WITH oldest AS (
-            SELECT i.loan_id, MIN(i.due_date) AS due FROM loans_installment i
-            WHERE {unsettled} AND i.due_date < %s GROUP BY i.loan_id
-        ),
+        WITH od AS ({od_sql}),
         x AS (
-            SELECT {gid} AS gid, {key} AS gkey, {name} AS gname, {outstanding} AS o, {days} AS days,
-                   {override} AS ov
-            FROM loans_loan l JOIN customers_customer c ON c.id = l.customer_id {group_join}
-            LEFT JOIN oldest ON oldest.loan_id = l.id {outstanding_join}
-            WHERE l.id IN ({ids_sql})
+            SELECT {gid} AS gid, {key} AS gkey, {name} AS gname, {outstanding} AS o,
+                   COALESCE(od.principal, 0) AS overdue, COALESCE(od.interest, 0) AS owed,
+                   COALESCE(%s::date - od.due, 0) AS days, {override} AS ov
+            FROM ({loans_sql}) l JOIN customers_customer c ON c.id = l.customer_id {group_join}
+            LEFT JOIN od ON od.loan_id = l.id {booked_join}
         ),
-        y AS (
-            SELECT *, CASE WHEN ov <> '' THEN ov WHEN days <= 0 THEN 'normal' WHEN days <= %s THEN 'special_mention'
-                           WHEN days <= %s THEN 'substandard' WHEN days <= %s THEN 'doubtful' ELSE 'loss' END AS cat
-            FROM x
-        )
-        SELECT gid, gkey, gname, SUM(o), {sums}, {categories},
-               SUM(o) FILTER (WHERE cat IN ('substandard', 'doubtful', 'loss'))
-        FROM y GROUP BY gid, gkey, gname
+        y AS (SELECT *, days > %s AS off{columns} FROM x WHERE o > 0 OR owed > 0)
+        SELECT gid, gkey, gname, {figures} FROM y GROUP BY gid, gkey, gname
     """  # noqa: S608 - every value is a parameter; the fragments are this module's constants
     params = [
-        *unsettled_params,
+        *od_params,
         as_of,
-        as_of,  # days overdue, in x's select list before the override
         *override_params,
-        *outstanding_params,
-        *ids_params,
-        thresholds.special_mention_max,
-        thresholds.substandard_max,
-        thresholds.doubtful_max,
+        *loans_params,
+        *booked_params,
+        get_system_settings().off_balance_days,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        names = ["group_id", "group_key", "group_name", "outstanding_principal", *BUCKETS, *CATEGORIES, "npl"]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        return cursor.fetchall()
+
+
+INTEREST_SUMS = "SUM(owed) FILTER (WHERE NOT off), SUM(owed) FILTER (WHERE off)"
+
+
+def balance(user, group, as_of, filters=None) -> Report:
+    figures = f"COUNT(*) FILTER (WHERE o > 0), SUM(o), SUM(overdue), {INTEREST_SUMS}"
+    names = ["group_id", "group_key", "group_name", *FIGURES["balance"]]
+    rows = [dict(zip(names, row, strict=True)) for row in _loan_rows(user, group, as_of, filters or Filters(), figures)]
+    return _finish(Report("balance", group, as_of=as_of), rows)
+
+
+def _quality_rows(user, group, as_of, filters: Filters):
+    """Each loan's bucket and class from its days overdue (quality.bucket_sql / category_sql: the
+    one definition), its whole outstanding principal summed per group."""
+    from xindai.core.system_settings import classification_thresholds
+
+    # Each loan's bucket and class computed once, in the statement's last CTE.
+    category = f"CASE WHEN ov <> '' THEN ov ELSE {category_sql('days', classification_thresholds())} END"
+    columns = f", {bucket_sql('days')} AS bucket, {category} AS cat"
+    sums = ", ".join(f"SUM(o) FILTER (WHERE bucket = '{code}')" for code in BUCKETS)
+    categories = ", ".join(f"SUM(o) FILTER (WHERE cat = '{code}')" for code in CATEGORIES)
+    npl = ", ".join(f"'{code.value}'" for code in sorted(NPL_CATEGORIES))
+    figures = f"SUM(o), {sums}, {categories}, SUM(o) FILTER (WHERE cat IN ({npl})), {INTEREST_SUMS}"
+    names = [
+        "group_id",
+        "group_key",
+        "group_name",
+        "outstanding_principal",
+        *BUCKETS,
+        *CATEGORIES,
+        "npl",
+        "interest_on_balance",
+        "interest_off_balance",
+    ]
+    rows = _loan_rows(user, group, as_of, filters, figures, columns)
+    return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 def quality(user, group, as_of, filters=None, *, compare: bool = True) -> Report:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from xindai.core.figures import cached
 from xindai.core.viewhelpers import paginate, require_perm
 from xindai.core.xlsx import XLSX
+from xindai.repayments.quality import BUCKET_LABELS, CATEGORY_LABELS
 from xindai.reports import queries
 from xindai.reports.forms import GROUP_CHOICES, KIND_CHOICES, ReportForm, month_ends
 
@@ -28,18 +29,10 @@ LABELS = {
     "total": _lazy("total"),
     "outstanding_principal": _lazy("outstanding principal"),
     "overdue_principal": _lazy("of which overdue"),
-    "bucket_0": "未逾期",
-    "bucket_1_30": "1–30天",
-    "bucket_31_60": "31–60天",
-    "bucket_61_90": "61–90天",
-    "bucket_91_180": "91–180天",
-    "bucket_181_360": "181–360天",
-    "bucket_over_360": "360天以上",
-    "normal": "正常",
-    "special_mention": "关注",
-    "substandard": "次级",
-    "doubtful": "可疑",
-    "loss": "损失",
+    **{bucket.value: _lazy(label) for bucket, label in BUCKET_LABELS.items()},
+    **{category.value: _lazy(label) for category, label in CATEGORY_LABELS.items()},
+    "interest_on_balance": _lazy("interest owed on the balance sheet"),
+    "interest_off_balance": _lazy("interest owed off the balance sheet"),
     "npl": _lazy("non-performing"),
     "npl_ratio": _lazy("NPL ratio"),
 }

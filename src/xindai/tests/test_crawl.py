@@ -24,6 +24,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from xindai.conftest import module_transaction
+
 ID_RE = re.compile(r"(?<![0-9])[1-9][0-9]{16}[0-9X](?![0-9])")
 MOBILE_RE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 TAG_RE = re.compile(r"<[^>]+>")
@@ -80,7 +82,7 @@ def expected(book: Book, user) -> tuple[set[int], set[int]]:
 
 @pytest.fixture(scope="module")
 def book(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
+    with django_db_blocker.unblock(), module_transaction():
         built = _build_book()
         with connection.cursor() as cursor:
             # Statistics of this book (ANALYZE counts the transaction's own rows): the planner must

@@ -23,6 +23,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from xindai.conftest import module_transaction
+
 USERS = ["anonymous", "admin", "leader", "manager_a", "officer_a", "county_user_a", "township_user_a2"]
 A, ADM, LEAD, MAN, OFF, CTY, TWN = range(7)
 
@@ -325,6 +327,14 @@ MATRIX: list[Row] = [
     Row("loans:delete", "GET", POST_ONLY, url=u("loans:delete", pk("my_loan2"))),
     Row("loans:delete", "POST", s(302, 302, 403, 302, 403, 403, 404), url=u("loans:delete", pk("my_loan2"))),
     Row("loans:delete", "POST", s(302, 302, 403, 404, 404, 404, 404), url=u("loans:delete", pk("other_loan"))),
+    # Contract terms (#17): a dated contract change of a loan; the LPR table and the bank calendar.
+    Row("loans:contract", "GET", s(302, 200, 403, 200, 403, 403, 404), url=u("loans:contract", pk("my_loan"))),
+    Row("loans:contract", "GET", s(302, 200, 403, 404, 404, 404, 404), url=u("loans:contract", pk("other_loan"))),
+    Row("loans:contract", "POST", s(302, 200, 403, 404, 404, 404, 404), url=u("loans:contract", pk("other_loan"))),
+    Row("loans:lpr", "GET", ADMIN_ONLY),
+    Row("loans:lpr", "POST", ADMIN_ONLY),
+    Row("loans:calendar", "GET", ADMIN_ONLY),
+    Row("loans:calendar", "POST", ADMIN_ONLY),
     Row("loans:type_list", "GET", ADMIN_ONLY),
     Row("loans:type_list", "POST", ADMIN_ONLY),
     Row("loans:type_create", "GET", ADMIN_ONLY),
@@ -561,7 +571,7 @@ MATRIX: list[Row] = [
 def matrix(django_db_setup, django_db_blocker):
     from xindai.conftest import build_world
 
-    with django_db_blocker.unblock(), transaction.atomic():
+    with django_db_blocker.unblock(), module_transaction():
         objects = _build(build_world())
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # plan on this world, not on what an earlier test left in pg_statistic
@@ -603,7 +613,7 @@ def _request(row: Row, user_kind: str, objects: Objects, *, refused: bool) -> tu
     if user_kind in objects.sessions:
         client.cookies[settings.SESSION_COOKIE_NAME] = objects.sessions[user_kind]
     check = row.method == "POST" and refused
-    with transaction.atomic():
+    with module_transaction():
         path = row.path(objects)
         before = _fingerprint() if check else {}
         if row.method == "GET":

@@ -5,7 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from xindai.loans.models import Loan
@@ -26,8 +26,17 @@ def test_the_demo_history_goes_through_the_ledger():
     assert Repayment.objects.system("tests").filter(days_late__gt=0, penalty__gt=0).exists()
     assert Repayment.objects.system("tests").filter(remark="部分还款").exists()
     assert Repayment.objects.system("tests").filter(reverses__isnull=False).count() == 1
-    assert EarlyRepayment.objects.system("tests").filter(kind="partial").exists()
-    assert EarlyRepayment.objects.system("tests").filter(kind="full").exists()
+    # Each past day's payments were booked that day; the reversal today.
+    assert (
+        not Repayment.objects.system("tests")
+        .filter(reverses__isnull=True)
+        .exclude(accounting_date=F("paid_on"))
+        .exclude(remark="冲正后重新确认")
+        .exists()
+    )
+    assert Repayment.objects.system("tests").get(reverses__isnull=False).accounting_date == timezone.localdate()
+    assert EarlyRepayment.objects.system("tests").system("tests").filter(kind="partial").exists()
+    assert EarlyRepayment.objects.system("tests").system("tests").filter(kind="full").exists()
     today = timezone.localdate()
     assert (
         Loan.objects.system("tests")

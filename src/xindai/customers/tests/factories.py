@@ -24,7 +24,7 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     birth_date = factory.LazyAttribute(
         lambda o: __import__("datetime").date(int(o.id_number[6:10]), int(o.id_number[10:12]), int(o.id_number[12:14]))
     )
-    mobile = factory.Sequence(lambda n: f"1370000{n:04d}")
+    mobile = factory.Sequence(lambda n: f"137{n:08d}")  # 11 digits however many customers a run makes
     status = CustomerStatus.ACTIVE
     registered_branch = factory.LazyAttribute(lambda o: o.registered_by.branch)
 

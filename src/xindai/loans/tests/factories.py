@@ -40,3 +40,16 @@ def terms(customer, officer, **overrides) -> LoanTerms:
 def make_loan(actor, customer, officer=None, **overrides):
     officer = officer or customer.registered_by
     return loan_create(actor=actor, terms=terms(customer, officer, **overrides))
+
+
+def seeded_calendar_and_lpr() -> None:
+    """The bank calendar and LPR table the migrations seed (again, when a transactional test
+    flushed them)."""
+    from xindai.loans.models import BankDay, LprQuote
+    from xindai.loans.seeds import lpr_history, seed_bank_calendar
+
+    seed_bank_calendar(BankDay)
+    LprQuote.objects.bulk_create(
+        [LprQuote(announced_on=day, one_year=one, five_year=five) for day, one, five in lpr_history()],
+        ignore_conflicts=True,
+    )

@@ -37,7 +37,7 @@ def _loan(world, iou, **terms):
 def settle(world, loan, *periods):
     """Repay the given periods in full on their due dates."""
     for period in periods:
-        row = loan.installments.get(period=period)
+        row = loan.installments.in_force().get(period=period)
         services.repayment_confirm(actor=world.officer_a, installment_id=row.pk, amount=None, paid_on=row.due_date)
     loan.refresh_from_db()
 
@@ -72,7 +72,7 @@ def monthly(world):
 
 
 def plan_rows(loan):
-    return list(loan.installments.order_by("period"))
+    return list(loan.installments.in_force())
 
 
 def assert_plan_invariants(loan):
@@ -156,17 +156,20 @@ def test_the_early_repayment_keeps_the_replaced_plan(world, ei12):
     record = early.early_repayment_confirm(
         actor=world.officer_a, loan_id=ei12.pk, paid_on=MAY_5, principal=D("3000.00")
     )
-    record.refresh_from_db()
-    assert len(record.previous_plan) == 9
-    assert record.previous_plan[0] == {
-        "period": 4,
-        "start_date": "2026-04-15",
-        "due_date": "2026-05-15",
-        "principal": "987.47",
-        "interest": "45.33",
-    }
-    assert record.previous_plan[-1]["due_date"] == "2027-01-15"
-    assert sum(D(row["principal"]) for row in record.previous_plan) == D("9066.99")
+    replaced = list(Installment.objects.system("tests").filter(superseded_by=record.version).order_by("period"))
+    assert len(replaced) == 9 and all(row.superseded_on == MAY_5 for row in replaced)
+    first = replaced[0]
+    assert (first.period, first.start_date, first.due_date, first.principal, first.interest) == (
+        4,
+        date(2026, 4, 15),
+        date(2026, 5, 15),
+        D("987.47"),
+        D("45.33"),
+    )
+    assert replaced[-1].due_date == date(2027, 1, 15)
+    assert sum(row.principal for row in replaced) == D("9066.99")
+    as_of_may_4 = Installment.objects.system("tests").filter(loan=ei12).in_force(date(2026, 5, 4))
+    assert [row.pk for row in as_of_may_4][3:] == [row.pk for row in replaced]
 
 
 def test_an_early_repayment_cannot_be_reversed(world, ei12):
@@ -245,7 +248,7 @@ def test_an_early_repayment_dated_before_the_current_period_is_refused(ei12):
 
 
 def test_a_partly_paid_future_installment_is_refused(world, ei12):
-    future = ei12.installments.get(period=5)
+    future = ei12.installments.in_force().get(period=5)
     services.repayment_confirm(actor=world.officer_a, installment_id=future.pk, amount=D("10.00"), paid_on=MAY_5)
     refused(ei12, MAY_5, D("1000.00"), early.PARTLY_PAID, {"period": 5})
 
@@ -262,7 +265,7 @@ def test_a_settled_loan_is_refused(world, ei12):
 def test_a_loan_outside_the_actors_scope_is_not_found(world, ei12):
     with pytest.raises((Loan.DoesNotExist, Http404)):
         early.early_repayment_confirm(actor=world.officer_b, loan_id=ei12.pk, paid_on=MAY_5, principal=None)
-    assert not EarlyRepayment.objects.system("tests").exists() and ei12.installments.count() == 12
+    assert not EarlyRepayment.objects.system("tests").exists() and ei12.installments.in_force().count() == 12
 
 
 # --- interest-only and custom loans ------------------------------------------------------------

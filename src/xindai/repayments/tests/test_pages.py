@@ -11,7 +11,7 @@ from django.utils import timezone
 from xindai.customers.tests.factories import CustomerFactory
 from xindai.loans.models import Installment, Loan
 from xindai.loans.tests.factories import loan_type, make_loan
-from xindai.repayments import services
+from xindai.repayments import early, services
 from xindai.repayments.models import ClassificationChange, EarlyRepayment, Repayment
 
 D = Decimal
@@ -304,11 +304,13 @@ def test_early_repayment_page_previews_then_confirms(world, login):
     assert done.status_code == 302
     loan.refresh_from_db()
     assert loan.outstanding_principal == D("10000.00")
-    assert sum(i.principal for i in loan.installments.all()) == D("12000.00")
+    assert sum(i.principal for i in loan.installments.in_force()) == D("12000.00")
+    # A second early repayment the same day would leave two installments due that day: refused.
     full = client.post(url, {"kind": "full", "paid_on": str(today), "channel": "counter", "action": "confirm"})
-    assert full.status_code == 302
+    assert full.status_code == 200
+    assert str(early.BEFORE_PERIOD % {"start": today.isoformat()}) in full.content.decode()
     loan.refresh_from_db()
-    assert (loan.settled_on, loan.outstanding_principal) == (today, D("0.00"))
+    assert (loan.settled_on, loan.outstanding_principal) == (None, D("10000.00"))
 
 
 def test_classification_page_sets_and_keeps_history(world, login, book):
@@ -337,7 +339,13 @@ def test_the_loan_page_and_customer_record_show_the_ledger(world, login, book):
 
 def test_thresholds_are_settings_that_may_only_be_tightened(world, login, book):
     client = login(world.admin)
-    base = {"bank_name": "测试银行", "special_mention_max": 90, "substandard_max": 180, "doubtful_max": 360}
+    base = {
+        "bank_name": "测试银行",
+        "special_mention_max": 90,
+        "substandard_max": 180,
+        "doubtful_max": 360,
+        "off_balance_days": 90,
+    }
     assert client.post(reverse("core:settings"), base).status_code == 302
     detail = client.get(reverse("repayments:classification", args=[book["ma"].pk]))
     assert detail.status_code == 200

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils.translation import gettext
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -61,7 +62,7 @@ def test_bucket_codes_and_labels():
         "bucket_181_360",
         "bucket_over_360",
     ]
-    assert list(BUCKET_LABELS.values()) == [
+    assert [gettext(label) for label in BUCKET_LABELS.values()] == [
         "未逾期",
         "1–30天",
         "31–60天",
@@ -95,7 +96,7 @@ def test_bucket_for_agrees_with_bounds(days):
 
 def test_category_codes_labels_and_npl():
     assert [c.value for c in C] == ["normal", "special_mention", "substandard", "doubtful", "loss"]
-    assert CATEGORY_LABELS == {
+    assert {category: gettext(label) for category, label in CATEGORY_LABELS.items()} == {
         C.NORMAL: "正常",
         C.SPECIAL_MENTION: "关注",
         C.SUBSTANDARD: "次级",
@@ -250,3 +251,18 @@ def test_npl_ratio_errors(npl, total, code):
     with pytest.raises(RepaymentError) as exc:
         npl_ratio(npl, total)
     assert exc.value.code == code
+
+
+@pytest.mark.django_db
+@given(st.integers(-400, 2000))
+def test_the_report_sql_buckets_and_classes_days_as_python_does(days):
+    from django.db import connection
+
+    from xindai.repayments.quality import bucket_sql, category_sql, suggest_category
+
+    thresholds = Thresholds(60, 180, 300)
+    with connection.cursor() as cursor:
+        sql = f"SELECT {bucket_sql('d')}, {category_sql('d', thresholds)} FROM (SELECT %s AS d) t"  # noqa: S608
+        cursor.execute(sql, [days])
+        bucket, category = cursor.fetchone()
+    assert (bucket, category) == (bucket_for(days).value, suggest_category(days, thresholds).value)

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -86,17 +87,25 @@ def book(world):
         date(2027, 6, 5),
         "equal_installment",
     )
-    entry = services.repayment_confirm(
-        actor=w.admin, installment_id=ma.installments.get().pk, amount=D("100"), paid_on=date(2026, 5, 1)
-    )
-    services.repayment_reverse(actor=w.admin, repayment_id=entry.pk, reason="录错")
-    services.repayment_confirm(
-        actor=w.admin, installment_id=li.installments.get().pk, amount=None, paid_on=date(2026, 3, 1)
-    )
-    services.repayment_confirm(
-        actor=w.admin, installment_id=zhao.installments.get(period=1).pk, amount=None, paid_on=date(2026, 2, 10)
-    )
+    # Each payment is booked on the day it was made (its accounting date), the reversal too.
+    with booked_on(date(2026, 5, 1)):
+        entry = services.repayment_confirm(
+            actor=w.admin, installment_id=ma.installments.get().pk, amount=D("100"), paid_on=date(2026, 5, 1)
+        )
+        services.repayment_reverse(actor=w.admin, repayment_id=entry.pk, reason="录错")
+    with booked_on(date(2026, 3, 1)):
+        services.repayment_confirm(
+            actor=w.admin, installment_id=li.installments.get().pk, amount=None, paid_on=date(2026, 3, 1)
+        )
+    with booked_on(date(2026, 2, 10)):
+        services.repayment_confirm(
+            actor=w.admin, installment_id=zhao.installments.get(period=1).pk, amount=None, paid_on=date(2026, 2, 10)
+        )
     return {"ma": ma, "li": li, "zhao": zhao, "wang": wang}
+
+
+def booked_on(day):
+    return time_machine.travel(day, tick=False)
 
 
 def by_key(report):
@@ -183,9 +192,10 @@ def test_a_county_users_report_is_the_countys_rows_only(world, book):
 
 
 def test_an_early_repayment_is_collected_and_lowers_the_balance(world, book):
-    early_repayment_confirm(
-        actor=world.admin, loan_id=book["wang"].pk, paid_on=date(2026, 6, 20), principal=D("2000.00")
-    )
+    with booked_on(date(2026, 6, 20)):
+        early_repayment_confirm(
+            actor=world.admin, loan_id=book["wang"].pk, paid_on=date(2026, 6, 20), principal=D("2000.00")
+        )
     balance = queries.run("balance", "customer", user=EVERYTHING, as_of=date(2026, 6, 30))
     wang = next(r for r in balance.rows if r["name"] == "王秀英")
     assert wang["outstanding_principal"] == D("10000.00")
