@@ -34,22 +34,26 @@ def _ensure_customers(count: int, stdout) -> None:
 
 
 def _delete_previous_run() -> None:
-    """Remove the loans an earlier run made (plain SQL: the ORM would load them all first)."""
-    bench_loans = "SELECT id FROM loans_loan WHERE iou_number LIKE %s"
+    """Remove the loans an earlier run made and everything that hangs off them, children first
+    (plain SQL: the ORM would load them all first)."""
     with transaction.atomic(), connection.cursor() as cursor:
-        for table in ("repayments_earlyrepayment", "repayments_classificationchange"):
-            cursor.execute(f"DELETE FROM {table} WHERE loan_id IN ({bench_loans})", [PREFIX + "%"])  # noqa: S608
-        # Reversals first: they point at the entries they reverse.
         cursor.execute(
-            f"DELETE FROM repayments_repayment WHERE reverses_id IS NOT NULL AND loan_id IN ({bench_loans})",  # noqa: S608
+            "CREATE TEMP TABLE bench_loans ON COMMIT DROP AS SELECT id FROM loans_loan WHERE iou_number LIKE %s",
             [PREFIX + "%"],
         )
-        cursor.execute(f"DELETE FROM repayments_repayment WHERE loan_id IN ({bench_loans})", [PREFIX + "%"])  # noqa: S608
-        cursor.execute(
-            "DELETE FROM loans_installment WHERE loan_id IN (SELECT id FROM loans_loan WHERE iou_number LIKE %s)",
-            [PREFIX + "%"],
-        )
-        cursor.execute("DELETE FROM loans_loan WHERE iou_number LIKE %s", [PREFIX + "%"])
+        for statement in (
+            "UPDATE messaging_message SET loan_id = NULL, installment_id = NULL"
+            " WHERE loan_id IN (SELECT id FROM bench_loans)",
+            "DELETE FROM repayments_earlyrepayment WHERE loan_id IN (SELECT id FROM bench_loans)",
+            "DELETE FROM repayments_classificationchange WHERE loan_id IN (SELECT id FROM bench_loans)",
+            # Reversals first: they point at the entries they reverse.
+            "DELETE FROM repayments_repayment WHERE reverses_id IS NOT NULL AND loan_id IN (SELECT id FROM bench_loans)",
+            "DELETE FROM repayments_repayment WHERE loan_id IN (SELECT id FROM bench_loans)",
+            "DELETE FROM loans_installment WHERE loan_id IN (SELECT id FROM bench_loans)",
+            "DELETE FROM loans_planversion WHERE loan_id IN (SELECT id FROM bench_loans)",
+            "DELETE FROM loans_loan WHERE id IN (SELECT id FROM bench_loans)",
+        ):
+            cursor.execute(statement)
 
 
 def _bench_terms(count: int):
