@@ -92,6 +92,19 @@ def plan_for(terms: LoanTerms) -> list[schedule.Installment]:
         raise BusinessError(translate_pure_error(err), field=_schedule_error_field(err.code)) from None
 
 
+def plan_preview(terms: LoanTerms) -> tuple[list[schedule.Installment], dict[str, Decimal]]:
+    """The plan a new loan's terms would generate and its totals (the form's preview, the API's),
+    after the loan type's limits; a BusinessError says what is wrong."""
+    check_type_limits(terms)
+    plan = plan_for(terms)
+    totals = {
+        "principal": sum((i.principal for i in plan), Decimal("0.00")),
+        "interest": sum((i.interest for i in plan), Decimal("0.00")),
+    }
+    totals["total"] = totals["principal"] + totals["interest"]
+    return plan, totals
+
+
 def _schedule_error_field(code: str) -> str | None:
     if code.startswith("amount"):
         return "amount"

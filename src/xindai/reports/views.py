@@ -1,6 +1,5 @@
 """统计报表: a report page (table with totals, sorting, drill-down, print, Excel) and comparison charts."""
 
-import copy
 import io
 
 from django.contrib.auth.decorators import permission_required
@@ -10,11 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from xindai.core.figures import cached
 from xindai.core.viewhelpers import paginate, require_perm
 from xindai.core.xlsx import XLSX
 from xindai.repayments.quality import BUCKET_LABELS, CATEGORY_LABELS
-from xindai.reports import queries
+from xindai.reports import queries, selectors
 from xindai.reports.forms import GROUP_CHOICES, KIND_CHOICES, ReportForm, month_ends
 
 # Drilling down: a row of one grouping opens the next one, filtered to that row.
@@ -50,16 +48,7 @@ def _report(request):
 
 
 def _run(user, kind, group, choice, filters, *, compare=True):
-    """A report, computed once a minute at most for the same scope and criteria (core/figures.py)."""
-    period = {key: choice.get(key) for key in ("date_from", "date_to", "as_of")}
-    return copy.deepcopy(
-        cached(
-            "report",
-            user,
-            (kind, group, period, filters, compare),
-            lambda: queries.run(kind, group, user=user, filters=filters, compare=compare, **period),
-        )
-    )
+    return selectors.report(user, kind, group, choice, filters, compare=compare)
 
 
 def _columns(kind):
