@@ -7,6 +7,7 @@ these two pages alone allow inline styles (and Redoc its blob: worker)."""
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.utils.decorators import method_decorator
+from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiYamlRenderer
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import IsAuthenticated
@@ -17,6 +18,9 @@ READER_CSP = {"style-src": [UNSAFE_INLINE], "worker-src": [SELF, "blob:"]}
 
 
 class SchemaView(SpectacularAPIView):
+    """JSON by default (its errors are problem JSON too); ?format=yaml for YAML."""
+
+    renderer_classes = [OpenApiJsonRenderer, OpenApiYamlRenderer]
     authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated]
 

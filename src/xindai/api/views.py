@@ -11,7 +11,7 @@ from xindai.api import serializers as out
 from xindai.api.pagination import PARAMETERS as PAGE
 from xindai.api.pagination import Keyset, in_order, page_schema
 from xindai.api.problems import bad_request
-from xindai.api.views_base import ApiView, body, filtered, form_data, need, valid
+from xindai.api.views_base import ApiView, body, bound, filtered, form_data, need, valid
 
 PROBLEMS = {code: OpenApiResponse(out.ProblemSerializer) for code in (400, 401, 403, 404, 409, 422, 429)}
 
@@ -72,8 +72,8 @@ class CustomerList(ApiView):
         from xindai.customers.forms import CustomerForm
 
         need(request.user, "customers.add")
-        data = form_data(body(request), inputs.CustomerIn().fields)
-        form = valid(CustomerForm(data, actor=request.user))
+        data = _region_chain(form_data(body(request), inputs.CustomerIn().fields))
+        form = valid(bound(CustomerForm, data, actor=request.user))
         customer = services.customer_create(actor=request.user, **form.service_values())
         shown = selectors.customer_detail(request.user, customer.pk)
         return Response(out.CustomerSerializer(shown, context={"request": request}).data, status=201)
@@ -97,12 +97,31 @@ class CustomerDetail(ApiView):
         need(request.user, "customers.change")
         current = CustomerForm(instance=customer, actor=request.user)
         data = form_data({name: current[name].value() for name in current.fields}, current.fields)
+        for name in ("county", "township", "village", "group"):
+            data[name] = getattr(customer, f"{name}_id") or ""
         for key, values in form_data(body(request), inputs.CustomerIn().fields).lists():
             data.setlist(key, values)
         form = valid(CustomerForm(data, instance=customer, actor=request.user))
         services.customer_update(actor=request.user, customer=customer, **form.service_values())
         shown = selectors.customer_detail(request.user, pk)
         return Response(out.CustomerSerializer(shown, context={"request": request}).data)
+
+
+def _region_chain(data):
+    """The county and township of the given village, as the page's cascade would have chosen them."""
+    from xindai.org.models import Region, RegionLevel
+    from xindai.org.selectors import region_chain
+
+    village = data.get("village")
+    if not str(village).isdigit():
+        return data
+    found = Region.objects.filter(pk=int(village), level=RegionLevel.VILLAGE).first()
+    if found is not None:
+        chain = region_chain(found)
+        for name, level in (("county", RegionLevel.COUNTY), ("township", RegionLevel.TOWNSHIP)):
+            if not data.get(name) and level in chain:
+                data[name] = chain[level].pk
+    return data
 
 
 # Loans ------------------------------------------------------------------------------------------
@@ -259,7 +278,7 @@ class RepaymentCreate(ApiView):
         if not isinstance(installment_id, int) or isinstance(installment_id, bool):
             raise bad_request(_required(), [{"field": "installment", "detail": _required()}])
         installment = selectors.installment_in_scope(request.user, installment_id, timezone.localdate())
-        form = valid(ConfirmForm(form_data(data, ("paid_on", "amount", "channel", "remark"))))
+        form = valid(bound(ConfirmForm, form_data(data, ("paid_on", "amount", "channel", "remark"))))
         values = form.cleaned_data
         entry = services.repayment_confirm(
             actor=request.user,
@@ -302,7 +321,7 @@ class RepaymentBatch(ApiView):
         if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
             message = _("Give the ids of the installments as a list of numbers.")
             raise bad_request(message, [{"field": "installments", "detail": message}])
-        form = valid(BatchForm(form_data(data, ("paid_on", "channel", "remark", "expected_total"))))
+        form = valid(bound(BatchForm, form_data(data, ("paid_on", "channel", "remark", "expected_total"))))
         values = form.cleaned_data
         done = services.repayments_confirm_batch(
             actor=request.user,
@@ -362,7 +381,7 @@ class ContactList(ApiView):
         from xindai.customers.forms import ContactForm
 
         need(request.user, "customers.add_contact")
-        form = valid(ContactForm(form_data(body(request), inputs.ContactIn().fields), actor=request.user))
+        form = valid(bound(ContactForm, form_data(body(request), inputs.ContactIn().fields), actor=request.user))
         contact = services.contact_create(actor=request.user, **form.cleaned_data)
         return Response(out.ContactSerializer(contact, context={"request": request}).data, status=201)
 

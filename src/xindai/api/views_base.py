@@ -70,6 +70,16 @@ def filtered(filterset):
     return filterset
 
 
+def bound(form_class, data, **kwargs):
+    """The page's form bound to `data`, a field left out taking the default the page would show
+    (a field's initial value: the status of a new customer, the counter as channel)."""
+    blank = form_class(**kwargs)
+    for name, field in blank.fields.items():
+        if name not in data and field.initial not in (None, ""):
+            data[name] = field.initial() if callable(field.initial) else field.initial
+    return form_class(data, **kwargs)
+
+
 def form_data(data: dict, allowed) -> dict:
     """JSON values as a form reads them: lists kept, None as empty, the rest as given."""
     from django.utils.datastructures import MultiValueDict
