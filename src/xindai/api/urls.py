@@ -1,4 +1,4 @@
-from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import path
 
 from xindai.api import docs, views, views_pages
@@ -15,8 +15,9 @@ urlpatterns = [
     path("tokens/", views_pages.token_list, name="tokens"),
     path("tokens/<int:pk>/revoke/", views_pages.token_revoke, name="token_revoke"),
     path("v1/schema/", api(docs.SchemaView), name="schema"),
-    path("v1/docs/", docs.SwaggerView.as_view(), name="swagger"),
-    path("v1/redoc/", docs.RedocView.as_view(), name="redoc"),
+    # Pages of a signed-in user (DRF would exempt them from the site's login redirect).
+    path("v1/docs/", login_required(docs.SwaggerView.as_view()), name="swagger"),
+    path("v1/redoc/", login_required(docs.RedocView.as_view()), name="redoc"),
     path("v1/customers/", api(views.CustomerList), name="customers"),
     path("v1/customers/<int:pk>/", api(views.CustomerDetail), name="customer"),
     path("v1/loans/", api(views.LoanList), name="loans"),
