@@ -188,10 +188,10 @@ def test_a_loan_created_twice_with_one_key_is_one_loan(world, book):
 
     mine, _loan = book
 
-    class O(dict):
+    class Objects(dict):
         pass
 
-    o = O(mine=mine, type=_loan.loan_type)
+    o = Objects(mine=mine, type=_loan.loan_type)
     o.world = world
     _row, secret = token(world.officer_a)
     body = loan_body(o)
