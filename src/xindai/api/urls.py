@@ -1,7 +1,8 @@
 from django.contrib.auth.decorators import login_not_required, login_required
-from django.urls import path
+from django.urls import path, re_path
+from django.views.decorators.csrf import csrf_exempt
 
-from xindai.api import docs, views, views_pages
+from xindai.api import docs, views, views_base, views_pages
 
 app_name = "api"
 
@@ -33,4 +34,6 @@ urlpatterns = [
     path("v1/regions/", api(views.RegionList), name="regions"),
     path("v1/branches/", api(views.BranchList), name="branches"),
     path("v1/loan-types/", api(views.LoanTypeList), name="loan_types"),
+    # Anything else under /api/v1 (an id that is not a number, a path that is not there): problem JSON.
+    re_path(r"^v1/", csrf_exempt(login_not_required(views_base.not_found)), name="not_found"),
 ]

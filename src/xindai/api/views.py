@@ -13,7 +13,10 @@ from xindai.api.pagination import Keyset, in_order, page_schema
 from xindai.api.problems import bad_request
 from xindai.api.views_base import ApiView, body, bound, filtered, form_data, need, valid
 
-PROBLEMS = {code: OpenApiResponse(out.ProblemSerializer) for code in (400, 401, 403, 404, 409, 422, 429)}
+PROBLEMS = {
+    (code, "application/problem+json"): OpenApiResponse(out.ProblemSerializer)
+    for code in (400, 401, 403, 404, 409, 422, 429)
+}
 
 
 def _params(filterset_class, *extra) -> list[OpenApiParameter]:

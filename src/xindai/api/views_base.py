@@ -95,3 +95,15 @@ def form_data(data: dict, allowed) -> dict:
         else:
             out[key] = "" if value is None else value
     return out
+
+
+def not_found(request, *args, **kwargs):
+    """An /api/v1 address that names no endpoint: 404 as problem JSON, like every other refusal."""
+    import json
+
+    from django.http import HttpResponse
+
+    from xindai.api.problems import NOT_FOUND, PROBLEM_JSON, TITLES
+
+    problem = {"type": "about:blank", "title": str(TITLES[404]), "status": 404, "detail": str(NOT_FOUND)}
+    return HttpResponse(json.dumps(problem, ensure_ascii=False), status=404, content_type=PROBLEM_JSON)

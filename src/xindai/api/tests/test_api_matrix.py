@@ -178,6 +178,8 @@ MATRIX: list[Row] = [
     Row("api:branches", "POST", NO_POST),
     Row("api:loan_types", "GET", ALL),
     Row("api:loan_types", "POST", NO_POST),
+    Row("api:not_found", "GET", s(404, 404, 404, 404, 404, 404, 404), url=lambda o: "/api/v1/customers/-1/"),
+    Row("api:not_found", "POST", s(404, 404, 404, 404, 404, 404, 404), url=lambda o: "/api/v1/nothing/"),
 ]
 
 
