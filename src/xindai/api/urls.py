@@ -18,7 +18,6 @@ urlpatterns = [
     path("v1/schema/", api(docs.SchemaView), name="schema"),
     # Pages of a signed-in user (DRF would exempt them from the site's login redirect).
     path("v1/docs/", login_required(docs.SwaggerView.as_view()), name="swagger"),
-    path("v1/redoc/", login_required(docs.RedocView.as_view()), name="redoc"),
     path("v1/customers/", api(views.CustomerList), name="customers"),
     path("v1/customers/<int:pk>/", api(views.CustomerDetail), name="customer"),
     path("v1/loans/", api(views.LoanList), name="loans"),

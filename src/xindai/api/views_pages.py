@@ -10,10 +10,11 @@ from xindai.api import selectors, services
 from xindai.api.forms import TokenForm
 from xindai.core.viewhelpers import run_service
 
+SHOW_ONCE = "api_new_token"  # the session key holding a new token until the page has shown it once
+
 
 def token_list(request):
     form = TokenForm(request.POST or None, actor=request.user)
-    created = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         created = run_service(
@@ -26,8 +27,10 @@ def token_list(request):
                 allowed_ips=services.parse_addresses(data["allowed_ips"]),
             ),
         )
-        if created:
-            form = TokenForm(actor=request.user)
+        if created:  # shown after the redirect, once (a reload makes no second token)
+            request.session[SHOW_ONCE] = [created[0].name, created[1]]
+            return redirect("api:tokens")
+    created = request.session.pop(SHOW_ONCE, None) if request.method == "GET" else None
     context = {"form": form, "tokens": selectors.tokens_for(request.user)[:200], "created": created}
     return render(request, "api/token_list.html", context)
 
