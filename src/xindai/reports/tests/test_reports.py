@@ -167,7 +167,7 @@ def test_an_override_moves_the_loan_to_its_set_class_from_the_day_it_was_set(wor
     from xindai.repayments.classification import classification_set
 
     today = timezone.localdate()
-    classification_set(actor=world.admin, loan=book["wang"], category="loss", reason="失联", as_of=today)
+    classification_set(actor=world.admin, loan=book["ma"], category="loss", reason="失联", as_of=today)
     assert by_key(queries.run("quality", "county", user=EVERYTHING, as_of=today))[world.county_a.code]["loss"] == D(
         "10000.00"
     )
