@@ -166,6 +166,8 @@ class OwedInstallmentSerializer(serializers.Serializer):
     penalty_owed = money()
     compound_owed = money()
     total_owed = money()
+    arrears_on = money(required=False, help_text="overdue: interest owed on the balance sheet (表内)")
+    arrears_off = money(required=False, help_text="overdue: interest owed off the balance sheet (表外)")
 
 
 class PlanPreviewRowSerializer(serializers.Serializer):

@@ -108,6 +108,7 @@ def test_personal_data_is_masked_as_on_the_pages(world, book):
     assert found == []
     rows = get(reverse("api:installments") + "?view=due&within=366", county).json()["results"]
     assert rows and all(row["mobile"] == "139****0011" for row in rows)
+    assert "arrears_on" not in rows[0]  # the split of arrears is the overdue list's
 
 
 def test_money_as_strings_with_two_decimals_and_iso_dates(world, book):
@@ -147,6 +148,23 @@ def test_cursor_pages_walk_the_whole_list_once(world):
         path = reverse("api:customers") + f"?size=2&cursor={page['next']}" if page["next"] else None
     assert len(seen) == len(set(seen)) == 5 and seen == sorted(seen, reverse=True)
     assert get(reverse("api:customers") + "?cursor=garbage", secret).status_code == 400
+
+
+def test_overdue_installments_with_what_they_owe_as_of_a_date(world, book):
+    from xindai.repayments.services import owing_on
+
+    _mine, loan = book
+    first = loan.installments.get(period=1)
+    as_of = first.payable_on + timedelta(days=40)
+    _row, secret = token(world.officer_a)
+    rows = get(reverse("api:installments") + f"?view=overdue&as_of={as_of.isoformat()}", secret).json()["results"]
+    row = next(r for r in rows if r["id"] == first.pk)
+    owing = owing_on(first, as_of)
+    assert row["total_owed"] == f"{owing.total:.2f}" and row["compound_owed"] == f"{owing.compound:.2f}"
+    assert Decimal(row["penalty_owed"]) + Decimal(row["compound_owed"]) > 0
+    assert Decimal(row["arrears_on"]) + Decimal(row["arrears_off"]) == (
+        Decimal(row["interest_owed"]) + Decimal(row["penalty_owed"]) + Decimal(row["compound_owed"])
+    )
 
 
 def test_every_report_by_every_grouping(world, book):
