@@ -273,14 +273,16 @@ class RepaymentCreate(ApiView):
         return idempotency.run(request, "repayments.create", lambda: self._confirm(request))
 
     def _confirm(self, request):
-        from xindai.repayments import selectors, services
+        from xindai.loans.models import Installment
+        from xindai.repayments import services
         from xindai.repayments.forms import ConfirmForm
 
         data = body(request)
         installment_id = data.get("installment")
         if not isinstance(installment_id, int) or isinstance(installment_id, bool):
             raise bad_request(_required(), [{"field": "installment", "detail": _required()}])
-        installment = selectors.installment_in_scope(request.user, installment_id, timezone.localdate())
+        # In scope or 404 (the owed figures are the service's to compute, under its lock).
+        installment = get_object_or_404(Installment.objects.visible_to(request.user).only("pk"), pk=installment_id)
         form = valid(bound(ConfirmForm, form_data(data, ("paid_on", "amount", "channel", "remark"))))
         values = form.cleaned_data
         entry = services.repayment_confirm(
