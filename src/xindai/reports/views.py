@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from xindai.core.figures import cached
 from xindai.core.viewhelpers import paginate, require_perm
 from xindai.core.xlsx import XLSX
 from xindai.repayments.quality import BUCKET_LABELS, CATEGORY_LABELS

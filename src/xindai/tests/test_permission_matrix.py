@@ -85,7 +85,12 @@ def _build(world) -> Objects:
     from xindai.org.tests.factories import BranchFactory, RegionFactory
     from xindai.repayments.services import repayment_confirm
 
-    get_system_settings()  # the settings row exists (a page would create it on first use)
+    from django.core.cache import cache
+
+    # The settings row exists (a page would create it on first use): not a row cached by a test
+    # before a transactional test flushed the table, which a request would create once it expires.
+    cache.clear()
+    get_system_settings()
     kind = loan_type()
     channel()
     mine = CustomerFactory(village=world.village_a1, registered_by=world.officer_a, mobile="13900000011")
