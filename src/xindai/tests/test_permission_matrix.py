@@ -73,6 +73,8 @@ class Objects:
 
 
 def _build(world) -> Objects:
+    from django.core.cache import cache
+
     from xindai.api.services import token_create
     from xindai.core.system_settings import get_system_settings
     from xindai.customers.tests.factories import CustomerFactory, channel
@@ -84,8 +86,6 @@ def _build(world) -> Objects:
     from xindai.org.models import Branch, Region, RegionLevel, Role
     from xindai.org.tests.factories import BranchFactory, RegionFactory
     from xindai.repayments.services import repayment_confirm
-
-    from django.core.cache import cache
 
     # The settings row exists (a page would create it on first use): not a row cached by a test
     # before a transactional test flushed the table, which a request would create once it expires.
