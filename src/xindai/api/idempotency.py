@@ -5,6 +5,9 @@ How: a PostgreSQL advisory lock on (user, key) for the length of the request mak
 request with the key wait for the first. Before the write a row marks the key as taken (its own
 commit); the answer is stored when the write is done. A key left taken with no answer (the process
 died between the write's commit and storing the answer) answers 409 instead of posting again.
+A request refused before the write ran (invalid input, no permission, out of scope) keeps no
+answer: the key may be used again with a corrected body. A business rule's refusal (422) is the
+first result and is answered again.
 """
 
 import hashlib
@@ -24,6 +27,7 @@ OTHER_BODY = _("This Idempotency-Key was used with another request body; use a n
 UNFINISHED = _("The first request with this Idempotency-Key did not finish; check its result before trying again.")
 TOO_LONG = _("The Idempotency-Key may be at most 200 characters.")
 PENDING = 0
+NOT_RUN = {400, 403, 404}  # invalid input, no permission, not in scope: nothing was attempted
 
 PARAMETER = OpenApiParameter(
     HEADER,
@@ -70,7 +74,10 @@ def run(request, endpoint: str, call: Callable[[], Response]) -> Response:
                 marker.delete()
                 raise
             response = answer
-        IdempotentRequest.objects.filter(pk=marker.pk).update(status=response.status_code, response=response.data)
+        if response.status_code in NOT_RUN:  # refused before anything ran: the key stays free for a fix
+            marker.delete()
+        else:
+            IdempotentRequest.objects.filter(pk=marker.pk).update(status=response.status_code, response=response.data)
         return response
     finally:
         with connection.cursor() as cursor:

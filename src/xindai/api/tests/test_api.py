@@ -195,6 +195,8 @@ def test_the_same_idempotency_key_and_body_post_once_and_answer_the_first_result
     assert Repayment.objects.visible_to(world.admin).filter(loan=loan).count() == 1
     other = post(reverse("api:repayments"), secret, {**body, "amount": "11.00"}, HTTP_IDEMPOTENCY_KEY="k-1")
     assert other.status_code == 422 and other.json()["errors"][0]["field"] == "Idempotency-Key"
+    typo = post(reverse("api:repayments"), secret, {**body, "paid_on": "2026-02-30"}, HTTP_IDEMPOTENCY_KEY="k-2")
+    assert typo.status_code == 400  # nothing ran: the key is still free for the corrected body
     fresh = post(reverse("api:repayments"), secret, body, HTTP_IDEMPOTENCY_KEY="k-2")
     assert fresh.status_code == 201
     assert Repayment.objects.visible_to(world.admin).filter(loan=loan).count() == 2
