@@ -7,7 +7,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from xindai.api import tokens
-from xindai.api.models import ApiToken
+from xindai.api.models import ApiToken, ApiTokenUse
 from xindai.core.middleware import client_ip
 
 BAD_TOKEN = _("The API token is not valid.")
@@ -31,15 +31,25 @@ class TokenAuthentication(authentication.BaseAuthentication):
         token = ApiToken.objects.select_related("user").filter(prefix=prefix).first() if prefix else None
         if token is None or not tokens.matches(value, token.secret_hash):
             raise exceptions.AuthenticationFailed(BAD_TOKEN)
+        ip = client_ip(request)
+        refusal = None
         if token.revoked_at is not None:
-            raise exceptions.AuthenticationFailed(REVOKED)
-        if token.expires_at <= timezone.now():
-            raise exceptions.AuthenticationFailed(EXPIRED)
-        if not token.user.is_active:
-            raise exceptions.AuthenticationFailed(INACTIVE_USER)
-        ip = client_ip(request._request if hasattr(request, "_request") else request)
-        if not tokens.ip_allowed(ip, token.allowed_ips):
-            raise exceptions.PermissionDenied(WRONG_ADDRESS)
+            refusal = exceptions.AuthenticationFailed(REVOKED)
+        elif token.expires_at <= timezone.now():
+            refusal = exceptions.AuthenticationFailed(EXPIRED)
+        elif not token.user.is_active:
+            refusal = exceptions.AuthenticationFailed(INACTIVE_USER)
+        elif not tokens.ip_allowed(ip, token.allowed_ips):
+            refusal = exceptions.PermissionDenied(WRONG_ADDRESS)
+        if refusal is not None:  # a refused use of a real token is recorded too
+            ApiTokenUse.objects.create(
+                token=token,
+                ip_address=ip,
+                method=request.method[:8],
+                path=request.path[:300],
+                status=refusal.status_code,
+            )
+            raise refusal
         token.request_ip = ip
         return token.user, token
 

@@ -76,6 +76,8 @@ def test_expired_revoked_wrong_address_and_unknown_tokens_are_refused(world, cha
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["detail"] == detail
     assert response.json()["status"] == status
+    uses = list(ApiTokenUse.objects.filter(token=row).values_list("status", flat=True))
+    assert uses == ([] if change == "wrong" else [status])  # a refused use of a real token is recorded
 
 
 def test_an_allowed_address_passes(world):
