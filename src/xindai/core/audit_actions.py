@@ -38,6 +38,8 @@ class AuditAction(models.TextChoices):
 
     AUTO_SWITCHED = "messaging.auto.switched", _("Automatic sending switched")
     INBOUND_ANSWERED = "messaging.inbound.answered", _("Received SMS answered")
+    OPTED_OUT = "messaging.opt_out", _("Number opted out of SMS")
+    OPTED_IN = "messaging.opt_in", _("Number opted in to SMS again")
     MESSAGE_RESENT = "messaging.message.resent", _("Failed message sent again")
     RULE_SAVED = "messaging.rule.saved", _("Automatic reply rule saved")
     SENDING_CREATED = "messaging.sending.created", _("Mass SMS sent")

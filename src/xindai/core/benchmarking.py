@@ -62,7 +62,7 @@ def measure_request(call, runs: int = 7) -> tuple[float, float, int]:
 
 def signed_in_clients(usernames):
     """A test client signed in as each of `usernames` (the demo users)."""
-    users = get_user_model()._default_manager
+    users = get_user_model().objects
     clients = []
     for username in usernames:
         client = Client()

@@ -116,11 +116,11 @@ def _handle(message: Message) -> None:
 def _opt(message: Message, intent) -> None:
     if intent == intents.Intent.OPT_OUT:
         OptOut.objects.get_or_create(number=message.recipient, defaults={"source": "短信退订"})
-        text = OPT_OUT_REPLY
+        text, action = OPT_OUT_REPLY, AuditAction.OPTED_OUT
     else:
         OptOut.objects.filter(number=message.recipient).delete()
-        text = OPT_IN_REPLY
-    audit.record(None, f"messaging.{intent.value}", message, changes={"number": message.recipient})
+        text, action = OPT_IN_REPLY, AuditAction.OPTED_IN
+    audit.record(None, action, message, changes={"number": message.recipient})
     _send_reply(message, text, message.customer)
 
 
