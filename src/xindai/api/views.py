@@ -193,6 +193,7 @@ class LoanDetail(ApiView):
     )
     def get(self, request, pk):
         from xindai.loans import selectors
+        from xindai.repayments.loan_section import ledger_section
 
         loan = selectors.loan_detail(request.user, pk)
         need(request.user, "loans.view")
@@ -200,7 +201,7 @@ class LoanDetail(ApiView):
         rows, totals = selectors.plan_rows(loan, as_of)
         loan.plan_as_of, loan.plan, loan.plan_totals = as_of, rows, totals
         loan.plan_versions_list = list(selectors.plan_versions(request.user, loan))
-        loan.ledger = list(selectors.loan_repayments(request.user, loan))
+        loan.ledger = list(ledger_section(request.user, loan)["repayments"])  # the loan page's ledger
         loan.arrears = selectors.loan_arrears(loan, loan.days_overdue)
         data = out.LoanDetailSerializer(loan, context={"request": request}).data
         return Response(data)

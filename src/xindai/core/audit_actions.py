@@ -12,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 class AuditAction(models.TextChoices):
     SETTINGS_CHANGED = "core.settings.changed", _("System settings changed")
 
+    API_TOKEN_CREATED = "api.token.created", _("API token created")
+    API_TOKEN_REVOKED = "api.token.revoked", _("API token revoked")
+
     CHANNEL_SAVED = "customers.channel.saved", _("Contact channel saved")
     CONTACT_CREATED = "customers.contact.created", _("Contact recorded")
     CUSTOMER_CREATED = "customers.customer.created", _("Customer registered")
