@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from xindai.api import tokens
 from xindai.api.models import ApiToken
 from xindai.core import audit
+from xindai.core.audit_actions import AuditAction
 from xindai.core.errors import BusinessError
 
 MAX_DAYS = 366
@@ -54,7 +55,7 @@ def token_create(*, actor, user, name: str, days: int, allowed_ips: list[str]) -
         )
         audit.record(
             actor,
-            "api.token.created",
+            AuditAction.API_TOKEN_CREATED,
             token,
             changes={
                 "user": user.username,
@@ -75,5 +76,7 @@ def token_revoke(*, actor, token_id: int) -> ApiToken:
             raise BusinessError(ALREADY_REVOKED)
         token.revoked_at, token.revoked_by = timezone.now(), actor
         token.save(update_fields=["revoked_at", "revoked_by"])
-        audit.record(actor, "api.token.revoked", token, changes={"user": token.user.username, "name": token.name})
+        audit.record(
+            actor, AuditAction.API_TOKEN_REVOKED, token, changes={"user": token.user.username, "name": token.name}
+        )
     return token
