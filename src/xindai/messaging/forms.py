@@ -73,6 +73,12 @@ class ComposeForm(Form):
         help_text=_("Parameters: %(params)s") % {"params": "、".join("{" + p + "}" for p in PARAMETERS)},
     )
 
+    def __init__(self, *args, collection: bool = False, **kwargs):
+        """A collection notice (人工催缴) is written from the manual templates only."""
+        super().__init__(*args, **kwargs)
+        kinds = [SmsTemplate.Kind.MANUAL] if collection else [SmsTemplate.Kind.GENERAL, SmsTemplate.Kind.MANUAL]
+        self.fields["template"].queryset = SmsTemplate.objects.filter(kind__in=kinds)
+
 
 class UsersForm(Form):
     role = forms.ModelChoiceField(label=_("role"), queryset=Role.objects.all(), required=False)
