@@ -23,6 +23,7 @@ from xindai.messaging.context import installment_values, owed_rows, signature, u
 from xindai.messaging.models import MassSending, Message, OptOut, Purpose, SmsTemplate
 from xindai.messaging.outbox import queue
 from xindai.messaging.rendering import TemplateError, check_text, params_in, render
+from xindai.org.models import User
 
 NO_RECIPIENTS = _("There is nobody to send to: choose recipients first.")
 TOO_MANY = _("At most %(max)s messages can be sent at once; narrow the list.")
@@ -131,7 +132,7 @@ def preview(recipients: list[Recipient], text: str, *, one_per_number: bool = Tr
 
 def mass_send(
     *,
-    actor,
+    actor: User,
     recipients: list[Recipient],
     text: str,
     template: SmsTemplate | None = None,

@@ -23,6 +23,7 @@ from xindai.core.audit_actions import AuditAction
 from xindai.core.errors import BusinessError, translate_pure_error
 from xindai.loans import plans, schedule
 from xindai.loans.models import Installment, Loan, PlanVersion
+from xindai.org.models import User
 from xindai.repayments import arithmetic
 from xindai.repayments.models import Channel, EarlyRepayment, Repayment
 from xindai.repayments.services import (
@@ -130,7 +131,7 @@ def early_plan(loan: Loan, paid_on: date, principal: Decimal | None, rows=None) 
 
 def early_repayment_confirm(
     *,
-    actor,
+    actor: User,
     loan_id: int,
     paid_on: date,
     principal: Decimal | None,
@@ -192,7 +193,7 @@ def early_repayment_confirm(
     return record
 
 
-def early_repayment_reverse(*, actor, early_id: int, reason: str) -> EarlyRepayment:
+def early_repayment_reverse(*, actor: User, early_id: int, reason: str) -> EarlyRepayment:
     """Reverse an early repayment (冲正): the plan it replaced is in force again from its date (as
     a version of its own) and its payment is negated, booked today.
 

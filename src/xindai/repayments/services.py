@@ -33,6 +33,7 @@ from xindai.core.scope import system_scope
 from xindai.loans.models import Installment, Loan
 from xindai.loans.owed import ZERO as SQL_ZERO
 from xindai.loans.owed import owed_totals, with_owed
+from xindai.org.models import User
 from xindai.repayments import arithmetic
 from xindai.repayments.models import Channel, Repayment
 
@@ -223,7 +224,7 @@ def _audit_changes(installment, entry: Repayment) -> dict:
 
 def repayment_confirm(
     *,
-    actor,
+    actor: User,
     installment_id: int,
     amount: Decimal | None,
     paid_on: date,
@@ -289,7 +290,7 @@ def batch_summary(installments, paid_on: date) -> BatchSummary:
 
 def repayments_confirm_batch(
     *,
-    actor,
+    actor: User,
     installment_ids: Iterable[int],
     paid_on: date,
     channel: str = Channel.COUNTER,
@@ -384,7 +385,7 @@ def reverse_entry(original: Repayment, installment: Installment, reason: str, ac
     return reversal
 
 
-def repayment_reverse(*, actor, repayment_id: int, reason: str) -> Repayment:
+def repayment_reverse(*, actor: User, repayment_id: int, reason: str) -> Repayment:
     """Reverse a confirmed repayment (冲正) with a reason: a negated entry naming it; the
     installment and loan return to the state they had without it."""
     if not reason.strip():
