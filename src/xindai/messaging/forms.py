@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xindai.core.forms import DateField, Form, ModelForm
 from xindai.messaging.models import AutoSwitch, IntentRule, SmsTemplate
-from xindai.messaging.rendering import PARAMETERS
+from xindai.messaging.parameters import NAMES as PARAMETERS
 from xindai.messaging.selectors import STAT_GROUPS
 from xindai.org.models import Branch, Role
 

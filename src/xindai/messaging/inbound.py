@@ -25,9 +25,9 @@ from xindai.customers.models import Contact, ContactChannel, Customer
 from xindai.loans.models import Installment, Loan
 from xindai.loans.owed import with_owed
 from xindai.messaging import intents
-from xindai.messaging.context import signature
 from xindai.messaging.models import Direction, IntentRule, Message, MessageStatus, OptOut, Purpose, SmsTemplate
 from xindai.messaging.outbox import auto_switch, queue
+from xindai.messaging.parameters import signature
 from xindai.messaging.rendering import render
 from xindai.org.models import User
 

@@ -8,11 +8,9 @@ from xindai.core.audit_actions import AuditAction
 from xindai.core.errors import BusinessError, translate_pure_error
 from xindai.messaging import intents
 from xindai.messaging.models import AutoSwitch, IntentRule, SmsTemplate
+from xindai.messaging.parameters import names_for
 from xindai.messaging.rendering import TemplateError, check_text
 from xindai.org.models import User
-
-REPLY_PARAMETERS = ("余额明细", "还款明细", "还款方式说明")
-
 
 TEMPLATE_FIELDS = [
     "name",
@@ -37,9 +35,8 @@ TEMPLATE_FIELDS = [
 def template_save(*, actor: User, template: SmsTemplate | None = None, **values) -> SmsTemplate:
     """Create or change a template; an unknown {参数} is refused."""
     kind = values.get("kind", template.kind if template else "")
-    extra = REPLY_PARAMETERS if kind == SmsTemplate.Kind.REPLY else ()
     try:
-        check_text(values.get("text", template.text if template else ""), extra)
+        check_text(values.get("text", template.text if template else ""), names_for(kind))
     except TemplateError as err:
         raise BusinessError(translate_pure_error(err), field="text") from None
     with transaction.atomic():

@@ -30,8 +30,8 @@ from xindai.messaging.forms import (
 )
 from xindai.messaging.ivr import step
 from xindai.messaging.models import IntentRule, MassSending, MessageStatus, Purpose, SmsTemplate
+from xindai.messaging.parameters import NAMES as PARAMETERS
 from xindai.messaging.providers import SHORT_NAMES, VOICE_SHORT_NAMES, _backend_class, voice_backend_class
-from xindai.messaging.rendering import PARAMETERS
 from xindai.messaging.rendering import render as render_text
 from xindai.org.models import User
 from xindai.repayments.selectors import installment_search
