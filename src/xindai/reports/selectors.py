@@ -127,13 +127,17 @@ def chart_panels(user, kind, choice, filters) -> list[dict]:
 
 
 def trend(user, kind, as_of, filters) -> list[dict]:
-    """The main figure over the 12 month-ends up to `as_of` (balances and quality only)."""
+    """The main figure over the 12 month-ends up to `as_of` (balances and quality only), in one
+    statement (queries.trend), cached like a report."""
     if kind not in ("balance", "quality"):
         return []
-    main, points = MAIN[kind], []
-    for day in month_ends(as_of):
-        total = report_for(user, kind, "county", {"as_of": day}, filters, compare=False).total
-        points.append(
-            {"day": day.isoformat(), "value": float(total[main]), "ratio": float(total.get("npl_ratio", 0)) * 100}
-        )
-    return points
+    main, days = MAIN[kind], month_ends(as_of)
+    points = cached("trend", user, (days, filters), lambda: queries.trend(user, days, filters))
+    return [
+        {
+            "day": point["as_of"].isoformat(),
+            "value": float(point[main]),
+            "ratio": float(point["npl_ratio"]) * 100 if kind == "quality" else 0.0,
+        }
+        for point in points
+    ]
