@@ -10,8 +10,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Max
-from django.http import Http404
 
+from xindai.core.errors import NotFound
 from xindai.loans import schedule
 from xindai.loans.calendar import calendar_between
 from xindai.loans.models import Installment, Loan, PlanVersion
@@ -91,6 +91,6 @@ def lock_plan(loan_id: int, loans) -> tuple[Loan, list[Installment]]:
     try:
         loan = loans.select_for_update(of=("self",)).get(pk=loan_id)
     except Loan.DoesNotExist:
-        raise Http404 from None
+        raise NotFound from None
     rows = list(Installment.objects.children_of(loan).in_force().select_for_update())
     return loan, rows
