@@ -15,12 +15,11 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from xindai.core import audit
 from xindai.core.audit_actions import AuditAction
-from xindai.core.errors import BusinessError, translate_pure_error
+from xindai.core.errors import BusinessError, NotFound, translate_pure_error
 from xindai.loans import plans, schedule
 from xindai.loans.models import Installment, Loan, PlanVersion
 from xindai.org.models import User
@@ -206,7 +205,7 @@ def early_repayment_reverse(*, actor: User, early_id: int, reason: str) -> Early
     with transaction.atomic(durable=True):
         loan_id = EarlyRepayment.objects.visible_to(actor).filter(pk=early_id).values_list("loan_id", flat=True).first()
         if loan_id is None:
-            raise Http404
+            raise NotFound
         loan, _rows = plans.lock_plan(loan_id, Loan.objects.visible_to(actor))
         record = (
             EarlyRepayment.objects.children_of(loan)

@@ -22,13 +22,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Case, Exists, F, Max, OuterRef, Subquery, Sum, When
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xindai.core import audit
 from xindai.core.audit_actions import AuditAction
-from xindai.core.errors import BusinessError, translate_pure_error
+from xindai.core.errors import BusinessError, NotFound, translate_pure_error
 from xindai.core.scope import system_scope
 from xindai.loans.models import Installment, Loan
 from xindai.loans.owed import ZERO as SQL_ZERO
@@ -129,11 +128,11 @@ def last_payment_dates(installment_ids: Iterable[int]) -> dict[int, date]:
 
 def _lock(installment_id: int, actor) -> Installment:
     """Lock the installment's loan, then the installment (the one lock order: loan first) — only
-    inside the actor's scope (else 404)."""
+    inside the actor's scope (else NotFound)."""
     try:
         loan_id = Installment.objects.visible_to(actor).values_list("loan_id", flat=True).get(pk=installment_id)
     except Installment.DoesNotExist:
-        raise Http404 from None
+        raise NotFound from None
     loan = Loan.objects.visible_to(actor).select_for_update(of=("self",)).get(pk=loan_id)
     installment = Installment.objects.children_of(loan).select_for_update(of=("self",)).get(pk=installment_id)
     installment.loan = loan
@@ -394,7 +393,7 @@ def repayment_reverse(*, actor: User, repayment_id: int, reason: str) -> Repayme
         entries = Repayment.objects.visible_to(actor)
         installment_id = entries.filter(pk=repayment_id).values_list("installment_id", flat=True).first()
         if installment_id is None:
-            raise Http404
+            raise NotFound
         installment = _lock(installment_id, actor)
         original = (
             Repayment.objects.children_of(installment.loan_id).select_for_update(of=("self",)).get(pk=repayment_id)
