@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "xindai.printing",
     "xindai.imports",
     "xindai.reports",
+    "xindai.credit",
 ]
 
 MIDDLEWARE = [

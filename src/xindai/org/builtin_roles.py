@@ -15,8 +15,11 @@ OFFICER = VIEW + [
     "messaging.view",
     "messaging.send",
     "reports.export",
+    "credit.extend",
 ]
 MANAGER = OFFICER + [
+    "credit.approve",
+    "credit.write_off",
     "customers.delete",
     "loans.delete",
     "loans.import",

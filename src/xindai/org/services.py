@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext_lazy as _
 
-from xindai.core import audit
+from xindai.core import approval, audit
 from xindai.core.errors import BusinessError
 from xindai.core.tree import tree_save_path
 from xindai.org import permissions
@@ -162,6 +162,7 @@ def role_save(*, actor: User, role: Role | None = None, **values) -> Role:
     with transaction.atomic():
         if role.pk:
             role = Role.objects.select_for_update().get(pk=role.pk)
+        approval.guard(approval.Action.ROLE_CHANGE, target=f"role:{role.pk or 'new'}")
         old = set(role.permissions) if role.pk else set()
         new = set(values["permissions"])
         _check_grant(actor, new - old, "permissions")
@@ -186,6 +187,7 @@ def role_delete(*, actor: User, role: Role) -> None:
     if count:
         raise BusinessError(ROLE_IN_USE, {"name": role.name, "count": count})
     with transaction.atomic():
+        approval.guard(approval.Action.ROLE_CHANGE, target=f"role:{role.pk}")
         audit.record(actor, "org.role.deleted", role)
         role.delete()
 

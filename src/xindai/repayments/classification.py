@@ -9,10 +9,10 @@ from datetime import date
 
 from django.db import transaction
 from django.db.models import Case, CharField, F, IntegerField, Min, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext_lazy as _
 
-from xindai.core import audit
+from xindai.core import approval, audit
 from xindai.core.errors import BusinessError
 from xindai.core.system_settings import classification_thresholds
 from xindai.loans.models import Installment, Loan
@@ -43,21 +43,63 @@ def category_case(days: str, thresholds: Thresholds) -> Case:
     )
 
 
+# The least class of a loan from apps above this one (the credit app's watch after an extension or
+# restructuring): functions of the date giving an expression of the outer loan's least rank
+# (RANKS), which may use its `days_overdue`. Registered at start-up.
+CATEGORY_FLOORS: list = []
+RANKS = {category.value: rank for rank, category in enumerate(Category)}  # 正常 0 … 损失 4
+
+
+def _ranked(expression) -> Case:
+    return Case(
+        *(When(Q(**{expression: code}), then=Value(rank)) for code, rank in RANKS.items()),
+        output_field=IntegerField(),
+    )
+
+
 def with_classification(loans, as_of: date, thresholds: Thresholds | None = None):
-    """Annotate days_overdue (0 when none), suggested_category and category (the override if set)."""
+    """Annotate days_overdue (0 when none), suggested_category and category (the override if set,
+    never below a registered floor)."""
     thresholds = thresholds or classification_thresholds()
-    return (
+    loans = (
         loans.annotate(oldest_overdue=oldest_overdue_due_date(as_of))
         .annotate(days_overdue=Coalesce(DaysSince("oldest_overdue", as_of), Value(0), output_field=IntegerField()))
         .annotate(suggested_category=category_case("days_overdue", thresholds))
-        .annotate(
-            category=Case(
-                When(~Q(classification_override=""), then=F("classification_override")),
-                default=F("suggested_category"),
-                output_field=CharField(),
-            )
+    )
+    chosen = Case(
+        When(~Q(classification_override=""), then=F("classification_override")),
+        default=F("suggested_category"),
+        output_field=CharField(),
+    )
+    if not CATEGORY_FLOORS:
+        return loans.annotate(category=chosen)
+    floor = Greatest(*(f(as_of) for f in CATEGORY_FLOORS), Value(0), output_field=IntegerField())
+    loans = loans.annotate(chosen_category=chosen, category_floor=floor).annotate(
+        chosen_rank=_ranked("chosen_category")
+    )
+    floored = Case(
+        *(When(category_floor=rank, then=Value(code)) for code, rank in RANKS.items()), output_field=CharField()
+    )
+    return loans.annotate(
+        category=Case(
+            When(category_floor__gt=F("chosen_rank"), then=floored),
+            default=F("chosen_category"),
+            output_field=CharField(),
         )
     )
+
+
+def floor_sql(as_of: date, loan_id: str, days: str) -> tuple[str, list]:
+    """The registered floors as one SQL rank expression over a report's columns (0: none)."""
+    parts, params = ["0"], []
+    for hook in CATEGORY_SQL_FLOORS:
+        sql, more = hook(as_of, loan_id, days)
+        parts.append(f"({sql})")
+        params += more
+    return f"GREATEST({', '.join(parts)})", params
+
+
+CATEGORY_SQL_FLOORS: list = []
 
 
 def classification_set(*, actor, loan: Loan, category: str, reason: str, as_of: date) -> ClassificationChange:
@@ -69,6 +111,7 @@ def classification_set(*, actor, loan: Loan, category: str, reason: str, as_of: 
         raise BusinessError(UNKNOWN_CATEGORY, {"category": category}, field="category")
     with transaction.atomic():
         locked = Loan.objects.visible_to(actor).select_for_update(of=("self",)).get(pk=loan.pk)
+        approval.guard(approval.Action.CLASSIFICATION, target=locked.pk)
         if locked.classification_override == category:
             raise BusinessError(UNCHANGED, field="category")
         days = with_classification(Loan.objects.visible_to(actor).filter(pk=loan.pk), as_of).values_list(

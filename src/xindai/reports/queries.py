@@ -146,11 +146,13 @@ def disbursement(user, group, date_from, date_to, filters=None) -> Report:
 
 
 def collection(user, group, date_from, date_to, filters=None) -> Report:
-    from xindai.repayments.models import Repayment
+    from xindai.repayments.models import Channel, Repayment
 
     filters = filters or Filters()
     entries = Repayment.objects.visible_to(user)
     entries = entries.filter(filters.q("loan__"), accounting_date__gte=date_from, accounting_date__lte=date_to)
+    # Recoveries after write-off (核销后收回) are reported on their own (credit app), not collected here.
+    entries = entries.exclude(recovered_after_write_off()).exclude(channel=Channel.WAIVER)  # waived: not received
     rows = list(
         _grouped(entries, group, "loan__").annotate(
             repayments=Count("id", filter=Q(reverses__isnull=True)) - Count("id", filter=Q(reverses__isnull=False)),
@@ -161,6 +163,31 @@ def collection(user, group, date_from, date_to, filters=None) -> Report:
         )
     )
     return _finish(Report("collection", group, date_from, date_to), rows)
+
+
+def recovered_after_write_off() -> Q:
+    """Ledger entries of a loan booked on or after the day it was written off."""
+    from django.db.models import Exists, OuterRef
+
+    from xindai.credit.models import WriteOff
+
+    written_off = WriteOff.objects.children_of(OuterRef("loan_id")).filter(
+        written_off_on__lte=OuterRef("accounting_date")
+    )
+    return Q(Exists(written_off))
+
+
+def written_off(user, group, date_from, date_to, filters=None) -> dict[str, Decimal]:
+    """Principal written off in the period, by group key (the reconciliation's fourth term)."""
+    from xindai.credit.models import WriteOff
+
+    filters = filters or Filters()
+    rows = WriteOff.objects.visible_to(user).filter(
+        filters.q("loan__"), written_off_on__gte=date_from, written_off_on__lte=date_to
+    )
+    _grouped_on, key, _name = group_fields(group, "loan__")
+    totals = rows.order_by().values(group_key=F(key)).annotate(principal=Sum("principal"))
+    return {str(row["group_key"] or ""): row["principal"] for row in totals}
 
 
 def _live(loans, as_of: date):
@@ -230,7 +257,7 @@ def _overdue_past_sql(rows, as_of: date) -> tuple[str, list]:
     return sql, [as_of, *rows_params, as_of]
 
 
-def _loan_rows(user, group, as_of, filters: Filters, figures: str, columns: str = "") -> list[tuple]:
+def _loan_rows(user, group, as_of, filters: Filters, figures: str, columns: str = "", columns_params=()) -> list[tuple]:
     """One statement: each loan's outstanding principal (by accounting date), its overdue figures
     and days overdue (by value date), then `figures` (SQL over the columns o, overdue, owed,
     days, off, ov) summed per group. The loans are the ORM's scoped and filtered queryset."""
@@ -260,14 +287,27 @@ def _loan_rows(user, group, as_of, filters: Filters, figures: str, columns: str 
         )
         override_params = [timezone.make_aware(datetime.combine(as_of + timedelta(days=1), time()))]
     gid, key, name, group_join = _SQL_GROUPS[group]
+    group_params = []
+    if group in ("officer", "branch") and as_of < timezone.localdate():
+        # The officer or branch the loan had on the date: transfers (移交) since then do not move its past.
+        from xindai.credit.transfer import assignment_sql
+
+        current = "l.officer_id" if group == "officer" else "l.handling_branch_id"
+        held, group_params = assignment_sql(as_of, "l.id", group, current)
+        group_join = group_join.replace(current, held)
+    # A loan written off by then (核销) has left the balance sheet: its principal and interest count
+    # nowhere here (the write-off register keeps them, credit app).
     sql = f"""
         WITH od AS ({od_sql}),
         x AS (
-            SELECT {gid} AS gid, {key} AS gkey, {name} AS gname, {outstanding} AS o,
-                   COALESCE(od.principal, 0) AS overdue, COALESCE(od.interest, 0) AS owed,
+            SELECT {gid} AS gid, {key} AS gkey, {name} AS gname, l.id AS lid,
+                   CASE WHEN wo.loan_id IS NULL THEN {outstanding} ELSE 0 END AS o,
+                   CASE WHEN wo.loan_id IS NULL THEN COALESCE(od.principal, 0) ELSE 0 END AS overdue,
+                   CASE WHEN wo.loan_id IS NULL THEN COALESCE(od.interest, 0) ELSE 0 END AS owed,
                    COALESCE(%s::date - od.due, 0) AS days, {override} AS ov
             FROM ({loans_sql}) l JOIN customers_customer c ON c.id = l.customer_id {group_join}
             LEFT JOIN od ON od.loan_id = l.id {booked_join}
+            LEFT JOIN credit_writeoff wo ON wo.loan_id = l.id AND wo.written_off_on <= %s
         ),
         y AS (SELECT *, days > %s AS off{columns} FROM x WHERE o > 0 OR owed > 0)
         SELECT gid, gkey, gname, {figures} FROM y GROUP BY gid, gkey, gname
@@ -277,8 +317,11 @@ def _loan_rows(user, group, as_of, filters: Filters, figures: str, columns: str 
         as_of,
         *override_params,
         *loans_params,
+        *group_params,
         *booked_params,
+        as_of,
         get_system_settings().off_balance_days,
+        *columns_params,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -299,9 +342,17 @@ def _quality_rows(user, group, as_of, filters: Filters):
     """Each loan's bucket and class from its days overdue (quality.bucket_sql / category_sql: the
     one definition), its whole outstanding principal summed per group."""
     from xindai.core.system_settings import classification_thresholds
+    from xindai.repayments import classification
 
     # Each loan's bucket and class computed once, in the statement's last CTE.
-    category = f"CASE WHEN ov <> '' THEN ov ELSE {category_sql('days', classification_thresholds())} END"
+    chosen = f"CASE WHEN ov <> '' THEN ov ELSE {category_sql('days', classification_thresholds())} END"
+    # Never below the floor of a watched loan (extension, restructuring: credit app).
+    floor, floor_params = classification.floor_sql(as_of, "lid", "days")
+    ranked = " ".join(f"WHEN {rank} THEN '{code}'" for code, rank in classification.RANKS.items())
+    chosen_rank = " ".join(f"WHEN '{code}' THEN {rank}" for code, rank in classification.RANKS.items())
+    category = (
+        f"CASE WHEN ({floor}) > (CASE ({chosen}) {chosen_rank} END) THEN CASE ({floor}) {ranked} END ELSE {chosen} END"
+    )
     columns = f", {bucket_sql('days')} AS bucket, {category} AS cat"
     sums = ", ".join(f"SUM(o) FILTER (WHERE bucket = '{code}')" for code in BUCKETS)
     categories = ", ".join(f"SUM(o) FILTER (WHERE cat = '{code}')" for code in CATEGORIES)
@@ -318,7 +369,7 @@ def _quality_rows(user, group, as_of, filters: Filters):
         "interest_on_balance",
         "interest_off_balance",
     ]
-    rows = _loan_rows(user, group, as_of, filters, figures, columns)
+    rows = _loan_rows(user, group, as_of, filters, figures, columns, [*floor_params, *floor_params])
     return [dict(zip(names, row, strict=True)) for row in rows]
 
 
