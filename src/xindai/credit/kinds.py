@@ -1,7 +1,8 @@
 """Each action under two-person approval: what its request says it will do, and how it runs.
 
 ``describe`` computes the effect shown to the checker (figures before and after) from the
-request's parameters, refusing what the action would refuse; ``run`` calls the action's own
+request's parameters, refusing what the action would refuse (the labels are stored in English and
+translated where they are shown, the values as they were); ``run`` calls the action's own
 service as the maker (its guard then records the approval in the service's transaction).
 """
 
@@ -10,6 +11,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as label
 
 from xindai.core.approval import ACTION_LABELS, Action
 from xindai.credit.approvals import Kind, register_kind
@@ -37,9 +39,9 @@ def _reversal_describe(maker, params, loan, target):
 
     entry = Repayment.objects.children_of(loan).get(pk=params["repayment_id"])
     return _title(Action.REPAYMENT_REVERSAL, loan), [
-        [_("repayment"), f"{entry.paid_on} {entry.amount}", "—"],
-        [_("outstanding principal"), loan.outstanding_principal, loan.outstanding_principal + entry.principal],
-        [_("reason"), "", params["reason"]],
+        [label("repayment"), f"{entry.paid_on} {entry.amount}", "—"],
+        [label("outstanding principal"), loan.outstanding_principal, loan.outstanding_principal + entry.principal],
+        [label("reason"), "", params["reason"]],
     ]
 
 
@@ -59,8 +61,8 @@ def _reversal_run(maker, params, loan_id, target):
 
 def _classification_describe(maker, params, loan, target):
     return _title(Action.CLASSIFICATION, loan), [
-        [_("classification"), _category_label(loan.classification_override), _category_label(params["category"])],
-        [_("reason"), "", params["reason"]],
+        [label("classification"), _category_label(loan.classification_override), _category_label(params["category"])],
+        [label("reason"), "", params["reason"]],
     ]
 
 
@@ -98,18 +100,18 @@ def _change_describe(maker, params, loan, target):
     rate = loan.annual_rate if args["annual_rate"] is None else args["annual_rate"]
     kind_label = restructure.LoanChange.Kind(args["kind"]).label
     return f"{kind_label} · {loan.iou_number}", [
-        [_("effective from"), "", args["effective_from"]],
-        [_("end date"), loan.end_date, args["new_end_date"]],
-        [_("repayment method"), RepaymentMethod(loan.method).label, RepaymentMethod(method).label],
-        [_("annual rate (%)"), loan.annual_rate, rate],
-        [_("principal re-planned"), "", planned.principal],
-        [_("installments"), len(planned.replaced), len(planned.rows)],
+        [label("effective from"), "", args["effective_from"]],
+        [label("end date"), loan.end_date, args["new_end_date"]],
+        [label("repayment method"), RepaymentMethod(loan.method).label, RepaymentMethod(method).label],
+        [label("annual rate (%)"), loan.annual_rate, rate],
+        [label("principal re-planned"), "", planned.principal],
+        [label("installments"), len(planned.replaced), len(planned.rows)],
         [
             _("interest of the new installments"),
             sum(r.interest for r in planned.replaced),
             sum(r.interest for r in planned.rows),
         ],
-        [_("reason"), "", params["reason"]],
+        [label("reason"), "", params["reason"]],
     ]
 
 
@@ -128,10 +130,10 @@ def _write_off_describe(maker, params, loan, target):
     figures = check_write_off(maker, loan, timezone.localdate())
     zero = Decimal("0.00")
     return _title(Action.WRITE_OFF, loan), [
-        [_("outstanding principal on the balance sheet"), figures["principal"], zero],
-        [_("interest owed"), figures["interest"], zero],
-        [_("penalty and compound interest owed"), figures["penalty"], zero],
-        [_("reason"), "", params["reason"]],
+        [label("outstanding principal on the balance sheet"), figures["principal"], zero],
+        [label("interest owed"), figures["interest"], zero],
+        [label("penalty and compound interest owed"), figures["penalty"], zero],
+        [label("reason"), "", params["reason"]],
     ]
 
 
@@ -145,7 +147,7 @@ def _write_off_run(maker, params, loan_id, target):
 
 
 def _delete_describe(maker, params, loan, target):
-    return _title(Action.LOAN_DELETE, loan), [[_("loan amount"), loan.amount, "—"]]
+    return _title(Action.LOAN_DELETE, loan), [[label("loan amount"), loan.amount, "—"]]
 
 
 def _delete_run(maker, params, loan_id, target):
@@ -156,11 +158,11 @@ def _delete_run(maker, params, loan_id, target):
 
 def _terms_describe(maker, params, loan, target):
     return _title(Action.TERMS_CHANGE, loan), [
-        [_("effective from"), "", params["effective_from"]],
-        [_("annual rate (%)"), loan.annual_rate, params["annual_rate"]],
-        [_("penalty markup"), loan.penalty_markup, params["penalty_markup"]],
-        [_("compound interest on overdue interest"), loan.compound_interest, params["compound_interest"]],
-        [_("reason"), "", params["reason"]],
+        [label("effective from"), "", params["effective_from"]],
+        [label("annual rate (%)"), loan.annual_rate, params["annual_rate"]],
+        [label("penalty markup"), loan.penalty_markup, params["penalty_markup"]],
+        [label("compound interest on overdue interest"), loan.compound_interest, params["compound_interest"]],
+        [label("reason"), "", params["reason"]],
     ]
 
 
@@ -188,12 +190,12 @@ def _role_describe(maker, params, loan, target):
     role = Role.objects.filter(pk=params.get("role_id")).first()
     old = set(role.permissions) if role else set()
     if params.get("delete"):
-        return f"{ACTION_LABELS[Action.ROLE_CHANGE]} · {role.name}", [[_("role"), role.name, "—"]]
+        return f"{ACTION_LABELS[Action.ROLE_CHANGE]} · {role.name}", [[label("role"), role.name, "—"]]
     new = set(params["permissions"])
     return f"{ACTION_LABELS[Action.ROLE_CHANGE]} · {params['name']}", [
-        [_("name"), role.name if role else "", params["name"]],
-        [_("permissions added"), "", "、".join(label_of(c) for c in sorted(new - old))],
-        [_("permissions removed"), "", "、".join(label_of(c) for c in sorted(old - new))],
+        [label("name"), role.name if role else "", params["name"]],
+        [label("permissions added"), "", "、".join(label_of(c) for c in sorted(new - old))],
+        [label("permissions removed"), "", "、".join(label_of(c) for c in sorted(old - new))],
     ]
 
 
@@ -225,10 +227,10 @@ def _waiver_describe(maker, params, loan, target):
     check_amounts(row, **amounts)
     owed = waiver_owing(row)
     return f"{ACTION_LABELS[Action.WAIVER]} · {loan.iou_number} #{row.period}", [
-        [_("interest owed"), owed["interest"], owed["interest"] - amounts["interest"]],
-        [_("penalty interest owed"), owed["penalty"], owed["penalty"] - amounts["penalty"]],
-        [_("compound interest owed"), owed["compound"], owed["compound"] - amounts["compound"]],
-        [_("reason"), "", params["reason"]],
+        [label("interest owed"), owed["interest"], owed["interest"] - amounts["interest"]],
+        [label("penalty interest owed"), owed["penalty"], owed["penalty"] - amounts["penalty"]],
+        [label("compound interest owed"), owed["compound"], owed["compound"] - amounts["compound"]],
+        [label("reason"), "", params["reason"]],
     ]
 
 
@@ -253,12 +255,12 @@ def _transfer_describe(maker, params, loan, target):
     totals = loans.aggregate(n=Count("id"), p=Sum("outstanding_principal"))
     officers = "、".join(sorted({o for o in loans.values_list("officer__real_name", flat=True).distinct()}))
     return f"{ACTION_LABELS[Action.TRANSFER]} · {totals['n']} → {officer.display_name}", [
-        [_("loans"), totals["n"], totals["n"]],
-        [_("outstanding principal"), totals["p"], totals["p"]],
-        [_("loan officer"), officers, officer.display_name],
-        [_("handling branch"), "", branch.name],
-        [_("effective from"), "", params["effective_from"]],
-        [_("reason"), "", params["reason"]],
+        [label("loans"), totals["n"], totals["n"]],
+        [label("outstanding principal"), totals["p"], totals["p"]],
+        [label("loan officer"), officers, officer.display_name],
+        [label("handling branch"), "", branch.name],
+        [label("effective from"), "", params["effective_from"]],
+        [label("reason"), "", params["reason"]],
     ]
 
 
