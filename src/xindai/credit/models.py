@@ -177,6 +177,7 @@ class WriteOff(ScopedModel):
     principal = models.DecimalField(_("principal written off"), **MONEY)
     interest = models.DecimalField(_("interest written off"), **MONEY)
     penalty = models.DecimalField(_("penalty and compound interest written off"), **MONEY)
+    ledger_before = models.BigIntegerField(_("last ledger entry before the write-off"), default=0)
     reason = models.CharField(_("reason"), max_length=200)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

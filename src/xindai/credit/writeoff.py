@@ -4,7 +4,7 @@ On its date the loan's outstanding principal and the interest, penalty and compo
 owed on its overdue installments leave the balance sheet: the reports count the loan nowhere
 from then on, and the write-off register keeps the figures (表外). The debt remains (账销案存):
 the loan stays visible with the status 已核销 and repayments are still confirmed on it as
-ever — ledger entries of their own, booked on or after the write-off, reported as recoveries
+ever — ledger entries of their own, made after the write-off, reported as recoveries
 (``recoveries``) and never as collections. Reconciliation: opening − collected − written off =
 closing (reports/queries.py).
 """
@@ -75,7 +75,10 @@ def loan_write_off(*, actor, loan_id: int, reason: str) -> WriteOff:
         loan, _rows = plans.lock_plan(loan_id, Loan.objects.visible_to(actor))
         approval.guard(approval.Action.WRITE_OFF, target=loan.pk)
         figures = check_write_off(actor, loan, today)
-        row = WriteOff.objects.create(loan=loan, written_off_on=today, reason=reason[:200], created_by=actor, **figures)
+        last = Repayment.objects.children_of(loan).order_by("-pk").values_list("pk", flat=True).first() or 0
+        row = WriteOff.objects.create(
+            loan=loan, written_off_on=today, ledger_before=last, reason=reason[:200], created_by=actor, **figures
+        )
         audit.record(
             actor, "credit.loan.written_off", loan, changes={"written_off_on": today, **figures, "reason": reason}
         )
@@ -84,7 +87,7 @@ def loan_write_off(*, actor, loan_id: int, reason: str) -> WriteOff:
 
 def recoveries(user, date_from: date, date_to: date):
     """Per written-off loan in scope: what was recovered (booked) in the period, net of reversals."""
-    booked = Q(loan__repayments__accounting_date__gte=F("written_off_on")) & Q(
+    booked = Q(loan__repayments__pk__gt=F("ledger_before")) & Q(
         loan__repayments__accounting_date__gte=date_from, loan__repayments__accounting_date__lte=date_to
     )
     return (
@@ -103,5 +106,5 @@ def recovery_entries(user):
     """Ledger entries booked after the loans' write-off (核销后收回)."""
     from django.db.models import Exists, OuterRef
 
-    after = WriteOff.objects.children_of(OuterRef("loan_id")).filter(written_off_on__lte=OuterRef("accounting_date"))
+    after = WriteOff.objects.children_of(OuterRef("loan_id")).filter(ledger_before__lt=OuterRef("pk"))
     return Repayment.objects.visible_to(user).filter(Exists(after))

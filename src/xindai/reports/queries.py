@@ -166,14 +166,12 @@ def collection(user, group, date_from, date_to, filters=None) -> Report:
 
 
 def recovered_after_write_off() -> Q:
-    """Ledger entries of a loan booked on or after the day it was written off."""
+    """Ledger entries of a loan made after it was written off (核销后收回)."""
     from django.db.models import Exists, OuterRef
 
     from xindai.credit.models import WriteOff
 
-    written_off = WriteOff.objects.children_of(OuterRef("loan_id")).filter(
-        written_off_on__lte=OuterRef("accounting_date")
-    )
+    written_off = WriteOff.objects.children_of(OuterRef("loan_id")).filter(ledger_before__lt=OuterRef("pk"))
     return Q(Exists(written_off))
 
 

@@ -31,7 +31,9 @@ TODAY = date(2026, 3, 1)
 def _paid(world, loan):
     first = loan.installments.get(period=1)
     with on(date(2026, 2, 15)):
-        return services.repayment_confirm(actor=world.admin, installment_id=first.pk, amount=None, paid_on=first.due_date)
+        return services.repayment_confirm(
+            actor=world.admin, installment_id=first.pk, amount=None, paid_on=first.due_date
+        )
 
 
 # Each action's service called directly, as a view, an import, the API or a shell would.

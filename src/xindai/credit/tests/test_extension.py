@@ -133,7 +133,9 @@ def test_restructuring_changes_method_and_rate(world):
 def _category(loan, day):
     from xindai.loans.models import Loan
 
-    return with_classification(Loan.objects.system("tests").filter(pk=loan.pk), day).values_list("category", flat=True)[0]
+    return with_classification(Loan.objects.system("tests").filter(pk=loan.pk), day).values_list("category", flat=True)[
+        0
+    ]
 
 
 def test_watched_loans_are_special_mention_or_worse_in_the_loan_and_the_quality_report(world):
