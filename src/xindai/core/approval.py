@@ -48,6 +48,7 @@ ACTION_LABELS = {
     Action.ROLE_CHANGE: _("Role and permission changes"),
 }
 
+SUBMITTED = _("Submitted for approval: it runs when another person approves it (待我审批).")
 APPROVAL_REQUIRED = _(
     "%(action)s needs a second person's approval: submit it as a request; it runs when a checker approves it."
 )

@@ -32,6 +32,7 @@ REASON_REQUIRED = _("Please give the reason for rejecting the request.")
 PENDING_EXISTS = _("A request for this action on %(target)s is already waiting for approval.")
 MAKER_LOST_SCOPE = _("The loan is no longer in the data scope of the user who asked; the request cannot run.")
 NOTHING_SELECTED = _("No request was selected.")
+WATCH_TOO_SHORT = _("The watch period after a restructuring is at least 12 months (2023 rules).")
 Status = ApprovalRequest.Status
 APPROVE_PERMISSION = "credit.approve"
 
@@ -219,10 +220,22 @@ def policy_rows() -> list[ApprovalPolicy]:
     return [existing.get(a.value) or ApprovalPolicy(action=a.value) for a in ACTION_LABELS]
 
 
-def approval_policy_update(*, actor, values: dict[str, tuple[bool, int]]) -> None:
-    """Set which actions need approval and their expiry hours (系统设置 · 双人复核)."""
+def approval_policy_update(*, actor, values: dict[str, tuple[bool, int]], settings: dict | None = None) -> bool:
+    """Set which actions need approval and their expiry hours (系统设置 · 双人复核), and the
+    credit settings (extensions allowed, watch period, interest waivers)."""
+    from xindai.credit.models import CreditSettings
+
     with transaction.atomic(durable=True):
         changes = {}
+        if settings:
+            row, _created = CreditSettings.objects.select_for_update().get_or_create(pk=1)
+            before = audit.snapshot(row, list(settings))
+            if settings.get("watch_months", 12) < 12:
+                raise BusinessError(WATCH_TOO_SHORT, field="watch_months")
+            for name, value in settings.items():
+                setattr(row, name, value)
+            row.save()
+            changes.update(audit.diff(before, audit.snapshot(row, list(settings))))
         for action, (required, hours) in values.items():
             if action not in ACTION_LABELS or hours < 1:
                 raise BusinessError(_("Each request must expire after at least one hour."))
@@ -232,6 +245,7 @@ def approval_policy_update(*, actor, values: dict[str, tuple[bool, int]]) -> Non
                 row.required, row.expiry_hours = required, hours
                 row.save()
         audit.record(actor, "credit.policy.changed", changes=changes)
+    return True
 
 
 def pending_q() -> Q:

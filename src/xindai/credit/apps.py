@@ -9,7 +9,7 @@ class CreditConfig(AppConfig):
 
     def ready(self) -> None:
         from xindai.core import approval
-        from xindai.credit import approvals, kinds, restructure  # noqa: F401 - kinds register themselves
+        from xindai.credit import approvals, kinds, overview, restructure  # noqa: F401 - kinds and cards register
         from xindai.repayments import classification
 
         approval.register(policy=approvals.requires_approval, submit=approvals.approval_request_create)

@@ -155,3 +155,43 @@ def assignment_sql(as_of: date, loan: str, column: str, current: str) -> tuple[s
         f" ORDER BY a.effective_from, a.id LIMIT 1), {current})"
     )
     return sql, [as_of]
+
+
+UNKNOWN_IOUS = _("Not found in your data scope: %(ious)s.")
+
+
+def selected_loan_ids(actor, from_officer, ious: list[str]) -> list[int]:
+    """The loans a transfer page names: all outstanding ones of an officer, and/or IOU numbers."""
+    ids = set(officer_loan_ids(actor, from_officer.pk)) if from_officer else set()
+    if ious:
+        found = dict(Loan.objects.visible_to(actor).filter(iou_number__in=ious).values_list("iou_number", "pk"))
+        missing = [iou for iou in ious if iou not in found]
+        if missing:
+            raise BusinessError(UNKNOWN_IOUS, {"ious": "、".join(missing[:10])}, field="ious")
+        ids |= set(found.values())
+    if not ids:
+        raise BusinessError(NOTHING_SELECTED)
+    return sorted(ids)
+
+
+def source_branch(actor, ids: list[int]):
+    """The branch a transfer request belongs to (its checker's scope): the loans' one branch, if one."""
+    from xindai.org.models import Branch
+
+    branches = set(Loan.objects.visible_to(actor).filter(pk__in=ids).values_list("handling_branch_id", flat=True))
+    return Branch.objects.filter(pk=branches.pop()).first() if len(branches) == 1 else None
+
+
+def destinations(actor):
+    """(officers, branches) a transfer may go to: active loan officers and branches in the actor's scope."""
+    from xindai.org.models import Branch, User
+
+    scope = scope_for(actor)
+    officers = User.objects.filter(is_active=True, is_loan_officer=True, branch__isnull=False).order_by("real_name")
+    branches = Branch.objects.order_by("path")
+    if scope.reach == Reach.BRANCH:
+        officers = officers.filter(branch_id__in=scope.branch_ids)
+        branches = branches.filter(pk__in=scope.branch_ids)
+    elif scope.reach != Reach.ALL:
+        officers, branches = officers.none(), branches.none()
+    return officers, branches

@@ -20,6 +20,8 @@ OFFICER = VIEW + [
 MANAGER = OFFICER + [
     "credit.approve",
     "credit.write_off",
+    "credit.waive",
+    "credit.transfer",
     "customers.delete",
     "loans.delete",
     "loans.import",

@@ -59,6 +59,8 @@ MODULES: list[tuple[Promise, list[PermissionDef]]] = [
             PermissionDef("credit.approve", _("Approve requests (second person)")),
             PermissionDef("credit.extend", _("Extend and restructure loans")),
             PermissionDef("credit.write_off", _("Write off loss-class loans")),
+            PermissionDef("credit.waive", _("Waive penalty and interest")),
+            PermissionDef("credit.transfer", _("Transfer loans to another officer or branch")),
         ],
     ),
     (

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xindai.core import approval
 from xindai.core.viewhelpers import id_param, paginate, run_and_report, run_service
 from xindai.org import services
 from xindai.org.forms import BranchForm, PasswordResetForm, RegionForm, RoleForm, UserForm
@@ -142,8 +143,10 @@ def role_edit(request, pk=None):
     form = RoleForm(request.POST or None, instance=role)
     if request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in form.Meta.fields}
-        if run_service(form, lambda: services.role_save(actor=request.user, role=role, **data)):
-            messages.success(request, _("Role %(name)s saved.") % {"name": data["name"]})
+        done = run_service(form, lambda: _role_save_or_submit(request.user, role, data))
+        if done:
+            saved = _("Role %(name)s saved.") % {"name": data["name"]}
+            messages.success(request, str(approval.SUBMITTED) if done[1] else saved)
             return redirect("org:role_list")
     return _form_page(request, form, "org/role_form.html", {"role": role})
 
@@ -152,12 +155,30 @@ def role_edit(request, pk=None):
 @require_POST
 def role_delete(request, pk):
     role = get_object_or_404(Role, pk=pk)
+    submitted = approval.needs_approval(approval.Action.ROLE_CHANGE)
     run_and_report(
         request,
-        lambda: services.role_delete(actor=request.user, role=role),
-        _("Role %(name)s deleted.") % {"name": role.name},
+        lambda: approval.submit_or_run(
+            approval.Action.ROLE_CHANGE,
+            actor=request.user,
+            params={"role_id": role.pk, "delete": True},
+            target=f"role:{role.pk}",
+            run=lambda: services.role_delete(actor=request.user, role=role),
+        ),
+        str(approval.SUBMITTED) if submitted else _("Role %(name)s deleted.") % {"name": role.name},
     )
     return redirect("org:role_list")
+
+
+def _role_save_or_submit(actor, role, data):
+    params = {"role_id": role.pk if role else None, **data, "permissions": sorted(data.get("permissions", []))}
+    return approval.submit_or_run(
+        approval.Action.ROLE_CHANGE,
+        actor=actor,
+        params=params,
+        target=f"role:{role.pk if role else 'new'}",
+        run=lambda: services.role_save(actor=actor, role=role, **data),
+    )
 
 
 # Users ----------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The credit operations' permissions go to the roles like the built-in ones: 信贷员 (and roles
 that confirm repayments) may ask for extensions; 支行行长 and 系统管理员 (roles that reverse
-repayments) approve requests and write off loans."""
+repayments) approve requests, write off loans, waive penalty and transfer portfolios."""
 
 from django.db import migrations
 
@@ -12,7 +12,7 @@ def grant(apps, schema_editor):
         if "repayments.confirm" in perms:
             perms.add("credit.extend")
         if "repayments.reverse" in perms:
-            perms |= {"credit.approve", "credit.write_off"}
+            perms |= {"credit.approve", "credit.write_off", "credit.waive", "credit.transfer"}
         if perms != set(role.permissions):
             role.permissions = sorted(perms)
             role.save(update_fields=["permissions"])
