@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xindai.core.approval import SUBMITTED, Action, submit_or_run
+from xindai.core.errors import BusinessError
 from xindai.core.viewhelpers import paginate, require_perm, run_service
 from xindai.credit import approvals, selectors
 from xindai.credit.forms import DecisionForm, LoanChangeForm, PolicyForm, ReasonForm, WaiverForm
@@ -37,14 +38,12 @@ def inbox(request):
 def bulk(request):
     ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
     approve = request.POST.get("decision") == "approve"
-    result = run_service(
-        DecisionForm(),
-        lambda: approvals.approvals_decide_bulk(
+    try:
+        result = approvals.approvals_decide_bulk(
             actor=request.user, request_ids=ids, approve=approve, reason=request.POST.get("reason", "")
-        ),
-    )
-    if result is None:
-        messages.error(request, str(approvals.NOTHING_SELECTED))
+        )
+    except BusinessError as err:
+        messages.error(request, str(err))
         return redirect("credit:inbox")
     messages.success(request, _("%(count)s request(s) decided.") % {"count": result.approved})
     for request_id, error in result.failed:
@@ -54,6 +53,8 @@ def bulk(request):
 
 def request_detail(request, pk):
     item = _visible(request.user, pk)
+    if item.maker_id != request.user.pk:  # the maker, or a checker
+        require_perm(request.user, approvals.APPROVE_PERMISSION)
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         require_perm(request.user, approvals.APPROVE_PERMISSION)
@@ -152,7 +153,10 @@ def write_off(request, pk):
     loan = loan_detail(request.user, pk)
     require_perm(request.user, "credit.write_off")
     form = ReasonForm(request.POST or None)
-    figures = run_service(form, lambda: check_write_off(request.user, loan, timezone.localdate()))
+    try:
+        figures, refusal = check_write_off(request.user, loan, timezone.localdate()), None
+    except BusinessError as err:
+        figures, refusal = None, str(err)
     if request.method == "POST" and figures and form.is_valid():
         reason = form.cleaned_data["reason"]
         done = run_service(
@@ -167,7 +171,9 @@ def write_off(request, pk):
         )
         if done:
             return _done(request, done[1], loan, _("Loan %(iou)s written off.") % {"iou": loan.iou_number})
-    return render(request, "credit/write_off.html", {"loan": loan, "form": form, "figures": figures})
+    return render(
+        request, "credit/write_off.html", {"loan": loan, "form": form, "figures": figures, "refusal": refusal}
+    )
 
 
 def waive(request, pk):
