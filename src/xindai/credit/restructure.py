@@ -238,12 +238,12 @@ def watch_floor(as_of: date):
     )
 
 
-def watch_floor_sql(as_of: date, loan_id: str, days: str) -> tuple[str, list]:
-    """The same floor as SQL over the columns `loan_id` and `days` (days overdue) of a report."""
-    # `loan_id` and `days` are the report's own column names; the dates are parameters.
-    watched = f"SELECT 1 FROM credit_loanchange w WHERE w.loan_id = {loan_id} AND w.effective_from <= %s AND w.watch_until > %s"  # noqa: S608, E501
-    sql = (
-        f"CASE WHEN {days} > 0 AND EXISTS ({watched} AND w.kind = 'restructuring') THEN 2 "
-        f"WHEN EXISTS ({watched}) THEN 1 ELSE 0 END"
+def watch_floor_sql(day: str, loan_id: str, days: str) -> str:
+    """The same floor as SQL over a statement's columns: the date `day`, the loan `loan_id` and its
+    days overdue `days` (column names of the reports' own statements, never values)."""
+    watched = (
+        f"SELECT 1 FROM credit_loanchange w WHERE w.loan_id = {loan_id}"  # noqa: S608 - column names only
+        f" AND w.effective_from <= {day} AND w.watch_until > {day}"
     )
-    return sql, [as_of, as_of, as_of, as_of]
+    restructured = f"{days} > 0 AND EXISTS ({watched} AND w.kind = 'restructuring')"
+    return f"CASE WHEN {restructured} THEN 2 WHEN EXISTS ({watched}) THEN 1 ELSE 0 END"

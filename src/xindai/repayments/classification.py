@@ -89,14 +89,11 @@ def with_classification(loans, as_of: date, thresholds: Thresholds | None = None
     )
 
 
-def floor_sql(as_of: date, loan_id: str, days: str) -> tuple[str, list]:
-    """The registered floors as one SQL rank expression over a report's columns (0: none)."""
-    parts, params = ["0"], []
-    for hook in CATEGORY_SQL_FLOORS:
-        sql, more = hook(as_of, loan_id, days)
-        parts.append(f"({sql})")
-        params += more
-    return f"GREATEST({', '.join(parts)})", params
+def floor_sql(day: str, loan_id: str, days: str) -> str:
+    """The registered floors as one SQL rank expression (0: none) over a statement's columns: the
+    date `day`, the loan `loan_id` and its days overdue `days` (column names, never values)."""
+    parts = ["0", *(f"({hook(day, loan_id, days)})" for hook in CATEGORY_SQL_FLOORS)]
+    return f"GREATEST({', '.join(parts)})"
 
 
 CATEGORY_SQL_FLOORS: list = []

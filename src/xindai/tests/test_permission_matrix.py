@@ -154,7 +154,10 @@ def _build(world) -> Objects:
             maker=maker,
             expires_at=timezone.now() + timezone.timedelta(days=3),
         )
-        for key, loan, maker in (("my_request", my_loan, world.officer_a), ("other_request", other_loan, world.officer_b))
+        for key, loan, maker in (
+            ("my_request", my_loan, world.officer_a),
+            ("other_request", other_loan, world.officer_b),
+        )
     }
     return Objects(
         world,
