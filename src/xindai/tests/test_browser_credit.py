@@ -4,10 +4,11 @@ page shows the new plan version, the extension and the history."""
 
 from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.conf import settings
 
 from xindai.credit.models import ApprovalPolicy, LoanChange
 from xindai.customers.tests.factories import CustomerFactory
@@ -32,7 +33,7 @@ def test_officer_requests_an_extension_manager_approves_it_from_the_inbox(page, 
         end_date=date(2027, 4, 15),
         method="equal_principal",
     )
-    with time_machine.travel(timezone.make_aware(datetime(2026, 12, 1, 10, 0)), tick=True):
+    with time_machine.travel(datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo(settings.TIME_ZONE)), tick=True):
         sign_in(page, live_server, "officer_a")
         page.goto(f"{live_server.url}/loans/{loan.pk}/")
         page.click("[data-testid=change-link]")

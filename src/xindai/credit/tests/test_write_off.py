@@ -79,3 +79,35 @@ def test_recoveries_after_write_off_are_reported_on_their_own_and_not_as_collect
     gone = sum(queries.written_off(EVERYTHING, "branch", DAY, date(2026, 3, 31)).values())
     closing = queries.balance(EVERYTHING, "branch", date(2026, 3, 31)).total["outstanding_principal"]
     assert opening - collected.total["principal"] - gone == closing == 0
+
+
+def test_the_charts_trend_counts_write_offs_and_the_watch_floor_as_the_reports_do(world):
+    from xindai.credit import restructure
+    from xindai.credit.models import LoanChange
+
+    lost = _loss_loan(world)
+    watched = loan_a(world)
+    first = watched.installments.get(period=1)
+    with on(date(2026, 2, 15)):
+        repayment_confirm(actor=world.admin, installment_id=first.pk, amount=None, paid_on=date(2026, 2, 15))
+    with on(DAY):
+        writeoff.loan_write_off(actor=world.manager_a, loan_id=lost.pk, reason="核销")
+        restructure.loan_change_apply(
+            actor=world.officer_a,
+            loan_id=watched.pk,
+            kind=LoanChange.Kind.RESTRUCTURING,
+            effective_from=DAY,
+            new_end_date=date(2027, 1, 15),
+            method="equal_principal",
+            annual_rate=D("5.00"),
+            reason="重组",
+        )
+    days = [date(2026, 2, 28), DAY, date(2026, 3, 10), date(2026, 3, 20), date(2026, 4, 30)]
+    with on(date(2026, 5, 1)):
+        points = queries.trend(EVERYTHING, days)
+        for point, day in zip(points, days, strict=True):
+            total = queries.quality(EVERYTHING, "branch", day, compare=False).total
+            assert (point["outstanding_principal"], point["npl"]) == (total["outstanding_principal"], total["npl"]), day
+    assert points[0]["outstanding_principal"] == D("22000.00") and points[0]["npl"] == D("12000.00")
+    assert points[1]["outstanding_principal"] == D("10000.00") and points[1]["npl"] == 0
+    assert points[3]["npl"] == D("10000.00")  # restructured, overdue again while watched: 次级 at least
