@@ -322,6 +322,7 @@ WORKER_CLOCK = [
     ("xindai.messaging.tasks.deliver_messages", env_int("WORKER_SWEEP_S", default=30)),
     ("xindai.jobs.tasks.housekeeping", 60),
     ("xindai.loans.tasks.run_repricing", 3600),  # LPR repricing dates that have come (idempotent)
+    ("xindai.credit.tasks.expire_requests", 300),  # approval requests past their time (idempotent)
 ]
 
 LANGUAGE_CODE = "zh-hans"

@@ -208,6 +208,22 @@ def my_requests(actor):
     return ApprovalRequest.objects.visible_to(actor).filter(maker=actor).select_related("checker", "loan")
 
 
+def approvals_expire() -> int:
+    """Mark every request waiting past its expiry as expired, each audited (the worker's clock;
+    a decision on one finds it expired anyway). Returns how many."""
+    with transaction.atomic(durable=True):
+        due = list(
+            ApprovalRequest.objects.system("request expiry")
+            .filter(status=Status.PENDING, expires_at__lte=timezone.now())
+            .select_for_update(skip_locked=True)
+        )
+        ApprovalRequest.objects.system("request expiry").filter(pk__in=[r.pk for r in due]).update(
+            status=Status.EXPIRED
+        )
+        audit.record_many(None, "credit.request.expired", [(r, {"action": r.action}) for r in due])
+    return len(due)
+
+
 def display_status(request: ApprovalRequest) -> str:
     if request.status == Status.PENDING and request.expires_at <= timezone.now():
         return Status.EXPIRED.value

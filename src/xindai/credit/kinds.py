@@ -183,9 +183,31 @@ def _terms_run(maker, params, loan_id, target):
 # --- roles -------------------------------------------------------------------------------------
 
 
+def _user_values(params) -> dict:
+    """A user's new values from a request's parameters (keys to objects)."""
+    from xindai.org.models import Branch, Region, Role
+
+    models = {"role": Role, "branch": Branch, "region": Region}
+    values = {}
+    for name, value in params["values"].items():
+        model = models.get(name)
+        values[name] = model.objects.get(pk=value) if model and value is not None else value
+    return values
+
+
 def _role_describe(maker, params, loan, target):
-    from xindai.org.models import Role
+    from xindai.org.models import Role, User
     from xindai.org.permissions import label_of
+
+    if params.get("user_id"):
+        user = User.objects.get(pk=params["user_id"])
+        values = _user_values(params)
+        rows = [
+            [label(name), getattr(user, name), values[name]] for name in values if values[name] != getattr(user, name)
+        ]
+        return f"{ACTION_LABELS[Action.ROLE_CHANGE]} · {user.display_name}", [
+            [row[0], str(row[1] or "—"), str(row[2] or "—")] for row in rows
+        ]
 
     role = Role.objects.filter(pk=params.get("role_id")).first()
     old = set(role.permissions) if role else set()
@@ -200,8 +222,12 @@ def _role_describe(maker, params, loan, target):
 
 
 def _role_run(maker, params, loan_id, target):
-    from xindai.org.models import Role
-    from xindai.org.services import role_delete, role_save
+    from xindai.org.models import Role, User
+    from xindai.org.services import role_delete, role_save, user_update
+
+    if params.get("user_id"):
+        user_update(actor=maker, user=User.objects.get(pk=params["user_id"]), **_user_values(params))
+        return
 
     role = Role.objects.get(pk=params["role_id"]) if params.get("role_id") else None
     if params.get("delete"):

@@ -1,6 +1,8 @@
 """Pages of the credit operations: the checker's inbox (待我审批), the maker's requests (我的申请),
 a request's decision, the approval settings, and the loan actions (展期/重组, 核销, 减免, 移交)."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import redirect, render
@@ -183,7 +185,7 @@ def waive(request, pk):
     form = WaiverForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         params = form.params(installment.pk)
-        amounts = {k: form.cleaned_data.get(k) or 0 for k in ("penalty", "compound", "interest")}
+        amounts = {k: form.cleaned_data.get(k) or Decimal("0.00") for k in ("penalty", "compound", "interest")}
         done = run_service(
             form,
             lambda: submit_or_run(

@@ -227,6 +227,8 @@ def user_update(*, actor: User, user: User, **values) -> User:
     if values.get("role") is not None and values["role"].pk != user.role_id:
         _check_grant(actor, set(values["role"].permissions), "role")
     with transaction.atomic():
+        if permission_change(user, values):  # what the user may do or see: under the role approval
+            approval.guard(approval.Action.ROLE_CHANGE, target=f"user:{user.pk}")
         before = audit.snapshot(user, USER_FIELDS)
         for name, value in values.items():
             setattr(user, name, value)
@@ -236,6 +238,14 @@ def user_update(*, actor: User, user: User, **values) -> User:
         action = "org.user.permissions_changed" if sensitive else "org.user.changed"
         audit.record(actor, action, user, changes=changes)
     return user
+
+
+PERMISSION_FIELDS = ("role", "scope", "region", "branch", "kind")
+
+
+def permission_change(user: User, values: dict) -> bool:
+    """Whether `values` change what `user` may do or see (role, data scope and its node, kind)."""
+    return any(name in values and values[name] != getattr(user, name) for name in PERMISSION_FIELDS)
 
 
 def user_change_own_password(*, actor: User, old_password: str, password: str) -> None:

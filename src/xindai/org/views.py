@@ -220,13 +220,26 @@ def user_edit(request, pk=None):
         data = {f: form.cleaned_data[f] for f in form.Meta.fields}
         if target is None:
             call = lambda: services.user_create(actor=request.user, password=form.cleaned_data["password1"], **data)  # noqa: E731
+        elif approval.needs_approval(approval.Action.ROLE_CHANGE) and services.permission_change(target, data):
+            call = lambda: _user_request(request.user, target, data)  # noqa: E731
         else:
             call = lambda: services.user_update(actor=request.user, user=target, **data)  # noqa: E731
         saved = _run_user_service(form, call)
         if saved:
-            messages.success(request, _("User %(name)s saved.") % {"name": saved.display_name})
+            submitted = isinstance(saved, tuple)
+            done = str(approval.SUBMITTED) if submitted else _("User %(name)s saved.") % {"name": saved.display_name}
+            messages.success(request, done)
             return redirect("org:user_list")
     return _form_page(request, form, "org/user_form.html", {"target": target})
+
+
+def _user_request(actor, target, data):
+    """The request for a change of what a user may do or see (role, scope): kept as keys."""
+    values = {name: getattr(value, "pk", value) for name, value in data.items()}
+    params = {"user_id": target.pk, "values": values}
+    return approval.submit(
+        actor=actor, action=approval.Action.ROLE_CHANGE, params=params, target=f"user:{target.pk}"
+    ), True
 
 
 def _run_user_service(form, call):

@@ -218,6 +218,21 @@ def test_an_expired_request_cannot_be_approved(world):
         assert approvals.inbox_count(world.manager_a) == 0
 
 
+def test_the_worker_expires_requests_past_their_time(world):
+    import time_machine
+
+    loan = loan_a(world)
+    require(Action.EXTENSION, hours=24)
+    request = _extension_request(world, loan)
+    with on(TODAY):
+        assert approvals.approvals_expire() == 0
+    with time_machine.travel(request.expires_at + timedelta(hours=1), tick=False):
+        assert approvals.approvals_expire() == 1
+        assert approvals.approvals_expire() == 0
+    assert ApprovalRequest.objects.system("tests").get(pk=request.pk).status == ApprovalRequest.Status.EXPIRED
+    assert AuditLog.objects.system("tests").filter(action="credit.request.expired").count() == 1
+
+
 def test_a_request_approved_twice_runs_once(world):
     loan = loan_a(world)
     require(Action.EXTENSION)
@@ -285,3 +300,30 @@ def test_without_the_policy_the_actions_run_directly(world):
         DIRECT[Action.EXTENSION](world, loan)
     loan.refresh_from_db()
     assert loan.end_date == date(2027, 1, 15)
+
+
+def test_a_change_of_a_users_role_or_scope_is_under_the_role_approval(world):
+    from xindai.org.models import ScopeKind
+    from xindai.org.services import user_update
+    from xindai.org.tests.factories import UserFactory, role
+
+    require(Action.ROLE_CHANGE)
+    manager = role("支行行长")
+    with pytest.raises(BusinessError):
+        user_update(actor=world.admin, user=world.officer_a1, role=manager)
+    user_update(actor=world.admin, user=world.officer_a1, real_name="李信贷员")  # not a permission change
+    world.officer_a1.refresh_from_db()
+    assert world.officer_a1.role != manager and world.officer_a1.real_name == "李信贷员"
+    request = approval.submit(
+        actor=world.admin,
+        action=Action.ROLE_CHANGE,
+        params={"user_id": world.officer_a1.pk, "values": {"role": manager.pk}},
+        target=f"user:{world.officer_a1.pk}",
+    )
+    assert [row[0] for row in request.effect] == ["role"]
+    with pytest.raises(Http404):  # a role change is about no loan: only all-data checkers see it
+        approvals.approval_decide(actor=world.manager_a, request_id=request.pk, approve=True)
+    second = UserFactory(username="admin2", role=role("系统管理员"), scope=ScopeKind.ALL, branch=world.hq)
+    approvals.approval_decide(actor=second, request_id=request.pk, approve=True)
+    world.officer_a1.refresh_from_db()
+    assert world.officer_a1.role == manager
