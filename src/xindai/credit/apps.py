@@ -14,4 +14,3 @@ class CreditConfig(AppConfig):
 
         approval.register(policy=approvals.requires_approval, submit=approvals.approval_request_create)
         classification.CATEGORY_FLOORS.append(restructure.watch_floor)
-        classification.CATEGORY_SQL_FLOORS.append(restructure.watch_floor_sql)

@@ -238,12 +238,22 @@ def watch_floor(as_of: date):
     )
 
 
-def watch_floor_sql(day: str, loan_id: str, days: str) -> str:
-    """The same floor as SQL over a statement's columns: the date `day`, the loan `loan_id` and its
-    days overdue `days` (column names of the reports' own statements, never values)."""
-    watched = (
-        f"SELECT 1 FROM credit_loanchange w WHERE w.loan_id = {loan_id}"  # noqa: S608 - column names only
-        f" AND w.effective_from <= {day} AND w.watch_until > {day}"
+def watch_join_sql(loan: str, day: str | None = None) -> str:
+    """A LEFT JOIN giving the column ``watch`` of a report statement's loans on its dates (the
+    ``%s`` parameter: an array of dates): 2 while a restructuring watches the loan, 1 while an
+    extension does, NULL otherwise. One grouped pass over the changes, hash-joined to the loans
+    (`loan` the loan's id column, `day` the statement's date column when it has several days)."""
+    on_day = f" AND wt.wday = {day}" if day else ""
+    # `loan` and `day` are the statement's column names; the dates are a parameter.
+    return (
+        "LEFT JOIN (SELECT d2.day AS wday, w.loan_id,"  # noqa: S608
+        " MAX(CASE WHEN w.kind = 'restructuring' THEN 2 ELSE 1 END) AS watch"
+        " FROM unnest(%s::date[]) AS d2(day) JOIN credit_loanchange w"
+        " ON w.effective_from <= d2.day AND w.watch_until > d2.day GROUP BY d2.day, w.loan_id) wt"
+        f" ON wt.loan_id = {loan}{on_day}"
     )
-    restructured = f"{days} > 0 AND EXISTS ({watched} AND w.kind = 'restructuring')"
-    return f"CASE WHEN {restructured} THEN 2 WHEN EXISTS ({watched}) THEN 1 ELSE 0 END"
+
+
+# The least rank (repayments.classification.RANKS) over the columns `watch` and `days` (overdue):
+# 关注 while watched, 次级 for a restructured loan overdue again (watch_floor in SQL).
+WATCH_FLOOR_SQL = "CASE WHEN watch = 2 AND days > 0 THEN 2 WHEN watch >= 1 THEN 1 ELSE 0 END"

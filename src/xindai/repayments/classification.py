@@ -89,16 +89,6 @@ def with_classification(loans, as_of: date, thresholds: Thresholds | None = None
     )
 
 
-def floor_sql(day: str, loan_id: str, days: str) -> str:
-    """The registered floors as one SQL rank expression (0: none) over a statement's columns: the
-    date `day`, the loan `loan_id` and its days overdue `days` (column names, never values)."""
-    parts = ["0", *(f"({hook(day, loan_id, days)})" for hook in CATEGORY_SQL_FLOORS)]
-    return f"GREATEST({', '.join(parts)})"
-
-
-CATEGORY_SQL_FLOORS: list = []
-
-
 def classification_set(*, actor, loan: Loan, category: str, reason: str, as_of: date) -> ClassificationChange:
     """Set (or with "" clear) the loan's classification by hand, with a reason kept in its history."""
     reason = reason.strip()

@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from xindai.core.masking import shown
 from xindai.core.scope import REGION_FIELDS
+from xindai.credit.restructure import WATCH_FLOOR_SQL, watch_join_sql
 from xindai.loans.models import Installment, Loan
 from xindai.repayments.owed import accrual_sql, unsettled_on, uses_running_totals, with_owed
 from xindai.repayments.quality import BUCKET_BOUNDS, NPL_CATEGORIES, Category, bucket_sql, category_sql, npl_ratio
@@ -303,19 +304,20 @@ def _loan_rows(
         held, group_params = assignment_sql(as_of, "l.id", group, current)
         group_join = group_join.replace(current, held)
     # A loan written off by then (核销) has left the balance sheet: its principal and interest count
-    # nowhere here (the write-off register keeps them, credit app). `lid` and `day` serve the
+    # nowhere here (the write-off register keeps them, credit app). `watch` serves the
     # classification floor of watched loans (_category_columns).
+    watch_join = watch_join_sql("l.id")
     sql = f"""
         WITH od AS ({od_sql}),
         x AS (
-            SELECT {gid} AS gid, {key} AS gkey, {name} AS gname, l.id AS lid, %s::date AS day,
+            SELECT {gid} AS gid, {key} AS gkey, {name} AS gname, COALESCE(wt.watch, 0) AS watch,
                    CASE WHEN wo.loan_id IS NULL THEN {outstanding} ELSE 0 END AS o,
                    CASE WHEN wo.loan_id IS NULL THEN COALESCE(od.principal, 0) ELSE 0 END AS overdue,
                    CASE WHEN wo.loan_id IS NULL THEN COALESCE(od.interest, 0) ELSE 0 END AS owed,
                    COALESCE(%s::date - od.due, 0) AS days, {override} AS ov
             FROM ({loans_sql}) l JOIN customers_customer c ON c.id = l.customer_id {group_join}
             LEFT JOIN od ON od.loan_id = l.id {booked_join}
-            LEFT JOIN credit_writeoff wo ON wo.loan_id = l.id AND wo.written_off_on <= %s
+            LEFT JOIN credit_writeoff wo ON wo.loan_id = l.id AND wo.written_off_on <= %s {watch_join}
         ),
         y AS (SELECT *, days > %s AS off{columns} FROM x WHERE o > 0 OR owed > 0)
         SELECT gid, gkey, gname, {figures} FROM y GROUP BY gid, gkey, gname
@@ -323,12 +325,12 @@ def _loan_rows(
     params = [
         *od_params,
         as_of,
-        as_of,
         *override_params,
         *loans_params,
         *group_params,
         *booked_params,
         as_of,
+        [as_of],
         get_system_settings().off_balance_days,
     ]
     with connection.cursor() as cursor:
@@ -354,8 +356,8 @@ def _category_columns() -> tuple[str, str]:
 
     chosen = f"CASE WHEN ov <> '' THEN ov ELSE {category_sql('days', classification_thresholds())} END"
     # Never below the floor of a watched loan (extension, restructuring: credit app), over the
-    # columns lid (the loan), day and days (overdue) of the statement.
-    floor = classification.floor_sql("day", "lid", "days")
+    # statement's columns watch and days (overdue).
+    floor = f"({WATCH_FLOOR_SQL})"
     ranked = " ".join(f"WHEN {rank} THEN '{code}'" for code, rank in classification.RANKS.items())
     chosen_rank = " ".join(f"WHEN '{code}' THEN {rank}" for code, rank in classification.RANKS.items())
     category = (
@@ -444,6 +446,7 @@ def _past_points(user, days: list[date], filters: Filters, columns: str, is_npl:
         for _day in days
     )
     first, last = days[0], days[-1]
+    watch_join = watch_join_sql("l.id", "d.day")  # the floor of watched loans (credit app)
     sql = f"""
         WITH l AS MATERIALIZED ({loans_sql}),
         od AS (
@@ -468,12 +471,12 @@ def _past_points(user, days: list[date], filters: Filters, columns: str, is_npl:
             WHERE cc.loan_id IN (SELECT id FROM l) GROUP BY cc.loan_id
         ),
         x AS (
-            SELECT d.day, l.id AS lid,
+            SELECT d.day, COALESCE(wt.watch, 0) AS watch,
                    CASE WHEN wo.written_off_on <= d.day THEN 0 ELSE l.amount - COALESCE(b.principal[d.k], 0) END AS o,
                    COALESCE(d.day - od.due[d.k], 0) AS days, COALESCE(cls.category[d.k], '') AS ov
             FROM unnest(%s::date[]) WITH ORDINALITY AS d(day, k) JOIN l ON l.start_date <= d.day
             LEFT JOIN od ON od.loan_id = l.id LEFT JOIN booked b ON b.loan_id = l.id LEFT JOIN cls ON cls.loan_id = l.id
-            LEFT JOIN credit_writeoff wo ON wo.loan_id = l.id
+            LEFT JOIN credit_writeoff wo ON wo.loan_id = l.id {watch_join}
         ),
         y AS (SELECT *{columns} FROM x WHERE o > 0)
         SELECT day, SUM(o), SUM(o) FILTER (WHERE {is_npl}) FROM y GROUP BY day
@@ -481,7 +484,7 @@ def _past_points(user, days: list[date], filters: Filters, columns: str, is_npl:
     zone = settings.TIME_ZONE
     params = [*loans_params, list(days), list(days), last, last, first, first, *days, last]
     params += [value for day in days for value in (day + timedelta(days=1), zone)]
-    params.append(list(days))
+    params += [list(days), list(days)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {day: (outstanding, npl) for day, outstanding, npl in cursor.fetchall()}
