@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xindai.core import approval, audit
 from xindai.core.approval import ACTION_LABELS, Action
+from xindai.core.audit_actions import AuditAction
 from xindai.core.errors import BusinessError
 from xindai.credit.models import ApprovalPolicy, ApprovalRequest
 
@@ -86,7 +87,7 @@ def approval_request_create(
             maker=actor,
             expires_at=timezone.now() + timedelta(hours=_expiry_hours(str(action))),
         )
-        audit.record(actor, "credit.request.created", request, changes={"action": action, **params})
+        audit.record(actor, AuditAction.REQUEST_CREATED, request, changes={"action": action, **params})
     return request
 
 
@@ -114,7 +115,7 @@ def _expire_if_due(request: ApprovalRequest) -> None:
             if locked.status == Status.PENDING:
                 locked.status = Status.EXPIRED
                 locked.save(update_fields=["status"])
-                audit.record(None, "credit.request.expired", locked)
+                audit.record(None, AuditAction.REQUEST_EXPIRED, locked)
         raise BusinessError(EXPIRED, {"at": timezone.localtime(request.expires_at).strftime("%Y-%m-%d %H:%M")})
 
 
@@ -129,7 +130,7 @@ def _decided(actor, request_id: int, status: str, reason: str) -> ApprovalReques
     locked.save(update_fields=["status", "checker", "decided_at", "decision_reason"])
     audit.record(
         actor,
-        f"credit.request.{status}",
+        AuditAction.REQUEST_APPROVED if status == Status.APPROVED else AuditAction.REQUEST_REJECTED,
         locked,
         changes={"action": locked.action, "maker": locked.maker_id, "reason": reason},
     )
@@ -220,7 +221,7 @@ def approvals_expire() -> int:
         ApprovalRequest.objects.system("request expiry").filter(pk__in=[r.pk for r in due]).update(
             status=Status.EXPIRED
         )
-        audit.record_many(None, "credit.request.expired", [(r, {"action": r.action}) for r in due])
+        audit.record_many(None, AuditAction.REQUEST_EXPIRED, [(r, {"action": r.action}) for r in due])
     return len(due)
 
 
@@ -260,7 +261,7 @@ def approval_policy_update(*, actor, values: dict[str, tuple[bool, int]], settin
                 changes[action] = [[row.required, row.expiry_hours], [required, hours]]
                 row.required, row.expiry_hours = required, hours
                 row.save()
-        audit.record(actor, "credit.policy.changed", changes=changes)
+        audit.record(actor, AuditAction.APPROVAL_POLICY_CHANGED, changes=changes)
     return True
 
 

@@ -10,7 +10,7 @@ class CreditConfig(AppConfig):
     def ready(self) -> None:
         from xindai.core import approval
         from xindai.credit import approvals, kinds, overview, restructure  # noqa: F401 - kinds and cards register
-        from xindai.repayments import classification
+        from xindai.loans import classification
 
         approval.register(policy=approvals.requires_approval, submit=approvals.approval_request_create)
         classification.CATEGORY_FLOORS.append(restructure.watch_floor)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_noop as label
 from xindai.core.approval import ACTION_LABELS, Action
 from xindai.credit.approvals import Kind, register_kind
 from xindai.loans.models import Loan, RepaymentMethod
-from xindai.repayments.quality import CATEGORY_LABELS
+from xindai.loans.quality import CATEGORY_LABELS
 
 
 def _loan(maker, loan_id) -> Loan:

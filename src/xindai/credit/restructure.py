@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xindai.core import approval, audit
+from xindai.core.audit_actions import AuditAction
 from xindai.core.errors import BusinessError, translate_pure_error
 from xindai.credit.limits import latest_end_date
 from xindai.credit.models import CreditSettings, LoanChange
@@ -203,7 +204,7 @@ def loan_change_apply(
         )
         audit.record(
             actor,
-            f"credit.loan.{kind}",
+            AuditAction.LOAN_EXTENDED if kind == LoanChange.Kind.EXTENSION else AuditAction.LOAN_RESTRUCTURED,
             loan,
             changes={
                 "effective_from": effective_from,

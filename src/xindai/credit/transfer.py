@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xindai.core import approval, audit
+from xindai.core.audit_actions import AuditAction
 from xindai.core.errors import BusinessError
 from xindai.core.scope import Reach, scope_for
 from xindai.credit.models import LoanAssignment
@@ -126,7 +127,7 @@ def loans_transfer(
         )
         audit.record_many(
             actor,
-            "credit.loan.transferred",
+            AuditAction.LOAN_TRANSFERRED,
             [
                 (
                     loan,

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xindai.core import approval, audit
+from xindai.core.audit_actions import AuditAction
 from xindai.core.errors import BusinessError
 from xindai.credit.models import Waiver
 from xindai.credit.restructure import credit_settings
@@ -104,7 +105,7 @@ def installment_waive(
         )
         audit.record(
             actor,
-            "credit.installment.waived",
+            AuditAction.INSTALLMENT_WAIVED,
             installment.loan,
             changes={
                 "installment": installment.period,

@@ -18,14 +18,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xindai.core import approval, audit
+from xindai.core.audit_actions import AuditAction
 from xindai.core.errors import BusinessError
 from xindai.credit.models import WriteOff
 from xindai.loans import plans
+from xindai.loans.classification import with_classification
 from xindai.loans.models import Loan
-from xindai.repayments.classification import with_classification
+from xindai.loans.owed import owed_totals, unsettled_on, with_owed
+from xindai.loans.quality import Category
 from xindai.repayments.models import Repayment
-from xindai.repayments.owed import owed_totals, unsettled_on, with_owed
-from xindai.repayments.quality import Category
 
 REASON_REQUIRED = _("Please give the reason for the write-off.")
 NOT_LOSS = _("Only a loan classified as loss can be written off (this one is %(category)s).")
@@ -59,7 +60,7 @@ def check_write_off(actor, loan: Loan, as_of: date) -> dict[str, Decimal]:
         raise BusinessError(NOTHING_OUTSTANDING)
     category = _category(actor, loan, as_of)
     if category != Category.LOSS:
-        from xindai.repayments.quality import CATEGORY_LABELS
+        from xindai.loans.quality import CATEGORY_LABELS
 
         raise BusinessError(NOT_LOSS, {"category": _(CATEGORY_LABELS[Category(category)])})
     return write_off_figures(loan, as_of)
@@ -80,7 +81,7 @@ def loan_write_off(*, actor, loan_id: int, reason: str) -> WriteOff:
             loan=loan, written_off_on=today, ledger_before=last, reason=reason[:200], created_by=actor, **figures
         )
         audit.record(
-            actor, "credit.loan.written_off", loan, changes={"written_off_on": today, **figures, "reason": reason}
+            actor, AuditAction.LOAN_WRITTEN_OFF, loan, changes={"written_off_on": today, **figures, "reason": reason}
         )
     return row
 

@@ -12,18 +12,22 @@ branch or loan officer, always through the scope of the user (or of a named syst
 Collections and balances go by accounting date: the outstanding principal at the end of a day is
 the amount less the principal booked by then, so opening + disbursed − collected = closing for
 every period and grouping (domain.md, Reconciliation). What is overdue and owed goes by value
-date, over the plan in force on the date (repayments/owed.py).
+date, over the plan in force on the date (loans/owed.py).
 """
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Count,
     DecimalField,
+    Exists,
     F,
     Min,
+    OuterRef,
     Q,
     Sum,
     Value,
@@ -33,10 +37,15 @@ from django.utils import timezone
 
 from xindai.core.masking import shown
 from xindai.core.scope import REGION_FIELDS
+from xindai.core.system_settings import get_system_settings
+from xindai.credit.models import WriteOff
 from xindai.credit.restructure import WATCH_FLOOR_SQL, watch_join_sql
+from xindai.credit.transfer import assignment_sql
+from xindai.loans.classification import RANKS, classification_thresholds
 from xindai.loans.models import Installment, Loan
-from xindai.repayments.owed import accrual_sql, unsettled_on, uses_running_totals, with_owed
-from xindai.repayments.quality import BUCKET_BOUNDS, NPL_CATEGORIES, Category, bucket_sql, category_sql, npl_ratio
+from xindai.loans.owed import accrual_sql, unsettled_on, uses_running_totals, with_owed
+from xindai.loans.quality import BUCKET_BOUNDS, NPL_CATEGORIES, Category, bucket_sql, category_sql, npl_ratio
+from xindai.repayments.models import Channel, Repayment
 
 KINDS = ("disbursement", "collection", "balance", "quality")
 GROUPS = ("customer", "village", "township", "county", "branch", "officer")
@@ -148,8 +157,6 @@ def disbursement(user, group, date_from, date_to, filters=None) -> Report:
 
 
 def collection(user, group, date_from, date_to, filters=None) -> Report:
-    from xindai.repayments.models import Channel, Repayment
-
     filters = filters or Filters()
     entries = Repayment.objects.visible_to(user)
     entries = entries.filter(filters.q("loan__"), accounting_date__gte=date_from, accounting_date__lte=date_to)
@@ -169,18 +176,12 @@ def collection(user, group, date_from, date_to, filters=None) -> Report:
 
 def recovered_after_write_off() -> Q:
     """Ledger entries of a loan made after it was written off (核销后收回)."""
-    from django.db.models import Exists, OuterRef
-
-    from xindai.credit.models import WriteOff
-
     written_off = WriteOff.objects.children_of(OuterRef("loan_id")).filter(ledger_before__lt=OuterRef("pk"))
     return Q(Exists(written_off))
 
 
 def written_off(user, group, date_from, date_to, filters=None) -> dict[str, Decimal]:
     """Principal written off in the period, by group key (the reconciliation's fourth term)."""
-    from xindai.credit.models import WriteOff
-
     filters = filters or Filters()
     rows = WriteOff.objects.visible_to(user).filter(
         filters.q("loan__"), written_off_on__gte=date_from, written_off_on__lte=date_to
@@ -269,9 +270,6 @@ def _loan_rows(
     and days overdue (by value date), then `figures` (SQL over the columns o, overdue, owed,
     days, off, ov) summed per group. The loans are the ORM's scoped and filtered queryset.
     Without `owed` the statement skips the figures owed (overdue and owed are 0): for sums of `o`."""
-    from django.db import connection
-
-    from xindai.core.system_settings import get_system_settings
 
     loans = _live(_loans(user).filter(filters.q()), as_of).order_by()
     # The scoped, filtered loans are the statement's table `l` (a derived table the planner flattens).
@@ -298,8 +296,6 @@ def _loan_rows(
     group_params = []
     if group in ("officer", "branch") and as_of < timezone.localdate():
         # The officer or branch the loan had on the date: transfers (移交) since then do not move its past.
-        from xindai.credit.transfer import assignment_sql
-
         current = "l.officer_id" if group == "officer" else "l.handling_branch_id"
         held, group_params = assignment_sql(as_of, "l.id", group, current)
         group_join = group_join.replace(current, held)
@@ -351,15 +347,12 @@ def balance(user, group, as_of, filters=None) -> Report:
 def _category_columns() -> tuple[str, str]:
     """Each loan's bucket and class from its days overdue (quality.bucket_sql / category_sql: the
     one definition) as the statement's extra columns, and the NPL filter over them."""
-    from xindai.core.system_settings import classification_thresholds
-    from xindai.repayments import classification
-
     chosen = f"CASE WHEN ov <> '' THEN ov ELSE {category_sql('days', classification_thresholds())} END"
     # Never below the floor of a watched loan (extension, restructuring: credit app), over the
     # statement's columns watch and days (overdue).
     floor = f"({WATCH_FLOOR_SQL})"
-    ranked = " ".join(f"WHEN {rank} THEN '{code}'" for code, rank in classification.RANKS.items())
-    chosen_rank = " ".join(f"WHEN '{code}' THEN {rank}" for code, rank in classification.RANKS.items())
+    ranked = " ".join(f"WHEN {rank} THEN '{code}'" for code, rank in RANKS.items())
+    chosen_rank = " ".join(f"WHEN '{code}' THEN {rank}" for code, rank in RANKS.items())
     category = (
         f"CASE WHEN {floor} > (CASE ({chosen}) {chosen_rank} END) THEN CASE {floor} {ranked} END ELSE {chosen} END"
     )
@@ -430,9 +423,6 @@ def _past_points(user, days: list[date], filters: Filters, columns: str, is_npl:
     day — in force, unsettled, payable before it — or the class set by hand by then): the
     definitions of `_loan_rows` as of a past date (a test holds them equal), for all days in one
     pass over the installments and one over the ledger, each day a filtered aggregate."""
-    from django.conf import settings
-    from django.db import connection
-
     loans = _loans(user).filter(filters.q()).order_by()
     loans_sql, loans_params = loans.values("id", "amount", "start_date").query.sql_with_params()
     # An installment is open and overdue from the first day after it is payable (and in force)

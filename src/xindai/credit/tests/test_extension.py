@@ -10,8 +10,8 @@ from xindai.credit import restructure
 from xindai.credit.limits import extension_months_allowed, latest_end_date
 from xindai.credit.models import CreditSettings, LoanChange
 from xindai.credit.tests.helpers import D, loan_a, on
+from xindai.loans.classification import with_classification
 from xindai.loans.models import Installment, PlanVersion
-from xindai.repayments.classification import with_classification
 from xindai.repayments.services import repayment_confirm
 from xindai.reports import queries
 
