@@ -23,7 +23,7 @@ from xindai.core import approval, audit
 from xindai.core.approval import ACTION_LABELS, Action
 from xindai.core.audit_actions import AuditAction
 from xindai.core.errors import BusinessError
-from xindai.credit.models import ApprovalPolicy, ApprovalRequest
+from xindai.credit.models import ApprovalPolicy, ApprovalRequest, CreditSettings
 
 NOT_A_CHECKER = _("You do not hold the permission to approve requests.")
 OWN_REQUEST = _("You made this request; another person must approve it.")
@@ -240,8 +240,6 @@ def policy_rows() -> list[ApprovalPolicy]:
 def approval_policy_update(*, actor, values: dict[str, tuple[bool, int]], settings: dict | None = None) -> bool:
     """Set which actions need approval and their expiry hours (系统设置 · 双人复核), and the
     credit settings (extensions allowed, watch period, interest waivers)."""
-    from xindai.credit.models import CreditSettings
-
     with transaction.atomic(durable=True):
         changes = {}
         if settings:

@@ -9,14 +9,27 @@ service as the maker (its guard then records the approval in the service's trans
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as label
 
 from xindai.core.approval import ACTION_LABELS, Action
+from xindai.credit import restructure
 from xindai.credit.approvals import Kind, register_kind
-from xindai.loans.models import Loan, RepaymentMethod
+from xindai.credit.transfer import check_destination, loans_transfer
+from xindai.credit.waiver import check_amounts, installment_waive, waiver_owing
+from xindai.credit.writeoff import check_write_off, loan_write_off
+from xindai.loans.contract import contract_change
+from xindai.loans.models import Installment, Loan, RepaymentMethod
 from xindai.loans.quality import CATEGORY_LABELS
+from xindai.loans.services import loan_delete
+from xindai.org.models import Branch, Region, Role, User
+from xindai.org.permissions import label_of
+from xindai.org.services import role_delete, role_save, user_update
+from xindai.repayments import early, services
+from xindai.repayments.classification import classification_set
+from xindai.repayments.models import Repayment
 
 
 def _loan(maker, loan_id) -> Loan:
@@ -35,8 +48,6 @@ def _title(action: Action, loan) -> str:
 
 
 def _reversal_describe(maker, params, loan, target):
-    from xindai.repayments.models import Repayment
-
     entry = Repayment.objects.children_of(loan).get(pk=params["repayment_id"])
     return _title(Action.REPAYMENT_REVERSAL, loan), [
         [label("repayment"), f"{entry.paid_on} {entry.amount}", "—"],
@@ -46,9 +57,6 @@ def _reversal_describe(maker, params, loan, target):
 
 
 def _reversal_run(maker, params, loan_id, target):
-    from xindai.repayments import early, services
-    from xindai.repayments.models import Repayment
-
     entry = Repayment.objects.visible_to(maker).select_related("early").get(pk=params["repayment_id"])
     if getattr(entry, "early", None) is not None:
         early.early_repayment_reverse(actor=maker, early_id=entry.early.pk, reason=params["reason"])
@@ -67,8 +75,6 @@ def _classification_describe(maker, params, loan, target):
 
 
 def _classification_run(maker, params, loan_id, target):
-    from xindai.repayments.classification import classification_set
-
     classification_set(
         actor=maker,
         loan=_loan(maker, loan_id),
@@ -92,8 +98,6 @@ def _change_args(params) -> dict:
 
 
 def _change_describe(maker, params, loan, target):
-    from xindai.credit import restructure
-
     args = _change_args(params)
     planned = restructure.preview(loan=loan, **args)
     method = args["method"] or loan.method
@@ -116,8 +120,6 @@ def _change_describe(maker, params, loan, target):
 
 
 def _change_run(maker, params, loan_id, target):
-    from xindai.credit import restructure
-
     restructure.loan_change_apply(actor=maker, loan_id=loan_id, reason=params["reason"], **_change_args(params))
 
 
@@ -125,8 +127,6 @@ def _change_run(maker, params, loan_id, target):
 
 
 def _write_off_describe(maker, params, loan, target):
-    from xindai.credit.writeoff import check_write_off
-
     figures = check_write_off(maker, loan, timezone.localdate())
     zero = Decimal("0.00")
     return _title(Action.WRITE_OFF, loan), [
@@ -138,8 +138,6 @@ def _write_off_describe(maker, params, loan, target):
 
 
 def _write_off_run(maker, params, loan_id, target):
-    from xindai.credit.writeoff import loan_write_off
-
     loan_write_off(actor=maker, loan_id=loan_id, reason=params["reason"])
 
 
@@ -151,8 +149,6 @@ def _delete_describe(maker, params, loan, target):
 
 
 def _delete_run(maker, params, loan_id, target):
-    from xindai.loans.services import loan_delete
-
     loan_delete(actor=maker, loan=_loan(maker, loan_id))
 
 
@@ -167,8 +163,6 @@ def _terms_describe(maker, params, loan, target):
 
 
 def _terms_run(maker, params, loan_id, target):
-    from xindai.loans.contract import contract_change
-
     contract_change(
         actor=maker,
         loan_id=loan_id,
@@ -185,8 +179,6 @@ def _terms_run(maker, params, loan_id, target):
 
 def _user_values(params) -> dict:
     """A user's new values from a request's parameters (keys to objects)."""
-    from xindai.org.models import Branch, Region, Role
-
     models = {"role": Role, "branch": Branch, "region": Region}
     values = {}
     for name, value in params["values"].items():
@@ -196,9 +188,6 @@ def _user_values(params) -> dict:
 
 
 def _role_describe(maker, params, loan, target):
-    from xindai.org.models import Role, User
-    from xindai.org.permissions import label_of
-
     if params.get("user_id"):
         user = User.objects.get(pk=params["user_id"])
         values = _user_values(params)
@@ -222,9 +211,6 @@ def _role_describe(maker, params, loan, target):
 
 
 def _role_run(maker, params, loan_id, target):
-    from xindai.org.models import Role, User
-    from xindai.org.services import role_delete, role_save, user_update
-
     if params.get("user_id"):
         user_update(actor=maker, user=User.objects.get(pk=params["user_id"]), **_user_values(params))
         return
@@ -245,9 +231,6 @@ def _waiver_amounts(params) -> dict:
 
 
 def _waiver_describe(maker, params, loan, target):
-    from xindai.credit.waiver import check_amounts, waiver_owing
-    from xindai.loans.models import Installment
-
     row = Installment.objects.children_of(loan).get(pk=params["installment_id"], superseded_on__isnull=True)
     amounts = _waiver_amounts(params)
     check_amounts(row, **amounts)
@@ -261,8 +244,6 @@ def _waiver_describe(maker, params, loan, target):
 
 
 def _waiver_run(maker, params, loan_id, target):
-    from xindai.credit.waiver import installment_waive
-
     installment_waive(
         actor=maker, installment_id=params["installment_id"], reason=params["reason"], **_waiver_amounts(params)
     )
@@ -272,10 +253,6 @@ def _waiver_run(maker, params, loan_id, target):
 
 
 def _transfer_describe(maker, params, loan, target):
-    from django.db.models import Count, Sum
-
-    from xindai.credit.transfer import check_destination
-
     officer, branch = check_destination(maker, params["officer_id"], params.get("branch_id"))
     loans = Loan.objects.visible_to(maker).filter(pk__in=params["loan_ids"])
     totals = loans.aggregate(n=Count("id"), p=Sum("outstanding_principal"))
@@ -291,8 +268,6 @@ def _transfer_describe(maker, params, loan, target):
 
 
 def _transfer_run(maker, params, loan_id, target):
-    from xindai.credit.transfer import loans_transfer
-
     loans_transfer(
         actor=maker,
         loan_ids=params["loan_ids"],

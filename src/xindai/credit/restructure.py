@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Exists, IntegerField, OuterRef, Q, Value
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -227,8 +227,6 @@ def loan_change_apply(
 def watch_floor(as_of: date):
     """Expression: the least category rank (repayments.classification.RANKS) of the outer loan on
     `as_of` while it is watched — 关注 (1), or 次级 (2) for a restructured loan overdue again."""
-    from django.db.models import Case, When
-
     watched = LoanChange.objects.children_of(OuterRef("pk")).filter(effective_from__lte=as_of, watch_until__gt=as_of)
     restructured = watched.filter(kind=LoanChange.Kind.RESTRUCTURING)
     return Case(

@@ -3,9 +3,12 @@
 from datetime import date
 
 from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
 
-from xindai.credit.approvals import display_status
+from xindai.credit.approvals import display_status, pending_q
 from xindai.credit.models import ApprovalRequest, LoanAssignment, LoanChange, Waiver, WriteOff
+from xindai.credit.writeoff import recoveries
+from xindai.loans.models import Installment
 
 
 def loan_panel(user, loan) -> dict:
@@ -41,8 +44,6 @@ def counts_by_action(requests) -> dict[str, int]:
 
 
 def write_off_register(user, date_from: date, date_to: date):
-    from xindai.credit.writeoff import recoveries
-
     rows = list(recoveries(user, date_from, date_to))
     totals = {
         "principal": sum((r.principal for r in rows), 0),
@@ -54,17 +55,11 @@ def write_off_register(user, date_from: date, date_to: date):
 
 
 def pending_filter() -> Q:
-    from xindai.credit.approvals import pending_q
-
     return pending_q()
 
 
 def installment_in_scope(user, pk: int):
     """An installment in force of a loan in the user's scope (else 404)."""
-    from django.shortcuts import get_object_or_404
-
-    from xindai.loans.models import Installment
-
     rows = Installment.objects.visible_to(user).filter(superseded_on__isnull=True).select_related("loan__customer")
     return get_object_or_404(rows, pk=pk)
 

@@ -2,10 +2,10 @@
 
 from django.tasks import task
 
+from xindai.credit.approvals import approvals_expire
+
 
 @task()
 def expire_requests() -> int:
     """Mark the requests waiting past their expiry as expired (``approvals.approvals_expire``)."""
-    from xindai.credit.approvals import approvals_expire
-
     return approvals_expire()

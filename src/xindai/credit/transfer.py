@@ -18,6 +18,7 @@ from xindai.core.errors import BusinessError
 from xindai.core.scope import Reach, scope_for
 from xindai.credit.models import LoanAssignment
 from xindai.loans.models import Loan
+from xindai.org.models import Branch, User
 
 REASON_REQUIRED = _("Please give the reason for the transfer.")
 NOTHING_SELECTED = _("No loan was selected.")
@@ -47,8 +48,6 @@ def target_of(loan_ids: Sequence[int]) -> str:
 
 
 def check_destination(actor, officer_id: int, branch_id: int | None):
-    from xindai.org.models import Branch, User
-
     officer = User.objects.filter(pk=officer_id, is_active=True, is_loan_officer=True, branch__isnull=False).first()
     if officer is None:
         raise BusinessError(OFFICER_INVALID, field="officer")
@@ -177,16 +176,12 @@ def selected_loan_ids(actor, from_officer, ious: list[str]) -> list[int]:
 
 def source_branch(actor, ids: list[int]):
     """The branch a transfer request belongs to (its checker's scope): the loans' one branch, if one."""
-    from xindai.org.models import Branch
-
     branches = set(Loan.objects.visible_to(actor).filter(pk__in=ids).values_list("handling_branch_id", flat=True))
     return Branch.objects.filter(pk=branches.pop()).first() if len(branches) == 1 else None
 
 
 def destinations(actor):
     """(officers, branches) a transfer may go to: active loan officers and branches in the actor's scope."""
-    from xindai.org.models import Branch, User
-
     scope = scope_for(actor)
     officers = User.objects.filter(is_active=True, is_loan_officer=True, branch__isnull=False).order_by("real_name")
     branches = Branch.objects.order_by("path")

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,6 +15,7 @@ from xindai.core.errors import BusinessError
 from xindai.core.viewhelpers import paginate, require_perm, run_service
 from xindai.credit import approvals, selectors
 from xindai.credit.forms import DecisionForm, LoanChangeForm, PolicyForm, ReasonForm, WaiverForm
+from xindai.credit.kinds import _change_args
 from xindai.credit.models import ApprovalRequest
 from xindai.credit.restructure import credit_settings, loan_change_apply
 from xindai.credit.waiver import installment_waive, waiver_owing
@@ -84,8 +85,6 @@ def request_detail(request, pk):
 
 
 def _visible(user, pk) -> ApprovalRequest:
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(ApprovalRequest.objects.visible_to(user).select_related("maker", "checker", "loan"), pk=pk)
 
 
@@ -146,8 +145,6 @@ def loan_change(request, pk):
 
 
 def _apply_change(user, loan, params):
-    from xindai.credit.kinds import _change_args
-
     return loan_change_apply(actor=user, loan_id=loan.pk, reason=params["reason"], **_change_args(params))
 
 

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +25,7 @@ from xindai.loans import plans
 from xindai.loans.classification import with_classification
 from xindai.loans.models import Loan
 from xindai.loans.owed import owed_totals, unsettled_on, with_owed
-from xindai.loans.quality import Category
+from xindai.loans.quality import CATEGORY_LABELS, Category
 from xindai.repayments.models import Repayment
 
 REASON_REQUIRED = _("Please give the reason for the write-off.")
@@ -60,8 +60,6 @@ def check_write_off(actor, loan: Loan, as_of: date) -> dict[str, Decimal]:
         raise BusinessError(NOTHING_OUTSTANDING)
     category = _category(actor, loan, as_of)
     if category != Category.LOSS:
-        from xindai.loans.quality import CATEGORY_LABELS
-
         raise BusinessError(NOT_LOSS, {"category": _(CATEGORY_LABELS[Category(category)])})
     return write_off_figures(loan, as_of)
 
@@ -105,7 +103,5 @@ def recoveries(user, date_from: date, date_to: date):
 
 def recovery_entries(user):
     """Ledger entries booked after the loans' write-off (核销后收回)."""
-    from django.db.models import Exists, OuterRef
-
     after = WriteOff.objects.children_of(OuterRef("loan_id")).filter(ledger_before__lt=OuterRef("pk"))
     return Repayment.objects.visible_to(user).filter(Exists(after))

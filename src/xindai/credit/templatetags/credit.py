@@ -2,6 +2,7 @@
 
 from django import template
 
+from xindai.core.approval import ACTION_LABELS, Action
 from xindai.credit import selectors
 
 register = template.Library()
@@ -21,8 +22,6 @@ def written_off(context, loan):
 
 @register.simple_tag
 def action_label(code: str) -> str:
-    from xindai.core.approval import ACTION_LABELS, Action
-
     try:
         return str(ACTION_LABELS[Action(code)])
     except ValueError:
