@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from xindai.core import approval, audit
 from xindai.core.approval import ACTION_LABELS, Action
 from xindai.core.audit_actions import AuditAction
-from xindai.core.errors import BusinessError
+from xindai.core.errors import BusinessError, NotFound
 from xindai.credit.models import ApprovalPolicy, ApprovalRequest, CreditSettings
 
 NOT_A_CHECKER = _("You do not hold the permission to approve requests.")
@@ -161,7 +161,7 @@ def approval_decide(*, actor, request_id: int, approve: bool, reason: str = "") 
     ):
         try:
             KINDS[request.action].run(request.maker, request.params, request.loan_id, request.target)
-        except Http404:
+        except (Http404, NotFound):  # the maker's services raise NotFound (core/errors) for what they cannot reach
             raise BusinessError(MAKER_LOST_SCOPE) from None
     if not used:  # the service never reached its guard: a programming error, never silently "approved"
         raise RuntimeError(f"{request.action} ran without its approval guard")

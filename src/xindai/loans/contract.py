@@ -30,6 +30,7 @@ from xindai.core.scope import system_scope
 from xindai.loans import lpr, plans, schedule
 from xindai.loans.models import MAX_MARKUP, MIN_MARKUP, Installment, Loan, PlanVersion, RateType
 from xindai.loans.services import MARKUP_RANGE
+from xindai.org.models import User
 
 REASON_REQUIRED = _("Please give the reason for the contract change.")
 NOTHING_CHANGED = _("The new terms are the same as the terms in force.")
@@ -51,7 +52,7 @@ class NewTerms:
 
 def contract_change(
     *,
-    actor,
+    actor: User,
     loan_id: int,
     effective_from: date,
     reason: str,

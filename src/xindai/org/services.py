@@ -56,7 +56,7 @@ def _check_no_loop(node, parent) -> None:
         raise BusinessError(PARENT_LOOP, field="parent")
 
 
-def _save_tree_node(*, actor, node, values: dict, fields: list[str], actions: tuple[AuditAction, AuditAction]):
+def _save_tree_node(*, actor: User, node, values: dict, fields: list[str], actions: tuple[AuditAction, AuditAction]):
     before = audit.snapshot(node, fields) if node.pk else {}
     _check_no_loop(node, values.get("parent", node.parent if node.pk else None))
     for name, value in values.items():
@@ -117,7 +117,7 @@ def region_save(*, actor: User, region: Region | None = None, **values) -> Regio
         )
 
 
-def _delete(*, actor, obj, action: AuditAction, in_use_message) -> None:
+def _delete(*, actor: User, obj, action: AuditAction, in_use_message) -> None:
     with transaction.atomic():
         if obj.children.exists():
             raise BusinessError(in_use_message, {"name": obj.name})

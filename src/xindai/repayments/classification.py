@@ -12,6 +12,7 @@ from xindai.core.errors import BusinessError
 from xindai.loans.classification import classification_thresholds, with_classification
 from xindai.loans.models import Loan
 from xindai.loans.quality import CATEGORY_LABELS, suggest_category
+from xindai.org.models import User
 from xindai.repayments.models import ClassificationChange
 
 REASON_REQUIRED = _("Please give the reason for the classification.")
@@ -19,7 +20,7 @@ UNKNOWN_CATEGORY = _("Unknown classification %(category)s.")
 UNCHANGED = _("The loan already has this classification.")
 
 
-def classification_set(*, actor, loan: Loan, category: str, reason: str, as_of: date) -> ClassificationChange:
+def classification_set(*, actor: User, loan: Loan, category: str, reason: str, as_of: date) -> ClassificationChange:
     """Set (or with "" clear) the loan's classification by hand, with a reason kept in its history."""
     reason = reason.strip()
     if not reason:

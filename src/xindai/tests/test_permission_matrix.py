@@ -18,12 +18,14 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from xindai.conftest import module_transaction
+from xindai.core.system_settings import get_system_settings
 
 USERS = ["anonymous", "admin", "leader", "manager_a", "officer_a", "county_user_a", "township_user_a2"]
 A, ADM, LEAD, MAN, OFF, CTY, TWN = range(7)
@@ -639,6 +641,8 @@ def matrix(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock(), module_transaction():
         objects = _build(build_world())
+        cache.clear()  # a settings row cached by an earlier module was rolled back with it
+        get_system_settings()  # the settings row every page's frame reads (made on first use otherwise)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # plan on this world, not on what an earlier test left in pg_statistic
         objects.client = client = Client()
