@@ -3,11 +3,20 @@ an officer, a branch manager, another branch's officer, a county user and a town
 of another township (style.md)."""
 
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from xindai.org.models import Branch, Region, RegionLevel, ScopeKind, User
 from xindai.org.tests.factories import BranchFactory, RegionFactory, UserFactory, external_user, role
+
+# The suite's today: every test, fixture and module-wide book runs on this clock (ticking from
+# it), so a fixture dated in 2026 is in the past whatever the wall clock says, and a report takes
+# the same path (running totals or the ledger) every day. A test moves it with time_machine.travel.
+TODAY = datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+_CLOCK = time_machine.travel(TODAY, tick=True)
 
 
 def pytest_configure(config):
@@ -15,6 +24,26 @@ def pytest_configure(config):
 
     # Tests create many users; the production hasher is deliberately slow.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    config.addinivalue_line("markers", "real_clock: shares the database with a real process, on the wall clock")
+    _CLOCK.start()
+
+
+def pytest_unconfigure(config):
+    _CLOCK.stop()
+
+
+@pytest.fixture(autouse=True)
+def _clock(request):
+    """A test that starts a real process (the worker, the web server) shares rows with it, and
+    that process reads the wall clock: it runs on the wall clock too."""
+    if request.node.get_closest_marker("real_clock") is None:
+        yield
+        return
+    _CLOCK.stop()
+    try:
+        yield
+    finally:
+        _CLOCK.start()
 
 
 @pytest.fixture(autouse=True)

@@ -482,7 +482,7 @@ class Report(ApiView):
         params["kind"] = kind
         form = valid(ReportForm(params))
         choice = form.choices()
-        report = selectors.report(request.user, kind, choice["group"], choice, form.filters())
+        report = selectors.report_for(request.user, kind, choice["group"], choice, form.filters())
         return Response(
             {
                 "kind": report.kind,

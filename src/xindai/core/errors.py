@@ -1,4 +1,5 @@
-"""One exception type for business rules a user broke; its message is shown as it is."""
+"""The exceptions services raise: a business rule the user broke (its message is shown as it
+is), and an object the caller cannot reach (the view answers 404)."""
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext
@@ -21,6 +22,11 @@ class BusinessError(Exception):
     def __str__(self) -> str:
         text = str(self.message)
         return text % self.params if self.params else text
+
+
+class NotFound(LookupError):
+    """What the caller asked for is not there for them (outside their scope, gone, a malformed
+    reference). Services raise it, never Http404; the view helpers answer 404."""
 
 
 def translate_pure_error(err: Exception) -> str:

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 from django.conf import settings as django_settings
+from django.contrib.auth.models import AbstractUser
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +37,7 @@ def get_system_settings() -> SystemSettings:
     return row
 
 
-def system_settings_update(*, actor, **values) -> SystemSettings:
+def system_settings_update(*, actor: AbstractUser, **values) -> SystemSettings:
     with transaction.atomic(durable=True):
         row, _created = SystemSettings.objects.select_for_update().get_or_create(
             pk=1, defaults={"bank_name": django_settings.XINDAI_BANK_NAME}

@@ -9,15 +9,18 @@ from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404
 
-from xindai.core.errors import BusinessError
+from xindai.core.errors import BusinessError, NotFound
 
 PAGE_SIZES = (20, 50, 100, 200)
 
 
 def run_service(form: Form, call: Callable[[], Any]) -> Any | None:
-    """Call a service; a BusinessError becomes an error on the form (on its field if named)."""
+    """Call a service; a BusinessError becomes an error on the form (on its field if named), a
+    NotFound a 404."""
     try:
         return call()
+    except NotFound:
+        raise Http404 from None
     except BusinessError as err:
         field = err.field if err.field in form.fields else None
         form.add_error(field, str(err))
@@ -67,6 +70,8 @@ def run_and_report(request, call: Callable[[], Any], success: str) -> bool:
     becomes the message shown on the next page. True when it went through."""
     try:
         call()
+    except NotFound:
+        raise Http404 from None
     except BusinessError as err:
         messages.error(request, str(err))
         return False
@@ -80,3 +85,11 @@ def wants_export(request, perm: str) -> bool:
         return False
     require_perm(request.user, perm)
     return True
+
+
+def found(call: Callable[[], Any]) -> Any:
+    """What a read returns; its NotFound (outside the scope, gone) is the page's 404."""
+    try:
+        return call()
+    except NotFound:
+        raise Http404 from None

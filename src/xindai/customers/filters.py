@@ -4,13 +4,13 @@ import django_filters as filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from xindai.core.forms import BootstrapFilterSetMixin, DateFilter, RemoteSelect, ViewerFilterSetMixin
+from xindai.core.forms import BootstrapFilterSetMixin, DateFilter, ViewerFilterSetMixin
 from xindai.core.idnumber import normalize_id_number
 from xindai.core.masking import number_search
 from xindai.core.phone import normalize_mobile
-from xindai.core.scope import REGION_FIELDS
 from xindai.customers.models import Contact, ContactChannel, Customer, CustomerStatus
-from xindai.org.models import Branch, Region, User
+from xindai.org.filters import branch_filter, officer_filter, region_filter
+from xindai.org.models import User
 
 ORDERING = (
     ("name", "name"),
@@ -21,31 +21,16 @@ ORDERING = (
 )
 
 
-def _region_filter(queryset, name, value):
-    if value is None:
-        return queryset
-    return queryset.filter(**{f"{REGION_FIELDS[value.level]}_id": value.pk})
-
-
 class CustomerFilter(ViewerFilterSetMixin, BootstrapFilterSetMixin, filters.FilterSet):
     name = filters.CharFilter(label=_("full name"), lookup_expr="contains")
     id_number = filters.CharFilter(
         label=_("ID number"), method="filter_id_number", help_text=_("The whole number, or its last digits")
     )
     mobile = filters.CharFilter(label=_("mobile"), method="filter_mobile")
-    region = filters.ModelChoiceFilter(
-        label=_("region"),
-        queryset=Region.objects.all(),
-        method=_region_filter,
-        widget=RemoteSelect(attrs={"data-picker": "1", "data-picker-url": "/org/regions/pick/"}),
-    )
+    region = region_filter()
     status = filters.ChoiceFilter(label=_("status"), choices=CustomerStatus.choices)
-    registered_branch = filters.ModelChoiceFilter(
-        label=_("registering branch"), queryset=Branch.objects.all(), method="filter_branch"
-    )
-    registered_by = filters.ModelChoiceFilter(
-        label=_("registering officer"), queryset=User.objects.filter(kind="bank", is_loan_officer=True)
-    )
+    registered_branch = branch_filter("registered_branch", label=_("registering branch"))
+    registered_by = officer_filter("registered_by", label=_("registering officer"))
     created_from = DateFilter(label=_("registered from"), field_name="created_at__date", lookup_expr="gte")
     created_to = DateFilter(label=_("registered to"), field_name="created_at__date", lookup_expr="lte")
     sort = filters.OrderingFilter(fields=ORDERING, label=_("sort"))
@@ -66,9 +51,6 @@ class CustomerFilter(ViewerFilterSetMixin, BootstrapFilterSetMixin, filters.Filt
             return queryset
         fields = ["mobile", "spouse_mobile"] if len(number) == 11 else ["mobile"]
         return queryset.filter(number_search(self.viewer, "mobile", fields, number, partial="startswith"))
-
-    def filter_branch(self, queryset, name, value):
-        return queryset.filter(registered_branch__path__startswith=value.path) if value else queryset
 
 
 def register_filters(**extra: filters.Filter) -> None:

@@ -11,7 +11,7 @@ from xindai.core.audit_actions import AuditAction
 from xindai.core.errors import BusinessError
 from xindai.core.scope import UNIQUE
 from xindai.customers.models import Contact, ContactChannel, Customer, CustomerStatus
-from xindai.org.models import Region, RegionLevel
+from xindai.org.models import Region, RegionLevel, User
 from xindai.org.selectors import region_chain
 
 CUSTOMER_HAS_LOANS = _("%(name)s has loans and cannot be deleted. Set the customer inactive instead.")
@@ -75,7 +75,7 @@ def _apply_region(values: dict) -> dict:
     return values
 
 
-def customer_create(*, actor, **values) -> Customer:
+def customer_create(*, actor: User, **values) -> Customer:
     """Register a customer. `values` are already validated fields; the region follows the village."""
     values = _apply_region(values)
     with transaction.atomic():
@@ -86,7 +86,7 @@ def customer_create(*, actor, **values) -> Customer:
     return customer
 
 
-def customer_update(*, actor, customer: Customer, **values) -> Customer:
+def customer_update(*, actor: User, customer: Customer, **values) -> Customer:
     """Change a customer; the history (who, when, old and new values) goes to the audit log."""
     values = _apply_region(values)
     with transaction.atomic():
@@ -122,7 +122,7 @@ def customer_has_loans(customer: Customer) -> bool:
     return any(check(customer) for check in _HAS_LOANS)
 
 
-def customer_delete(*, actor, customer: Customer) -> None:
+def customer_delete(*, actor: User, customer: Customer) -> None:
     """Delete a customer who never had a loan; one with loans can only be set inactive."""
     with transaction.atomic():
         if customer_has_loans(customer):
@@ -133,11 +133,11 @@ def customer_delete(*, actor, customer: Customer) -> None:
         customer.delete()
 
 
-def customer_deactivate(*, actor, customer: Customer) -> Customer:
+def customer_deactivate(*, actor: User, customer: Customer) -> Customer:
     return customer_update(actor=actor, customer=customer, status=CustomerStatus.INACTIVE)
 
 
-def contact_create(*, actor, **values) -> Contact:
+def contact_create(*, actor: User, **values) -> Contact:
     """Record a contact with a customer (沟通登记)."""
     with transaction.atomic():
         contact = Contact.objects.create(recorded_by=actor, **values)
@@ -145,7 +145,7 @@ def contact_create(*, actor, **values) -> Contact:
     return contact
 
 
-def contact_channel_save(*, actor, channel=None, **values):
+def contact_channel_save(*, actor: User, channel=None, **values):
     """Add a contact channel (沟通方式) or change one; channels in use are deactivated, not deleted."""
     channel = channel or ContactChannel()
     with transaction.atomic():

@@ -1,11 +1,10 @@
 """The import as background jobs: the check (a dry run, with the file handed back marked) and
 the import itself. Progress is the row being checked; a refused file is deleted at once."""
 
-from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from xindai.core.errors import BusinessError
+from xindai.core.errors import BusinessError, NotFound
 from xindai.imports.loan_import import import_loans
 from xindai.imports.repayment_import import import_repayments
 from xindai.imports.template import marked_file
@@ -20,7 +19,7 @@ MARK_UP_TO_ROWS = 20_000  # marking loads the whole workbook (openpyxl): bigger 
 def _upload(job):
     try:
         return stored(job.owner, job.params["token"]).read_bytes()
-    except Http404:
+    except NotFound:
         raise BusinessError(gettext_lazy("The uploaded file is no longer there; upload it again.")) from None
 
 

@@ -6,7 +6,8 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.http import Http404
+
+from xindai.core.errors import NotFound
 
 STALE_AFTER_S = 24 * 3600
 
@@ -28,14 +29,14 @@ def store(user, content: bytes) -> str:
 
 
 def stored(user, token: str) -> Path:
-    """The upload `token` of this user (404 for anyone else's, a malformed token or one used up)."""
+    """The upload `token` of this user (NotFound for anyone else's, a malformed token or one used up)."""
     try:
         uuid.UUID(token)
     except ValueError:
-        raise Http404 from None
+        raise NotFound from None
     path = folder() / f"{user.pk}-{token}.xlsx"
     if not path.exists():
-        raise Http404
+        raise NotFound
     return path
 
 

@@ -8,7 +8,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xindai.core.viewhelpers import run_service
+from xindai.core.viewhelpers import found, run_service
 from xindai.core.xlsx import XLSX
 from xindai.imports import uploads
 from xindai.imports.forms import UploadForm
@@ -42,7 +42,7 @@ def run(request, kind: str, token: str):
     """Import a checked file (checked again, written in one transaction or not at all)."""
     if kind not in KINDS:
         raise Http404
-    path = uploads.stored(request.user, token)
+    path = found(lambda: uploads.stored(request.user, token))
     params = {"kind": kind, "token": token, "filename": request.POST.get("filename", "")[:200]}
     job = job_start(actor=request.user, kind="imports.run", params=params, subject=params["filename"] or path.name)
     return redirect("jobs:detail", job.pk)

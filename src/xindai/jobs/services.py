@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractUser
 from django.db import transaction
 from django.db.models import F
 from django.tasks import task
@@ -51,7 +52,7 @@ def result_dir() -> Path:
     return folder
 
 
-def job_start(*, actor, kind: str, params: dict, subject: str = "") -> Job:
+def job_start(*, actor: AbstractUser, kind: str, params: dict, subject: str = "") -> Job:
     """Queue a job of `kind` for `actor`; the worker takes it once the transaction commits."""
     if not actor.has_perm(kind_of(kind).perm):
         raise BusinessError(MSG_NOT_ALLOWED)

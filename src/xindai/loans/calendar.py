@@ -12,6 +12,7 @@ from xindai.core.errors import BusinessError
 from xindai.core.scope import system_scope
 from xindai.loans.models import BankDay, HolidayRule, Installment, Loan
 from xindai.loans.workdays import Calendar, payable_on
+from xindai.org.models import User
 
 PAST_DAY = _("%(day)s is before today: the payable dates computed from it are history and cannot change.")
 WALK = timedelta(days=62)
@@ -25,7 +26,7 @@ def calendar_between(start: date, end: date) -> Calendar:
     return Calendar(holidays, workdays)
 
 
-def bank_day_set(*, actor, day: date, kind: str | None, name: str = "") -> date:
+def bank_day_set(*, actor: User, day: date, kind: str | None, name: str = "") -> date:
     """Make `day` a holiday, a working day, or (kind None) what the week says; the payable dates of
     the unsettled installments of 顺延 loans around it follow. Days before today are history."""
     if day < timezone.localdate():

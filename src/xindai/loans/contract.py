@@ -23,13 +23,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xindai.core import audit
+from xindai.core import approval, audit
 from xindai.core.audit_actions import AuditAction
 from xindai.core.errors import BusinessError, translate_pure_error
 from xindai.core.scope import system_scope
 from xindai.loans import lpr, plans, schedule
 from xindai.loans.models import MAX_MARKUP, MIN_MARKUP, Installment, Loan, PlanVersion, RateType
 from xindai.loans.services import MARKUP_RANGE
+from xindai.org.models import User
 
 REASON_REQUIRED = _("Please give the reason for the contract change.")
 NOTHING_CHANGED = _("The new terms are the same as the terms in force.")
@@ -51,7 +52,7 @@ class NewTerms:
 
 def contract_change(
     *,
-    actor,
+    actor: User,
     loan_id: int,
     effective_from: date,
     reason: str,
@@ -64,6 +65,7 @@ def contract_change(
         raise BusinessError(REASON_REQUIRED, field="reason")
     with transaction.atomic(durable=True):
         loan, rows = plans.lock_plan(loan_id, Loan.objects.visible_to(actor))
+        approval.guard(approval.Action.TERMS_CHANGE, target=loan.pk)
         if not loan.start_date < effective_from <= timezone.localdate():
             raise BusinessError(DATE_RANGE, {"start": loan.start_date.isoformat()}, field="effective_from")
         terms = NewTerms(

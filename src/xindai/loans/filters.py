@@ -13,16 +13,14 @@ from xindai.core.forms import (
     BootstrapFilterSetMixin,
     DateFilter,
     DaysFilter,
-    RemoteSelect,
     ViewerFilterSetMixin,
 )
 from xindai.core.idnumber import normalize_id_number
 from xindai.core.masking import number_search
-from xindai.core.scope import REGION_FIELDS
 from xindai.loans.models import Installment, LoanType, RepaymentMethod
 from xindai.loans.owed import loans_with_status
 from xindai.loans.status import LoanStatus
-from xindai.org.models import Branch, Region, User
+from xindai.org.filters import branch_filter, officer_filter, region_filter
 
 STATUS_CHOICES = [
     (LoanStatus.NORMAL.value, _("normal")),
@@ -46,18 +44,9 @@ class LoanFilter(ViewerFilterSetMixin, BootstrapFilterSetMixin, filters.FilterSe
     iou_number = filters.CharFilter(label=_("IOU number"), lookup_expr="icontains")
     loan_type = filters.ModelChoiceFilter(label=_("loan type"), queryset=LoanType.objects.all())
     method = filters.ChoiceFilter(label=_("repayment method"), choices=RepaymentMethod.choices)
-    branch = filters.ModelChoiceFilter(
-        label=_("handling branch"), queryset=Branch.objects.all(), method="filter_branch"
-    )
-    officer = filters.ModelChoiceFilter(
-        label=_("loan officer"), queryset=User.objects.filter(kind="bank", is_loan_officer=True)
-    )
-    region = filters.ModelChoiceFilter(
-        label=_("region"),
-        queryset=Region.objects.all(),
-        method="filter_region",
-        widget=RemoteSelect(attrs={"data-picker": "1", "data-picker-url": "/org/regions/pick/"}),
-    )
+    branch = branch_filter("handling_branch")
+    officer = officer_filter("officer")
+    region = region_filter("customer")
     status = filters.ChoiceFilter(label=_("status"), choices=STATUS_CHOICES, method="filter_status")
     start_from = DateFilter(label=_("start from"), field_name="start_date", lookup_expr="gte")
     start_to = DateFilter(label=_("start to"), field_name="start_date", lookup_expr="lte")
@@ -81,12 +70,6 @@ class LoanFilter(ViewerFilterSetMixin, BootstrapFilterSetMixin, filters.FilterSe
         if not number:
             return queryset
         return queryset.filter(number_search(self.viewer, "id_number", ["customer__id_number"], number))
-
-    def filter_branch(self, queryset, name, value):
-        return queryset.filter(handling_branch__path__startswith=value.path) if value else queryset
-
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(**{f"customer__{REGION_FIELDS[value.level]}_id": value.pk}) if value else queryset
 
     def filter_due_within(self, queryset, name, value):
         if value is None:

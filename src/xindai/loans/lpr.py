@@ -11,6 +11,7 @@ from xindai.core.audit_actions import AuditAction
 from xindai.core.errors import BusinessError
 from xindai.loans.models import LprQuote, Repricing
 from xindai.loans.schedule import add_months
+from xindai.org.models import User
 
 NO_QUOTE = _("No LPR was published before %(date)s; enter the LPR table in the system settings first.")
 BAD_QUOTE = _("The LPR must be more than 0 and at most 36 (a percent a year).")
@@ -52,7 +53,7 @@ def repricing_dates(start: date, end: date, rule: str) -> list[date]:
     return dates
 
 
-def lpr_quote_save(*, actor, announced_on: date, one_year: Decimal, five_year: Decimal) -> LprQuote:
+def lpr_quote_save(*, actor: User, announced_on: date, one_year: Decimal, five_year: Decimal) -> LprQuote:
     """Add or correct the LPR announced on a day (系统设置 → LPR)."""
     for value in (one_year, five_year):
         if not Decimal(0) < value <= Decimal(36):

@@ -10,12 +10,13 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Max
-from django.http import Http404
 
+from xindai.core.errors import NotFound
 from xindai.loans import schedule
 from xindai.loans.calendar import calendar_between
 from xindai.loans.models import Installment, Loan, PlanVersion
 from xindai.loans.workdays import Calendar, payable_on
+from xindai.org.models import User
 
 ZERO = Decimal("0.00")
 
@@ -26,7 +27,7 @@ def penalty_rates(loan: Loan) -> tuple[Decimal, Decimal]:
     return rate, rate if loan.compound_interest else ZERO
 
 
-def new_version(loan: Loan, kind: str, effective_from: date, *, actor, reason: str = "", lpr=None) -> PlanVersion:
+def new_version(loan: Loan, kind: str, effective_from: date, *, actor: User, reason: str = "", lpr=None) -> PlanVersion:
     """The loan's next plan version, on its terms as they are now (the caller set them)."""
     number = (loan.plan_versions.aggregate(m=Max("number"))["m"] or 0) + 1
     return PlanVersion.objects.create(
@@ -90,6 +91,6 @@ def lock_plan(loan_id: int, loans) -> tuple[Loan, list[Installment]]:
     try:
         loan = loans.select_for_update(of=("self",)).get(pk=loan_id)
     except Loan.DoesNotExist:
-        raise Http404 from None
+        raise NotFound from None
     rows = list(Installment.objects.children_of(loan).in_force().select_for_update())
     return loan, rows

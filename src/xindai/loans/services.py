@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from xindai.core import audit
+from xindai.core import approval, audit
 from xindai.core.audit_actions import AuditAction
 from xindai.core.bulk import bulk_insert_values
 from xindai.core.errors import BusinessError, translate_pure_error
@@ -292,7 +292,7 @@ def _store_plans(loans: list[Loan], terms_list, plan_list, actor, quotes) -> Non
             record([loan.pk for loan in loans], actor)
 
 
-def loan_create(*, actor, terms: LoanTerms) -> Loan:
+def loan_create(*, actor: User, terms: LoanTerms) -> Loan:
     """Register a loan and its generated plan in one transaction (新增贷款)."""
     with transaction.atomic(durable=True):
         return _create(actor, terms)
@@ -312,7 +312,7 @@ def _create(actor, terms: LoanTerms) -> Loan:
     return loan
 
 
-def loans_bulk_create(*, actor, terms_list: Sequence[LoanTerms], batch_size: int = 2000) -> int:
+def loans_bulk_create(*, actor: User, terms_list: Sequence[LoanTerms], batch_size: int = 2000) -> int:
     """Create many loans with their plans (the demo, the Excel import): schedules computed in
     Python, loans bulk-inserted (their ids come back), installments COPYed on PostgreSQL, the
     periods brought in as repaid written to the ledger (历史导入), one audit row for the batch.
@@ -360,7 +360,7 @@ def has_repayments(loan: Loan) -> bool:
     return loan.installments.exclude(principal_paid=0, interest_paid=0, penalty_paid=0, compound_paid=0).exists()
 
 
-def loan_update(*, actor, loan: Loan, terms: LoanTerms) -> Loan:
+def loan_update(*, actor: User, loan: Loan, terms: LoanTerms) -> Loan:
     """Change a loan. Before any repayment the financial terms may change and the plan is
     regenerated; afterwards only the descriptive fields do."""
     with transaction.atomic():
@@ -405,16 +405,17 @@ def loan_update(*, actor, loan: Loan, terms: LoanTerms) -> Loan:
     return locked
 
 
-def loan_delete(*, actor, loan: Loan) -> None:
+def loan_delete(*, actor: User, loan: Loan) -> None:
     with transaction.atomic():
         locked = Loan.objects.visible_to(actor).select_for_update(of=("self",)).get(pk=loan.pk)
+        approval.guard(approval.Action.LOAN_DELETE, target=locked.pk)
         if has_repayments(locked):
             raise BusinessError(DELETE_HAS_REPAYMENTS)
         audit.record(actor, AuditAction.LOAN_DELETED, locked, changes=audit.snapshot(locked, LOAN_FIELDS))
         locked.delete()
 
 
-def guarantee_group_create(*, actor, name: str, member_ids: Sequence[int]) -> GuaranteeGroup:
+def guarantee_group_create(*, actor: User, name: str, member_ids: Sequence[int]) -> GuaranteeGroup:
     """Form a joint-guarantee group (联保小组) from customers."""
     visible = set(Customer.objects.visible_to(actor).filter(pk__in=member_ids).values_list("pk", flat=True))
     if visible != set(member_ids):
@@ -439,7 +440,7 @@ LOAN_TYPE_FIELDS = [
 ]
 
 
-def loan_type_save(*, actor, loan_type: LoanType | None = None, **values) -> LoanType:
+def loan_type_save(*, actor: User, loan_type: LoanType | None = None, **values) -> LoanType:
     """Create or change a loan type. Its terms apply to loans made from now on, never to existing ones."""
     markup = values.get("penalty_markup")
     if markup is not None and not MIN_MARKUP <= markup <= MAX_MARKUP:
@@ -460,7 +461,7 @@ def loan_type_save(*, actor, loan_type: LoanType | None = None, **values) -> Loa
 
 
 def loan_register(
-    *, actor, terms: LoanTerms, new_group_name: str = "", new_group_member_ids: Sequence[int] = ()
+    *, actor: User, terms: LoanTerms, new_group_name: str = "", new_group_member_ids: Sequence[int] = ()
 ) -> Loan:
     """The new-loan page's action: form the new guarantee group, if asked, and register the
     loan, all or nothing."""

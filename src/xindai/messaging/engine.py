@@ -22,9 +22,9 @@ from xindai.core.phone import sms_segments
 from xindai.core.scope import system_scope
 from xindai.loans.models import Installment
 from xindai.loans.owed import DaysSince
-from xindai.messaging.context import installment_values, owed_rows, signature
 from xindai.messaging.models import Channel, Message, OptOut, Purpose, SmsTemplate
 from xindai.messaging.outbox import auto_switch, next_allowed, queue
+from xindai.messaging.parameters import installment_values, owed_rows, signature
 from xindai.messaging.rendering import params_in, render
 
 PURPOSES = {SmsTemplate.Kind.ADVANCE: Purpose.REMINDER, SmsTemplate.Kind.SCHEDULED: Purpose.COLLECTION}

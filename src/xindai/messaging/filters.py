@@ -7,7 +7,7 @@ from xindai.core.forms import BootstrapFilterSetMixin, DateFilter, ViewerFilterS
 from xindai.core.masking import number_search
 from xindai.core.phone import normalize_mobile
 from xindai.messaging.models import MessageStatus, Purpose, SmsTemplate
-from xindai.org.models import Branch, User
+from xindai.org.filters import branch_filter, officer_filter
 
 
 class MessageFilter(ViewerFilterSetMixin, BootstrapFilterSetMixin, filters.FilterSet):
@@ -18,18 +18,11 @@ class MessageFilter(ViewerFilterSetMixin, BootstrapFilterSetMixin, filters.Filte
     template = filters.ModelChoiceFilter(label=_("template"), queryset=SmsTemplate.objects.all())
     customer = filters.CharFilter(label=_("customer"), field_name="customer__name", lookup_expr="contains")
     recipient = filters.CharFilter(label=_("number"), method="filter_recipient")
-    officer = filters.ModelChoiceFilter(
-        label=_("loan officer"), field_name="loan__officer", queryset=User.objects.filter(is_loan_officer=True)
-    )
-    branch = filters.ModelChoiceFilter(
-        label=_("handling branch"), queryset=Branch.objects.all(), method="filter_branch"
-    )
+    officer = officer_filter("loan__officer")
+    branch = branch_filter("loan__handling_branch")
 
     def filter_recipient(self, queryset, name, value):
         number = normalize_mobile(value)
         if not number:
             return queryset
         return queryset.filter(number_search(self.viewer, "mobile", ["recipient"], number, partial="contains"))
-
-    def filter_branch(self, queryset, name, value):
-        return queryset.filter(loan__handling_branch__path__startswith=value.path) if value else queryset

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xindai.core.forms import DateField, Form, ModelForm
 from xindai.messaging.models import AutoSwitch, IntentRule, SmsTemplate
-from xindai.messaging.rendering import PARAMETERS
+from xindai.messaging.parameters import NAMES as PARAMETERS
 from xindai.messaging.selectors import STAT_GROUPS
 from xindai.org.models import Branch, Role
 
@@ -72,6 +72,12 @@ class ComposeForm(Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Parameters: %(params)s") % {"params": "、".join("{" + p + "}" for p in PARAMETERS)},
     )
+
+    def __init__(self, *args, collection: bool = False, **kwargs):
+        """A collection notice (人工催缴) is written from the manual templates only."""
+        super().__init__(*args, **kwargs)
+        kinds = [SmsTemplate.Kind.MANUAL] if collection else [SmsTemplate.Kind.GENERAL, SmsTemplate.Kind.MANUAL]
+        self.fields["template"].queryset = SmsTemplate.objects.filter(kind__in=kinds)
 
 
 class UsersForm(Form):

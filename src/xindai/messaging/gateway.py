@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from xindai.core.phone import sms_segments
 from xindai.messaging.backends import OutgoingSms
-from xindai.messaging.context import signature
 from xindai.messaging.models import Message, MessageStatus, Purpose
 from xindai.messaging.outbox import wake_worker
+from xindai.messaging.parameters import signature
 from xindai.messaging.providers import get_backend
 from xindai.org.login_codes import register_code_sender
 

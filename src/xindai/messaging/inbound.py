@@ -25,10 +25,11 @@ from xindai.customers.models import Contact, ContactChannel, Customer
 from xindai.loans.models import Installment, Loan
 from xindai.loans.owed import with_owed
 from xindai.messaging import intents
-from xindai.messaging.context import signature
 from xindai.messaging.models import Direction, IntentRule, Message, MessageStatus, OptOut, Purpose, SmsTemplate
 from xindai.messaging.outbox import auto_switch, queue
+from xindai.messaging.parameters import signature
 from xindai.messaging.rendering import render
+from xindai.org.models import User
 
 OPT_OUT_REPLY = "您已退订本行短信提醒，如需恢复请回复“订阅”。"
 OPT_IN_REPLY = "您已恢复接收本行短信提醒，回复TD退订。"
@@ -226,7 +227,7 @@ def _send_reply(
     return reply
 
 
-def answer(*, actor, message: Message, text: str = "", handled_only: bool = False) -> Message:
+def answer(*, actor: User, message: Message, text: str = "", handled_only: bool = False) -> Message:
     """The officer answers an inbound message (an SMS from the outbox) or marks it handled;
     either is recorded as a contact with each matched customer the officer sees (never with
     one outside their scope)."""

@@ -31,8 +31,8 @@ from xindai.customers.models import Customer
 from xindai.jobs.worker import stopping
 from xindai.loans.models import Installment
 from xindai.messaging.backends import DeliveryReport, OutgoingSms, SendResult
-from xindai.messaging.context import installment_values, owed_rows
 from xindai.messaging.models import AUTOMATIC, AutoSwitch, Channel, Message, MessageStatus, OptOut, Purpose
+from xindai.messaging.parameters import installment_values, owed_rows
 from xindai.messaging.providers import get_backend, get_voice_backend
 from xindai.messaging.rendering import params_in, render
 from xindai.messaging.voice import OutgoingCall

@@ -1,25 +1,10 @@
-"""Template text with {参数} (pure: no Django): which parameters exist, checking, rendering."""
+"""Template text with {参数} (pure: no Django): finding, checking and substituting parameters."""
 
 import re
 
 from xindai.core.phone import sms_segments
 from xindai.core.pure import PureError, _
 
-PARAMETERS = (
-    "客户姓名",
-    "借据编号",
-    "贷款金额",
-    "到期日",
-    "应还本金",
-    "应还利息",
-    "罚息",
-    "应还合计",
-    "逾期天数",
-    "贷款余额",
-    "信贷员",
-    "信贷员电话",
-    "支行",
-)
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
@@ -32,19 +17,19 @@ def params_in(text: str) -> list[str]:
     return list(dict.fromkeys(name.strip() for name in _PLACEHOLDER.findall(text)))
 
 
-def check_text(text: str, extra: tuple[str, ...] = ()) -> list[str]:
-    """The text's parameters; TemplateError naming any that is unknown (not in PARAMETERS or
-    `extra`, e.g. the reply parameters), or an empty text."""
+def check_text(text: str, known: tuple[str, ...]) -> list[str]:
+    """The text's parameters; TemplateError naming any that is not `known` (the template kind's,
+    messaging/parameters.py), or an empty text."""
     if not text.strip():
         raise TemplateError("empty", _("Write the text of the message."))
     names = params_in(text)
-    unknown = [name for name in names if name not in PARAMETERS and name not in extra]
+    unknown = [name for name in names if name not in known]
     if unknown:
         raise TemplateError(
             "unknown_parameter",
             _("Unknown parameter %(names)s; use only: %(known)s."),
             names="、".join("{" + n + "}" for n in unknown),
-            known="、".join("{" + n + "}" for n in (*PARAMETERS, *extra)),
+            known="、".join("{" + n + "}" for n in known),
         )
     return names
 

@@ -6,10 +6,10 @@ from django.utils import timezone
 
 from xindai.customers.models import Customer
 from xindai.loans.models import Installment
-from xindai.messaging.context import installment_values, owed_rows
 from xindai.messaging.filters import MessageFilter
 from xindai.messaging.models import Direction, Message, MessageStatus
 from xindai.messaging.outbox import CANCEL_OPTED_OUT
+from xindai.messaging.parameters import installment_values, owed_rows
 
 
 def messages(user):

@@ -19,10 +19,11 @@ from xindai.core.errors import BusinessError, translate_pure_error
 from xindai.core.phone import parse_mobile, sms_segments
 from xindai.core.pure import PureError
 from xindai.customers.models import Contact, ContactChannel
-from xindai.messaging.context import installment_values, owed_rows, signature, user_values
 from xindai.messaging.models import MassSending, Message, OptOut, Purpose, SmsTemplate
 from xindai.messaging.outbox import queue
+from xindai.messaging.parameters import NAMES, installment_values, owed_rows, signature, user_values
 from xindai.messaging.rendering import TemplateError, check_text, params_in, render
+from xindai.org.models import User
 
 NO_RECIPIENTS = _("There is nobody to send to: choose recipients first.")
 TOO_MANY = _("At most %(max)s messages can be sent at once; narrow the list.")
@@ -106,7 +107,7 @@ def _distinct(recipients: list[Recipient], one_per_number: bool) -> tuple[list[R
 
 def _check(text: str) -> list[str]:
     try:
-        return check_text(text)
+        return check_text(text, NAMES)
     except TemplateError as err:
         raise BusinessError(translate_pure_error(err), field="text") from None
 
@@ -131,7 +132,7 @@ def preview(recipients: list[Recipient], text: str, *, one_per_number: bool = Tr
 
 def mass_send(
     *,
-    actor,
+    actor: User,
     recipients: list[Recipient],
     text: str,
     template: SmsTemplate | None = None,

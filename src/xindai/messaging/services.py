@@ -8,10 +8,9 @@ from xindai.core.audit_actions import AuditAction
 from xindai.core.errors import BusinessError, translate_pure_error
 from xindai.messaging import intents
 from xindai.messaging.models import AutoSwitch, IntentRule, SmsTemplate
+from xindai.messaging.parameters import names_for
 from xindai.messaging.rendering import TemplateError, check_text
-
-REPLY_PARAMETERS = ("余额明细", "还款明细", "还款方式说明")
-
+from xindai.org.models import User
 
 TEMPLATE_FIELDS = [
     "name",
@@ -33,12 +32,11 @@ TEMPLATE_FIELDS = [
 ]
 
 
-def template_save(*, actor, template: SmsTemplate | None = None, **values) -> SmsTemplate:
+def template_save(*, actor: User, template: SmsTemplate | None = None, **values) -> SmsTemplate:
     """Create or change a template; an unknown {参数} is refused."""
     kind = values.get("kind", template.kind if template else "")
-    extra = REPLY_PARAMETERS if kind == SmsTemplate.Kind.REPLY else ()
     try:
-        check_text(values.get("text", template.text if template else ""), extra)
+        check_text(values.get("text", template.text if template else ""), names_for(kind))
     except TemplateError as err:
         raise BusinessError(translate_pure_error(err), field="text") from None
     with transaction.atomic():
@@ -52,7 +50,9 @@ def template_save(*, actor, template: SmsTemplate | None = None, **values) -> Sm
     return template
 
 
-def auto_switch_set(*, actor, enabled: bool, allowed_from, allowed_to, replies_enabled: bool = True) -> AutoSwitch:
+def auto_switch_set(
+    *, actor: User, enabled: bool, allowed_from, allowed_to, replies_enabled: bool = True
+) -> AutoSwitch:
     """Switch automatic sending on or off (自动发送启停); who and when are kept."""
     with transaction.atomic():
         row, _created = AutoSwitch.objects.select_for_update().get_or_create(pk=1)
@@ -71,7 +71,7 @@ def auto_switch_set(*, actor, enabled: bool, allowed_from, allowed_to, replies_e
     return row
 
 
-def rule_save(*, actor, rule=None, **values):
+def rule_save(*, actor: User, rule=None, **values):
     """Create or change an automatic-reply rule."""
     try:
         intents.Rule(

@@ -30,8 +30,8 @@ from xindai.messaging.forms import (
 )
 from xindai.messaging.ivr import step
 from xindai.messaging.models import IntentRule, MassSending, MessageStatus, Purpose, SmsTemplate
+from xindai.messaging.parameters import NAMES as PARAMETERS
 from xindai.messaging.providers import SHORT_NAMES, VOICE_SHORT_NAMES, _backend_class, voice_backend_class
-from xindai.messaging.rendering import PARAMETERS
 from xindai.messaging.rendering import render as render_text
 from xindai.org.models import User
 from xindai.repayments.selectors import installment_search
@@ -118,50 +118,42 @@ def compose(request):
         raise Http404
     recipients, extra = _recipients(request, source, data)
     collection = source == "due"
-    kinds = [SmsTemplate.Kind.MANUAL] if collection else [SmsTemplate.Kind.GENERAL, SmsTemplate.Kind.MANUAL]
-    form = ComposeForm(request.POST if request.method == "POST" and "text" in request.POST else None)
-    form.fields["template"].queryset = SmsTemplate.objects.filter(kind__in=kinds)
-    context = {
-        "form": form,
-        "extra": extra,
-        "source": source,
-        "source_label": SOURCES[source],
-        "query": data.get("query", ""),
-        "ids": data.getlist("ids") if hasattr(data, "getlist") else [],
-        "recipients": len(recipients),
-        "collection": collection,
-        "templates": {t.pk: t.text for t in form.fields["template"].queryset},
-        "parameters": PARAMETERS,
-    }
+    bound = request.POST if request.method == "POST" and "text" in request.POST else None
+    form = ComposeForm(bound, collection=collection)
+    context = {"form": form, "extra": extra, "source": source, "source_label": SOURCES[source]}
+    context |= {"query": data.get("query", ""), "ids": data.getlist("ids") if hasattr(data, "getlist") else []}
+    context |= {"recipients": len(recipients), "collection": collection, "parameters": PARAMETERS}
+    context["templates"] = {t.pk: t.text for t in form.fields["template"].queryset}
     if form.is_bound and form.is_valid():
-        text, template = form.cleaned_data["text"], form.cleaned_data["template"]
         try:
-            context["preview"] = sending.preview(recipients, text, one_per_number=not collection)
+            context["preview"] = sending.preview(recipients, form.cleaned_data["text"], one_per_number=not collection)
         except BusinessError as err:
             form.add_error("text", str(err))
         else:
-            if request.POST.get("action") == "send":
-                purpose = Purpose.MANUAL_COLLECTION if collection else Purpose.MANUAL
-                done = run_service(
-                    form,
-                    lambda: sending.mass_send(
-                        actor=request.user,
-                        recipients=recipients,
-                        text=text,
-                        template=template,
-                        purpose=purpose,
-                        source=f"{SOURCES[source]} {data.get('query', '')}",
-                        channel=form.cleaned_data["channel"] or "sms",
-                    ),
-                )
-                if done:
-                    messages.success(
-                        request,
-                        _("%(count)s messages queued; %(skipped)s opted-out numbers skipped.")
-                        % {"count": done.messages_count, "skipped": done.skipped_opted_out},
-                    )
-                    return redirect("messaging:sending", done.pk)
+            if request.POST.get("action") == "send" and (done := _mass_send(request, form, recipients, context)):
+                return redirect("messaging:sending", done.pk)
     return render(request, "messaging/compose.html", context)
+
+
+def _mass_send(request, form, recipients, context):
+    """Send what was previewed; the sending, or None with the refusal on the form."""
+    purpose = Purpose.MANUAL_COLLECTION if context["collection"] else Purpose.MANUAL
+    done = run_service(
+        form,
+        lambda: sending.mass_send(
+            actor=request.user,
+            recipients=recipients,
+            text=form.cleaned_data["text"],
+            template=form.cleaned_data["template"],
+            purpose=purpose,
+            source=f"{context['source_label']} {context['query']}",
+            channel=form.cleaned_data["channel"] or "sms",
+        ),
+    )
+    if done:
+        counts = {"count": done.messages_count, "skipped": done.skipped_opted_out}
+        messages.success(request, _("%(count)s messages queued; %(skipped)s opted-out numbers skipped.") % counts)
+    return done
 
 
 @permission_required("messaging.view", raise_exception=True)

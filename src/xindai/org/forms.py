@@ -6,6 +6,7 @@ from xindai.core.errors import translate_pure_error
 from xindai.core.forms import BootstrapFormMixin, Form, ModelForm
 from xindai.core.phone import PhoneError, parse_mobile
 from xindai.org import permissions
+from xindai.org.filters import region_picker
 from xindai.org.models import Branch, Region, RegionLevel, Role, ScopeKind, User, UserKind
 
 
@@ -74,7 +75,7 @@ class RegionForm(ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = Region.objects.filter(level__lt=RegionLevel.GROUP).order_by("path")
         self.fields["parent"].widget.attrs["data-picker"] = "1"
-        self.fields["parent"].widget.attrs["data-picker-url"] = "/org/regions/pick/?below=1"
+        self.fields["parent"].widget.attrs["data-picker-url"] = region_picker(below=True).attrs["data-picker-url"]
         self.fields["parent"].label_from_instance = lambda r: f"{r.get_level_display()} · {r.name} ({r.code})"
 
 
@@ -130,7 +131,7 @@ class UserForm(ModelForm):
         self.fields["real_name"].required = True
         self.fields["branch"].queryset = Branch.objects.filter(is_active=True).order_by("path")
         self.fields["region"].queryset = Region.objects.filter(is_active=True, level__lt=RegionLevel.GROUP)
-        self.fields["region"].widget.attrs.update({"data-picker": "1", "data-picker-url": "/org/regions/pick/"})
+        self.fields["region"].widget.attrs.update(region_picker().attrs)
         self.fields["region"].label_from_instance = lambda r: f"{r.get_level_display()} · {r.name}"
         self.fields["role"].required = True
         if self.instance.pk:

@@ -6,12 +6,13 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from xindai.core import audit
+from xindai.core import approval, audit
 from xindai.core.audit_actions import AuditAction
 from xindai.core.errors import BusinessError
 from xindai.loans.classification import classification_thresholds, with_classification
 from xindai.loans.models import Loan
 from xindai.loans.quality import CATEGORY_LABELS, suggest_category
+from xindai.org.models import User
 from xindai.repayments.models import ClassificationChange
 
 REASON_REQUIRED = _("Please give the reason for the classification.")
@@ -19,7 +20,7 @@ UNKNOWN_CATEGORY = _("Unknown classification %(category)s.")
 UNCHANGED = _("The loan already has this classification.")
 
 
-def classification_set(*, actor, loan: Loan, category: str, reason: str, as_of: date) -> ClassificationChange:
+def classification_set(*, actor: User, loan: Loan, category: str, reason: str, as_of: date) -> ClassificationChange:
     """Set (or with "" clear) the loan's classification by hand, with a reason kept in its history."""
     reason = reason.strip()
     if not reason:
@@ -28,6 +29,7 @@ def classification_set(*, actor, loan: Loan, category: str, reason: str, as_of: 
         raise BusinessError(UNKNOWN_CATEGORY, {"category": category}, field="category")
     with transaction.atomic():
         locked = Loan.objects.visible_to(actor).select_for_update(of=("self",)).get(pk=loan.pk)
+        approval.guard(approval.Action.CLASSIFICATION, target=locked.pk)
         if locked.classification_override == category:
             raise BusinessError(UNCHANGED, field="category")
         days = with_classification(Loan.objects.visible_to(actor).filter(pk=loan.pk), as_of).values_list(

@@ -15,14 +15,14 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from xindai.core import audit
+from xindai.core import approval, audit
 from xindai.core.audit_actions import AuditAction
-from xindai.core.errors import BusinessError, translate_pure_error
+from xindai.core.errors import BusinessError, NotFound, translate_pure_error
 from xindai.loans import plans, schedule
 from xindai.loans.models import Installment, Loan, PlanVersion
+from xindai.org.models import User
 from xindai.repayments import arithmetic
 from xindai.repayments.models import Channel, EarlyRepayment, Repayment
 from xindai.repayments.services import (
@@ -130,7 +130,7 @@ def early_plan(loan: Loan, paid_on: date, principal: Decimal | None, rows=None) 
 
 def early_repayment_confirm(
     *,
-    actor,
+    actor: User,
     loan_id: int,
     paid_on: date,
     principal: Decimal | None,
@@ -192,7 +192,7 @@ def early_repayment_confirm(
     return record
 
 
-def early_repayment_reverse(*, actor, early_id: int, reason: str) -> EarlyRepayment:
+def early_repayment_reverse(*, actor: User, early_id: int, reason: str) -> EarlyRepayment:
     """Reverse an early repayment (冲正): the plan it replaced is in force again from its date (as
     a version of its own) and its payment is negated, booked today.
 
@@ -205,8 +205,9 @@ def early_repayment_reverse(*, actor, early_id: int, reason: str) -> EarlyRepaym
     with transaction.atomic(durable=True):
         loan_id = EarlyRepayment.objects.visible_to(actor).filter(pk=early_id).values_list("loan_id", flat=True).first()
         if loan_id is None:
-            raise Http404
+            raise NotFound
         loan, _rows = plans.lock_plan(loan_id, Loan.objects.visible_to(actor))
+        approval.guard(approval.Action.REPAYMENT_REVERSAL, target=loan.pk)
         record = (
             EarlyRepayment.objects.children_of(loan)
             .select_for_update(of=("self",))

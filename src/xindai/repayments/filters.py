@@ -13,15 +13,13 @@ from xindai.core.forms import (
     DateField,
     DateFilter,
     DaysFilter,
-    RemoteSelect,
     ViewerFilterSetMixin,
 )
 from xindai.core.masking import number_search
 from xindai.core.phone import normalize_mobile
-from xindai.core.scope import REGION_FIELDS
 from xindai.loans.models import LoanType
 from xindai.loans.quality import BUCKET_BOUNDS, BUCKET_LABELS
-from xindai.org.models import Branch, Region, User
+from xindai.org.filters import branch_filter, officer_filter, region_filter
 from xindai.repayments.models import Channel
 
 OVERDUE, DUE = "overdue", "due"
@@ -70,20 +68,9 @@ class InstallmentFilter(ViewerFilterSetMixin, BootstrapFilterSetMixin, filters.F
     loan_type = filters.ModelChoiceFilter(
         label=_("loan type"), field_name="loan__loan_type", queryset=LoanType.objects.all()
     )
-    branch = filters.ModelChoiceFilter(
-        label=_("handling branch"), queryset=Branch.objects.all(), method="filter_branch"
-    )
-    officer = filters.ModelChoiceFilter(
-        label=_("loan officer"),
-        field_name="loan__officer",
-        queryset=User.objects.filter(kind="bank", is_loan_officer=True),
-    )
-    region = filters.ModelChoiceFilter(
-        label=_("region"),
-        queryset=Region.objects.all(),
-        method="filter_region",
-        widget=RemoteSelect(attrs={"data-picker": "1", "data-picker-url": "/org/regions/pick/"}),
-    )
+    branch = branch_filter("loan__handling_branch")
+    officer = officer_filter("loan__officer")
+    region = region_filter("loan__customer")
     sort = filters.OrderingFilter(fields=ORDERING, label=_("sort"))
 
     def __init__(self, *args, as_of, **kwargs):
@@ -119,12 +106,6 @@ class InstallmentFilter(ViewerFilterSetMixin, BootstrapFilterSetMixin, filters.F
             queryset = queryset.filter(payable_on__gte=self.as_of - timedelta(days=bounds[index + 1]))
         return queryset
 
-    def filter_branch(self, queryset, name, value):
-        return queryset.filter(loan__handling_branch__path__startswith=value.path) if value else queryset
-
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(**{f"loan__customer__{REGION_FIELDS[value.level]}_id": value.pk}) if value else queryset
-
 
 class RepaymentFilter(BootstrapFilterSetMixin, filters.FilterSet):
     """还款记录查询: the ledger, repayments and reversals."""
@@ -140,20 +121,9 @@ class RepaymentFilter(BootstrapFilterSetMixin, filters.FilterSet):
         choices=[("repayment", _("repayments")), ("reversal", _("reversals"))],
         method="filter_kind",
     )
-    branch = filters.ModelChoiceFilter(
-        label=_("handling branch"), queryset=Branch.objects.all(), method="filter_branch"
-    )
-    officer = filters.ModelChoiceFilter(
-        label=_("loan officer"),
-        field_name="loan__officer",
-        queryset=User.objects.filter(kind="bank", is_loan_officer=True),
-    )
-    region = filters.ModelChoiceFilter(
-        label=_("region"),
-        queryset=Region.objects.all(),
-        method="filter_region",
-        widget=RemoteSelect(attrs={"data-picker": "1", "data-picker-url": "/org/regions/pick/"}),
-    )
+    branch = branch_filter("loan__handling_branch")
+    officer = officer_filter("loan__officer")
+    region = region_filter("loan__customer")
     sort = filters.OrderingFilter(
         fields=(("paid_on", "paid_on"), ("amount", "amount"), ("loan__customer__name", "customer")), label=_("sort")
     )
@@ -164,6 +134,3 @@ class RepaymentFilter(BootstrapFilterSetMixin, filters.FilterSet):
         if value == "repayment":
             return queryset.filter(reverses__isnull=True)
         return queryset
-
-    filter_branch = InstallmentFilter.filter_branch
-    filter_region = InstallmentFilter.filter_region

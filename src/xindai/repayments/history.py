@@ -2,6 +2,7 @@
 entries, value date = accounting date = due date, so every report counts them."""
 
 from django.db import connection
+from django.utils import timezone
 
 from xindai.loans.services import on_paid_history
 
@@ -10,7 +11,7 @@ _HISTORY = """
 INSERT INTO repayments_repayment (loan_id, installment_id, paid_on, accounting_date, amount, principal, interest,
                                   penalty, compound, days_late, channel, remark, created_by_id, created_at)
 SELECT i.loan_id, i.id, i.due_date, i.due_date, i.principal_paid + i.interest_paid, i.principal_paid,
-       i.interest_paid, 0, 0, 0, 'history', '', COALESCE(%s, l.officer_id), now()
+       i.interest_paid, 0, 0, 0, 'history', '', COALESCE(%s, l.officer_id), %s
 FROM loans_installment i JOIN loans_loan l ON l.id = i.loan_id
 WHERE i.loan_id = ANY(%s) AND i.principal_paid + i.interest_paid > 0
   AND NOT EXISTS (SELECT 1 FROM repayments_repayment r WHERE r.installment_id = i.id)
@@ -21,5 +22,5 @@ WHERE i.loan_id = ANY(%s) AND i.principal_paid + i.interest_paid > 0
 def record_history(loan_ids: list[int], actor) -> int:
     """Write the history entries of `loan_ids` (one statement); returns how many."""
     with connection.cursor() as cursor:
-        cursor.execute(_HISTORY, [getattr(actor, "pk", None), list(loan_ids)])
+        cursor.execute(_HISTORY, [getattr(actor, "pk", None), timezone.now(), list(loan_ids)])
         return cursor.rowcount

@@ -12,6 +12,7 @@ from xindai.loans.models import Installment, Loan
 from xindai.loans.owed import OWED_FIELDS, owed_totals, unsettled_on, uses_running_totals, with_arrears, with_owed
 from xindai.repayments.filters import DUE, OVERDUE, InstallmentFilter, ListOptions, RepaymentFilter
 from xindai.repayments.models import ClassificationChange, EarlyRepayment, Repayment
+from xindai.repayments.services import BATCH_MAX, BATCH_MISSING, BATCH_TOO_LARGE
 
 ROW_RELATED = (
     "loan__customer__county",
@@ -154,3 +155,15 @@ def ledger_for_page(user, ids) -> list[Repayment]:
     )
     by_id = {row.pk: row for row in rows}
     return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def batch_chosen(user, ids, count: int) -> tuple[list[int], object, str | None]:
+    """(the ids, their installments in scope, why the batch cannot go ahead or None): at most
+    BATCH_MAX rows, every one of them in the user's scope."""
+    selected = list(ids[: BATCH_MAX + 1])
+    chosen = Installment.objects.visible_to(user).filter(pk__in=selected)
+    if count > BATCH_MAX:
+        return selected, chosen, BATCH_TOO_LARGE % {"max": BATCH_MAX}
+    if (missing := len(set(selected)) - chosen.count()) > 0:
+        return selected, chosen, BATCH_MISSING % {"count": missing}
+    return selected, chosen, None

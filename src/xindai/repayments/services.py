@@ -22,17 +22,17 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Case, Exists, F, Max, OuterRef, Subquery, Sum, When
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xindai.core import audit
+from xindai.core import approval, audit
 from xindai.core.audit_actions import AuditAction
-from xindai.core.errors import BusinessError, translate_pure_error
+from xindai.core.errors import BusinessError, NotFound, translate_pure_error
 from xindai.core.scope import system_scope
 from xindai.loans.models import Installment, Loan
 from xindai.loans.owed import ZERO as SQL_ZERO
 from xindai.loans.owed import owed_totals, with_owed
+from xindai.org.models import User
 from xindai.repayments import arithmetic
 from xindai.repayments.models import Channel, Repayment
 
@@ -59,6 +59,7 @@ BATCH_CHANGED = _(
     "The amounts changed since the summary was shown (now %(total)s instead of %(expected)s); review it again."
 )
 BATCH_MAX = 5000
+WAIVER_CHANNEL = _("A waiver is not a repayment: enter it as a waiver (减免).")
 
 ZERO = Decimal("0.00")
 
@@ -128,11 +129,11 @@ def last_payment_dates(installment_ids: Iterable[int]) -> dict[int, date]:
 
 def _lock(installment_id: int, actor) -> Installment:
     """Lock the installment's loan, then the installment (the one lock order: loan first) — only
-    inside the actor's scope (else 404)."""
+    inside the actor's scope (else NotFound)."""
     try:
         loan_id = Installment.objects.visible_to(actor).values_list("loan_id", flat=True).get(pk=installment_id)
     except Installment.DoesNotExist:
-        raise Http404 from None
+        raise NotFound from None
     loan = Loan.objects.visible_to(actor).select_for_update(of=("self",)).get(pk=loan_id)
     installment = Installment.objects.children_of(loan).select_for_update(of=("self",)).get(pk=installment_id)
     installment.loan = loan
@@ -223,7 +224,7 @@ def _audit_changes(installment, entry: Repayment) -> dict:
 
 def repayment_confirm(
     *,
-    actor,
+    actor: User,
     installment_id: int,
     amount: Decimal | None,
     paid_on: date,
@@ -236,6 +237,8 @@ def repayment_confirm(
     amount (penalty and compound, interest, principal), refusing more than is owed; 4. write
     the ledger entry, the installment's running totals and the loan's balance; 5. audit.
     """
+    if channel == Channel.WAIVER:  # only the waiver service writes these (approved where asked)
+        raise BusinessError(WAIVER_CHANNEL, field="channel")
     with transaction.atomic(durable=True):
         installment = _lock(installment_id, actor)
         loan = installment.loan
@@ -289,7 +292,7 @@ def batch_summary(installments, paid_on: date) -> BatchSummary:
 
 def repayments_confirm_batch(
     *,
-    actor,
+    actor: User,
     installment_ids: Iterable[int],
     paid_on: date,
     channel: str = Channel.COUNTER,
@@ -303,6 +306,8 @@ def repayments_confirm_batch(
     `expected_total` is the total of the summary the user saw: a different total refuses.
     A fixed number of queries whatever the size of the batch.
     """
+    if channel == Channel.WAIVER:
+        raise BusinessError(WAIVER_CHANNEL, field="channel")
     ids = sorted(set(installment_ids))
     if not ids:
         raise BusinessError(BATCH_EMPTY)
@@ -384,7 +389,7 @@ def reverse_entry(original: Repayment, installment: Installment, reason: str, ac
     return reversal
 
 
-def repayment_reverse(*, actor, repayment_id: int, reason: str) -> Repayment:
+def repayment_reverse(*, actor: User, repayment_id: int, reason: str) -> Repayment:
     """Reverse a confirmed repayment (冲正) with a reason: a negated entry naming it; the
     installment and loan return to the state they had without it."""
     if not reason.strip():
@@ -393,8 +398,9 @@ def repayment_reverse(*, actor, repayment_id: int, reason: str) -> Repayment:
         entries = Repayment.objects.visible_to(actor)
         installment_id = entries.filter(pk=repayment_id).values_list("installment_id", flat=True).first()
         if installment_id is None:
-            raise Http404
+            raise NotFound
         installment = _lock(installment_id, actor)
+        approval.guard(approval.Action.REPAYMENT_REVERSAL, target=installment.loan_id)
         original = (
             Repayment.objects.children_of(installment.loan_id).select_for_update(of=("self",)).get(pk=repayment_id)
         )

@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from xindai.core import approval
 from xindai.core.errors import BusinessError
 from xindai.core.viewhelpers import paginate, require_perm, run_service, wants_export
 from xindai.jobs.exports import export_response
-from xindai.loans.models import Installment
 from xindai.loans.quality import BUCKET_LABELS
 from xindai.loans.selectors import loan_detail
 from xindai.repayments import early, selectors, services
@@ -128,55 +128,30 @@ def _batch_selection(request):
 def batch(request):
     """批量处理: a summary of the selection as of a date, then all of it confirmed or nothing."""
     ids, count, params = _batch_selection(request)
-    selected = list(ids[: BATCH_MAX + 1])
-    chosen = Installment.objects.visible_to(request.user).filter(pk__in=selected)
+    selected, chosen, error = selectors.batch_chosen(request.user, ids, count)
     form = BatchForm(request.POST if "paid_on" in request.POST else None)
-    error = None
-    if count > BATCH_MAX:
-        error = services.BATCH_TOO_LARGE % {"max": BATCH_MAX}
-    elif (missing := len(set(selected)) - chosen.count()) > 0:
-        error = services.BATCH_MISSING % {"count": missing}
     paid_on = form.cleaned_data["paid_on"] if form.is_bound and form.is_valid() else timezone.localdate()
+    back = _back(request, reverse("repayments:due"))
     if not error and request.POST.get("action") == "confirm" and form.is_valid():
-        done = run_service(
-            form,
-            lambda: services.repayments_confirm_batch(
-                actor=request.user,
-                installment_ids=selected,
-                paid_on=paid_on,
-                channel=form.cleaned_data["channel"],
-                remark=form.cleaned_data["remark"],
-                expected_total=form.cleaned_data.get("expected_total"),
-            ),
+        terms = {name: form.cleaned_data.get(name) for name in ("channel", "remark", "expected_total")}
+        confirm = lambda: services.repayments_confirm_batch(  # noqa: E731
+            actor=request.user, installment_ids=selected, paid_on=paid_on, **terms
         )
-        if done:
-            messages.success(
-                request,
-                _("%(count)s repayments confirmed: %(total)s in all.") % {"count": done.count, "total": done.total},
-            )
-            return redirect(_back(request, reverse("repayments:due")))
+        if done := run_service(form, confirm):
+            totals = {"count": done.count, "total": done.total}
+            messages.success(request, _("%(count)s repayments confirmed: %(total)s in all.") % totals)
+            return redirect(back)
     summary = services.batch_summary(chosen, paid_on) if not error else None
     if summary is not None and not form.is_bound:
         form = BatchForm(initial={"paid_on": paid_on, "expected_total": summary.total})
     elif summary is not None:
         form.data = form.data.copy()
         form.data["expected_total"] = str(summary.total)
-    rows = selectors.page_rows(selectors.owed_rows(chosen, paid_on)[:200])
-    return render(
-        request,
-        "repayments/batch.html",
-        {
-            "form": form,
-            "summary": summary,
-            "rows": rows,
-            "error": error,
-            "all": request.POST.get("all") == "1",
-            "query": request.POST.get("query", ""),
-            "ids": [] if params is not None else list(ids),
-            "count": count,
-            "next": _back(request, reverse("repayments:due")),
-        },
-    )
+    context = {"form": form, "summary": summary, "error": error, "count": count, "next": back}
+    context |= {"all": request.POST.get("all") == "1", "query": request.POST.get("query", "")}
+    context |= {"ids": [] if params is not None else list(ids)}
+    context["rows"] = selectors.page_rows(selectors.owed_rows(chosen, paid_on)[:200])
+    return render(request, "repayments/batch.html", context)
 
 
 def repayment_reverse(request, pk):
@@ -192,9 +167,16 @@ def repayment_reverse(request, pk):
             call = lambda: early.early_repayment_reverse(actor=request.user, early_id=early_record.pk, reason=reason)  # noqa: E731
         else:
             call = lambda: services.repayment_reverse(actor=request.user, repayment_id=entry.pk, reason=reason)  # noqa: E731
-        reversal = run_service(form, call)
-        if reversal:
-            messages.success(request, _("Repayment of %(amount)s reversed.") % {"amount": entry.amount})
+        params = {"repayment_id": entry.pk, "reason": reason}
+        done = run_service(
+            form,
+            lambda: approval.submit_or_run(
+                approval.Action.REPAYMENT_REVERSAL, actor=request.user, loan=entry.loan, params=params, run=call
+            ),
+        )
+        if done:
+            reversed_ = _("Repayment of %(amount)s reversed.") % {"amount": entry.amount}
+            messages.success(request, str(approval.SUBMITTED) if done[1] else reversed_)
             return redirect(loan_url)
     return render(request, "repayments/reverse.html", {"entry": entry, "form": form})
 
@@ -243,18 +225,19 @@ def classification(request, pk):
     }
     form = ClassificationForm(request.POST or None, initial={"category": loan.classification_override})
     if request.method == "POST" and form.is_valid():
+        params = {"category": form.cleaned_data["category"], "reason": form.cleaned_data["reason"]}
         done = run_service(
             form,
-            lambda: classification_set(
+            lambda: approval.submit_or_run(
+                approval.Action.CLASSIFICATION,
                 actor=request.user,
                 loan=loan,
-                category=form.cleaned_data["category"],
-                reason=form.cleaned_data["reason"],
-                as_of=as_of,
+                params=params,
+                run=lambda: classification_set(actor=request.user, loan=loan, as_of=as_of, **params),
             ),
         )
         if done:
-            messages.success(request, _("Classification saved."))
+            messages.success(request, str(approval.SUBMITTED) if done[1] else _("Classification saved."))
             return redirect("loans:detail", loan.pk)
     return render(
         request,

@@ -4,8 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xindai.core.forms import DateField, Form, RemoteSelect
+from xindai.core.forms import DateField, Form
 from xindai.loans.models import LoanType
+from xindai.org.filters import region_picker
 from xindai.org.models import Branch, Region, User
 from xindai.reports.queries import Filters
 
@@ -40,7 +41,7 @@ class ReportForm(Form):
         label=_("region"),
         queryset=Region.objects.all(),
         required=False,
-        widget=RemoteSelect(attrs={"data-picker": "1", "data-picker-url": "/org/regions/pick/"}),
+        widget=region_picker(),
     )
 
     def choices(self) -> dict:

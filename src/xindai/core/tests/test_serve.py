@@ -16,7 +16,7 @@ from django.test import Client
 
 from xindai.messaging.tests.standins.worker import REPO, wait_until
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.real_clock]
 
 
 def _free_port() -> int:

@@ -42,6 +42,7 @@ def test_contact_for_a_customer_outside_the_scope_is_refused(world, login):
         {"customer": other.pk, "contacted_at": "2026-11-20T15:30", "channel": channel().pk, "subject": "x"},
     )
     assert response.status_code == 200 and not Contact.objects.system("tests").exists()
+    assert response.context["form"].errors == {"customer": ["选择一个有效的选项： 该选择不在可用的选项中。"]}
     assert client.get(reverse("customers:contact_create"), {"customer": other.pk}).status_code == 404
 
 

@@ -91,6 +91,7 @@ def test_duplicate_outside_the_scope_does_not_reveal_the_customer(world, officer
 def test_personal_officer_cannot_register_for_another_branch(world, officer_client):
     response = officer_client.post(reverse("customers:create"), form_data(world, registered_branch=world.branch_b.pk))
     assert response.status_code == 200 and not Customer.objects.system("tests").exists()
+    assert response.context["form"].errors == {"registered_branch": ["选择一个有效的选项： 该选择不在可用的选项中。"]}
 
 
 def test_edit_keeps_a_history_of_old_and_new_values(world, officer_client):

@@ -88,12 +88,14 @@ def test_personal_officer_cannot_book_a_loan_on_another_officer(world, login, cu
         reverse("loans:create"), form_data(world, customer, officer=world.officer_b.pk)
     )
     assert response.status_code == 200 and not Loan.objects.system("tests").exists()
+    assert response.context["form"].errors == {"officer": ["选择一个有效的选项： 该选择不在可用的选项中。"]}
 
 
 def test_customer_outside_the_scope_cannot_borrow_through_me(world, login):
     other = CustomerFactory(village=world.village_b1, registered_by=world.officer_b)
     response = login(world.officer_a).post(reverse("loans:create"), form_data(world, other))
     assert response.status_code == 200 and not Loan.objects.system("tests").exists()
+    assert response.context["form"].errors == {"customer": ["选择一个有效的选项： 该选择不在可用的选项中。"]}
 
 
 def test_custom_plan(world, login, customer):
@@ -141,8 +143,9 @@ def test_after_a_repayment_only_descriptive_fields_change(world, customer):
     )
     loan.refresh_from_db()
     assert loan.purpose == "扩建圈舍" and loan.amount == Decimal("50000.00")
-    with pytest.raises(BusinessError):
+    with pytest.raises(BusinessError) as refused:
         services.loan_delete(actor=world.manager_a, loan=loan)
+    assert str(refused.value) == "该贷款已有还款记录，不能删除。"
 
 
 def test_delete_before_any_repayment(world, login, customer):

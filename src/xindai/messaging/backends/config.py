@@ -254,3 +254,32 @@ def check_sms_settings(app_configs: object = None, **kwargs: object) -> list[che
     except ConfigError as error:
         return [checks.Error(str(error), id="messaging.E001")]
     return []
+
+
+def voice_config[T](cls: type[T], setting: str, prefix: str, whole: dict[str, tuple[int, int]]) -> T:
+    """A voice provider's settings (settings.<setting>, a dict of UPPER keys) as `cls`, read at
+    call time; a ConfigError names the environment variable (<prefix><KEY>) to fix. `whole` gives
+    the integer fields' ranges."""
+    raw = getattr(settings, setting, None) or {}
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"settings.{setting} must be a dictionary.")
+    known = {spec.name.upper(): spec for spec in fields(cls)}
+    unknown = sorted(set(raw) - set(known))
+    if unknown:
+        raise ConfigError(f"settings.{setting} has unknown keys: {', '.join(unknown)}.")
+    values = {}
+    for key, spec in known.items():
+        value = raw.get(key)
+        if value in (None, ""):
+            if spec.default is MISSING:
+                raise ConfigError(f"{prefix}{key} is not set (settings.{setting}['{key}']).")
+            continue
+        values[spec.name] = value
+    config = cls(**values)
+    if config.protocol not in ("http", "https"):
+        raise ConfigError(f"{prefix}PROTOCOL={config.protocol!r}: use https (or http for a stand-in).")
+    for key, (low, high) in whole.items():
+        value = getattr(config, key.lower())
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise ConfigError(f"{prefix}{key}={value!r} is not a whole number from {low} to {high}.")
+    return config

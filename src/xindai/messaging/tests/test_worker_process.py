@@ -12,7 +12,7 @@ from xindai.messaging.models import Message, MessageStatus
 from xindai.messaging.tests.standins.server import StandinServer
 from xindai.messaging.tests.standins.worker import kill, start_worker, terminate, wait_until
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.real_clock]
 
 
 def _queue(count: int) -> set[int]:

@@ -20,16 +20,15 @@ minutes (https://help.aliyun.com/zh/vms/developer-reference/http-batch-delivery-
 
 import json
 import logging
-from collections.abc import Mapping
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import dataclass, field
 
 from alibabacloud_dyvmsapi20170525 import models as vms_models
 from alibabacloud_dyvmsapi20170525.client import Client
-from django.conf import settings
 
 from xindai.messaging.backends import SendResult
 from xindai.messaging.backends.aliyun import answer, sdk_client, sdk_failure, template_param
 from xindai.messaging.backends.config import ConfigError, provider_time
+from xindai.messaging.backends.config import voice_config as read_voice_config
 from xindai.messaging.voice import BaseVoiceBackend, CallOutcome, CallReport, OutgoingCall
 
 logger = logging.getLogger(__name__)
@@ -51,34 +50,10 @@ class AliyunVoiceConfig:
 
 
 def voice_config() -> AliyunVoiceConfig:
-    """settings.VOICE_ALIYUN, read at call time; a ConfigError names the environment variable to fix."""
-    raw = getattr(settings, SETTING, None) or {}
-    if not isinstance(raw, Mapping):
-        raise ConfigError(f"settings.{SETTING} must be a dictionary.")
-    known = {spec.name.upper(): spec for spec in fields(AliyunVoiceConfig)}
-    unknown = sorted(set(raw) - set(known))
-    if unknown:
-        raise ConfigError(f"settings.{SETTING} has unknown keys: {', '.join(unknown)}.")
-    values = {}
-    for key, spec in known.items():
-        value = raw.get(key)
-        if value in (None, ""):
-            if spec.default is MISSING:
-                raise ConfigError(f"{PREFIX}{key} is not set (settings.{SETTING}['{key}']).")
-            continue
-        values[spec.name] = value
-    config = AliyunVoiceConfig(**values)
-    if config.protocol not in ("http", "https"):
-        raise ConfigError(f"{PREFIX}PROTOCOL={config.protocol!r}: use https (or http for a stand-in).")
-    _check_int(config.timeout_ms, "TIMEOUT_MS", 1, 10**6)
-    _check_int(config.play_times, "PLAY_TIMES", 0, 3)
-    _check_int(config.speed, "SPEED", -500, 500)
-    return config
-
-
-def _check_int(value: object, key: str, low: int, high: int) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-        raise ConfigError(f"{PREFIX}{key}={value!r} is not a whole number from {low} to {high}.")
+    """settings.VOICE_ALIYUN, read at call time; a ConfigError names the variable to fix."""
+    return read_voice_config(
+        AliyunVoiceConfig, SETTING, PREFIX, {"TIMEOUT_MS": (1, 10**6), "PLAY_TIMES": (0, 3), "SPEED": (-500, 500)}
+    )
 
 
 # Temporary refusals: the per-number flow control (1/min, 5/h, 20/day), Aliyun's own errors

@@ -27,16 +27,15 @@ CallId that ``SendTtsVoice`` answered.
 
 import json
 import logging
-from collections.abc import Mapping
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import dataclass, field
 
-from django.conf import settings
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
 from tencentcloud.vms.v20200902 import models as vms_models
 from tencentcloud.vms.v20200902.vms_client import VmsClient
 
 from xindai.messaging.backends import SendResult
 from xindai.messaging.backends.config import ConfigError, provider_time
+from xindai.messaging.backends.config import voice_config as read_voice_config
 from xindai.messaging.backends.tencent import e164, sdk_client, sdk_failure
 from xindai.messaging.voice import BaseVoiceBackend, CallOutcome, CallReport, OutgoingCall
 
@@ -58,29 +57,8 @@ class TencentVoiceConfig:
 
 
 def voice_config() -> TencentVoiceConfig:
-    """settings.VOICE_TENCENT, read at call time; a ConfigError names the environment variable to fix."""
-    raw = getattr(settings, SETTING, None) or {}
-    if not isinstance(raw, Mapping):
-        raise ConfigError(f"settings.{SETTING} must be a dictionary.")
-    known = {spec.name.upper(): spec for spec in fields(TencentVoiceConfig)}
-    unknown = sorted(set(raw) - set(known))
-    if unknown:
-        raise ConfigError(f"settings.{SETTING} has unknown keys: {', '.join(unknown)}.")
-    values = {}
-    for key, spec in known.items():
-        value = raw.get(key)
-        if value in (None, ""):
-            if spec.default is MISSING:
-                raise ConfigError(f"{PREFIX}{key} is not set (settings.{SETTING}['{key}']).")
-            continue
-        values[spec.name] = value
-    config = TencentVoiceConfig(**values)
-    if config.protocol not in ("http", "https"):
-        raise ConfigError(f"{PREFIX}PROTOCOL={config.protocol!r}: use https (or http for a stand-in).")
-    for key, value, low, high in (("TIMEOUT_MS", config.timeout_ms, 1, 10**6), ("PLAY_TIMES", config.play_times, 0, 3)):
-        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            raise ConfigError(f"{PREFIX}{key}={value!r} is not a whole number from {low} to {high}.")
-    return config
+    """settings.VOICE_TENCENT, read at call time; a ConfigError names the variable to fix."""
+    return read_voice_config(TencentVoiceConfig, SETTING, PREFIX, {"TIMEOUT_MS": (1, 10**6), "PLAY_TIMES": (0, 3)})
 
 
 # Temporary: frequency limits (LimitExceeded.DeliveryFrequencyLimit), API throttling, Tencent's

@@ -83,16 +83,18 @@ def test_five_codes_an_hour(user, request_code):
     for _ in range(5):
         request_code(user.mobile)
         _age_codes(2)
-    with pytest.raises(BusinessError):
+    with pytest.raises(BusinessError) as refused:
         request_code(user.mobile)
+    assert str(refused.value) == "该手机号码获取验证码次数过多，请稍后再试。"
 
 
 def test_ten_codes_a_day(user, request_code):
     for _ in range(10):
         request_code(user.mobile)
         _age_codes(61)
-    with pytest.raises(BusinessError):
+    with pytest.raises(BusinessError) as refused:
         request_code(user.mobile)
+    assert str(refused.value) == "该手机号码获取验证码次数过多，请稍后再试。"
     _age_codes(24 * 60 + 1)
     request_code(user.mobile)
 
@@ -100,8 +102,9 @@ def test_ten_codes_a_day(user, request_code):
 def test_unknown_number_gets_the_same_answer_and_the_same_limits(db, request_code):
     request_code("13800000000")  # no error, nothing sent
     assert locmem.outbox == []
-    with pytest.raises(BusinessError):
+    with pytest.raises(BusinessError) as refused:
         request_code("13800000000")
+    assert str(refused.value) == "该手机号码获取验证码次数过多，请稍后再试。"
 
 
 def test_a_number_shared_by_two_users_signs_nobody_in(user, request_code):

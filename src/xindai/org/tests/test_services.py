@@ -81,8 +81,9 @@ def test_permission_changes_are_logged(world):
 
 
 def test_builtin_role_cannot_be_deleted(world):
-    with pytest.raises(BusinessError):
+    with pytest.raises(BusinessError) as refused:
         services.role_delete(actor=world.admin, role=role("信贷员"))
+    assert str(refused.value) == "内置角色不能删除；如需调整，请修改其权限。"
 
 
 def test_role_held_by_users_cannot_be_deleted(world):
@@ -123,8 +124,9 @@ def test_a_bank_role_cannot_go_to_an_external_user(world):
 
 
 def test_nobody_deactivates_themselves(world):
-    with pytest.raises(BusinessError):
+    with pytest.raises(BusinessError) as refused:
         services.user_update(actor=world.admin, user=world.admin, is_active=False)
+    assert str(refused.value) == "不能停用您自己的账号。"
 
 
 def test_createsuperuser_noinput_gives_an_all_data_administrator(monkeypatch, db):

@@ -128,8 +128,9 @@ def test_a_repayment_is_reversed_once_and_never_edited(world, bullet):
     with pytest.raises(BusinessError) as err:
         services.repayment_reverse(actor=world.manager_a, repayment_id=entry.pk, reason="again")
     assert err.value.message == services.ALREADY_REVERSED
-    with pytest.raises(BusinessError):
+    with pytest.raises(BusinessError) as err:
         services.repayment_reverse(actor=world.manager_a, repayment_id=reversal.pk, reason="again")
+    assert str(err.value) == "冲正记录不能再冲正；如需恢复，请重新确认还款。"
     with pytest.raises(BusinessError) as err:
         services.repayment_reverse(actor=world.manager_a, repayment_id=entry.pk, reason="  ")
     assert err.value.message == services.REASON_REQUIRED
