@@ -20,6 +20,7 @@ urlpatterns = [
     path("jobs/", include("xindai.jobs.urls")),
     path("system/", include("xindai.core.urls")),
     path("org/", include("xindai.org.urls")),
+    path("api/", include("xindai.api.urls")),
 ]
 
 # Each business app with pages mounts them under its own name.

@@ -12,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 class AuditAction(models.TextChoices):
     SETTINGS_CHANGED = "core.settings.changed", _("System settings changed")
 
+    API_TOKEN_CREATED = "api.token.created", _("API token created")
+    API_TOKEN_REVOKED = "api.token.revoked", _("API token revoked")
+
     REQUEST_CREATED = "credit.request.created", _("Request for approval made")
     REQUEST_APPROVED = "credit.request.approved", _("Request approved")
     REQUEST_REJECTED = "credit.request.rejected", _("Request rejected")

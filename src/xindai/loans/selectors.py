@@ -11,11 +11,13 @@ from django.utils import timezone
 from xindai.core.figures import cached, criteria
 from xindai.core.models import AuditLog
 from xindai.core.system_settings import get_system_settings
+from xindai.loans import schedule
 from xindai.loans.classification import with_classification
 from xindai.loans.filters import LoanFilter
 from xindai.loans.models import Installment, Loan, PlanVersion
 from xindai.loans.owed import overdue_installments, owed_totals, unsettled_on, with_owed, with_status
 from xindai.loans.quality import off_balance
+from xindai.loans.services import LoanTerms, check_type_limits, plan_for
 from xindai.loans.status import installment_status
 
 LIST_RELATED = ("customer", "customer__township", "customer__village", "loan_type", "handling_branch", "officer")
@@ -168,3 +170,16 @@ def loan_arrears(loan: Loan, days_overdue: int, as_of: date | None = None) -> di
     owed = totals["interest_owed"] + totals["penalty_owed"] + totals["compound_owed"]
     off = off_balance(days_overdue, get_system_settings().off_balance_days)
     return {"on_balance": Decimal("0.00") if off else owed, "off_balance": owed if off else Decimal("0.00")}
+
+
+def plan_preview(terms: LoanTerms) -> tuple[list[schedule.Installment], dict[str, Decimal]]:
+    """The plan a new loan's terms would generate and its totals (the form's preview, the API's),
+    after the loan type's limits; a BusinessError says what is wrong."""
+    check_type_limits(terms)
+    plan = plan_for(terms)
+    totals = {
+        "principal": sum((i.principal for i in plan), Decimal("0.00")),
+        "interest": sum((i.interest for i in plan), Decimal("0.00")),
+    }
+    totals["total"] = totals["principal"] + totals["interest"]
+    return plan, totals

@@ -73,18 +73,9 @@ def loan_preview(request):
     context = {"form": form}
     if form.is_valid():
         try:
-            terms = form.terms()
-            services.check_type_limits(terms)
-            plan = services.plan_for(terms)
+            context["rows"], context["totals"] = selectors.plan_preview(form.terms())
         except BusinessError as err:
             context["error"] = str(err)
-        else:
-            context["rows"] = plan
-            context["totals"] = {
-                "principal": sum(i.principal for i in plan),
-                "interest": sum(i.interest for i in plan),
-                "total": sum(i.total for i in plan),
-            }
     return render(request, "loans/_preview.html", context)
 
 
