@@ -12,6 +12,7 @@ from xindai.core.errors import BusinessError
 from xindai.core.viewhelpers import paginate, require_perm, run_and_report, run_service, wants_export
 from xindai.jobs.exports import export_response
 from xindai.loans import selectors, services
+from xindai.loans.detail_sections import sections_for
 from xindai.loans.forms import LoanForm, LoanTypeForm
 from xindai.loans.models import GuaranteeGroup, LoanType
 
@@ -113,6 +114,7 @@ def loan_show(request, pk):
             "repayments": selectors.loan_repayments(request.user, loan),
             "versions": selectors.plan_versions(request.user, loan),
             "arrears": selectors.loan_arrears(loan, loan.days_overdue),
+            "sections": sections_for(request.user, loan),
         },
     )
 

@@ -1,0 +1,184 @@
+"""Early warning (风险预警): the rules in force, computed in SQL over the loans of a scope as of a date.
+
+Each enabled rule is one uncorrelated subquery giving the loans it fires on (PostgreSQL hashes it
+once), tested against the caller's scoped loans: ``w_<rule>`` is true on a loan the rule fires on.
+The rules and their thresholds (WarningRule):
+
+- paying_later: each of the last N installments settled by the date was settled later after its
+  payable date than the one before, the latest after its payable date (N = threshold, ≥ 2);
+  installments settled in the last 18 months count.
+- partial_payments: at least N payments in the 180 days up to the date left their installment
+  owing (a later payment finished it, or nothing did yet); reversed payments do not count.
+- group_overdue: another member of the loan's joint-guarantee group has an installment more
+  than N days overdue on the date.
+- low_coverage: the collateral in force covers less than N × the outstanding principal on the
+  date (value × (1 − haircut)); loans without collateral are not judged by it.
+- inspection_finding: the latest inspection on or before the date, within N days, found a risk.
+- head_count_short: the latest inspection on or before the date counted more than N % fewer
+  animals than were pledged.
+- mobile_vacant: the borrower's mobile is flagged 空号.
+- insurance_expiring: an insurance of collateral in force ends within N days of the date
+  (the date itself included).
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import BooleanField, Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Greatest
+
+from xindai.collateral.models import DEFAULT_HAIRCUTS
+from xindai.postloan.models import RULE_DEFAULTS, RuleCode, WarningAck, WarningRule
+
+PAYING_LATER_LOOKBACK_DAYS = 548
+PARTIAL_WINDOW_DAYS = 180
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    level: int
+    threshold: Decimal
+    enabled: bool = True
+
+    @property
+    def label(self) -> str:
+        return str(RuleCode(self.code).label)
+
+
+def rules_in_force(*, include_disabled: bool = False) -> list[Rule]:
+    """The rules as the bank set them (defaults for a rule it has not touched), enabled ones only."""
+    stored = {r.code: r for r in WarningRule.objects.all()}
+    rules = []
+    for code, (level, threshold) in RULE_DEFAULTS.items():
+        row = stored.get(code)
+        if row is not None and not row.enabled and not include_disabled:
+            continue
+        if row is None:
+            rules.append(Rule(code.value, int(level), threshold))
+        else:
+            rules.append(Rule(code.value, row.level, row.threshold, row.enabled))
+    return rules
+
+
+def _in_force(alias: str) -> str:
+    return f"{alias}.in_force_from <= %s AND ({alias}.superseded_on IS NULL OR {alias}.superseded_on > %s)"
+
+
+def _haircut_sql() -> str:
+    cases = " ".join(f"WHEN '{kind.value}' THEN {value}" for kind, value in DEFAULT_HAIRCUTS.items())
+    return f"COALESCE(h.haircut, CASE c.kind {cases} END)"
+
+
+def _collateral_in_force() -> str:
+    return "c.created_at::date <= %s AND (c.released_on IS NULL OR c.released_on > %s)"
+
+
+def rule_sql(rule: Rule, as_of: date) -> tuple[str, list]:
+    """(SQL over the outer table `loans_loan`, params): true on a loan the rule fires on."""
+    n = rule.threshold
+    if rule.code == RuleCode.PAYING_LATER:
+        count = max(int(n), 2)
+        sql = f"""loans_loan.id IN (
+            SELECT t.loan_id FROM (
+                SELECT i.loan_id, row_number() OVER w AS rn, i.settled_on - i.payable_on AS late,
+                       (i.settled_on - i.payable_on) - lead(i.settled_on - i.payable_on) OVER w AS gain
+                FROM loans_installment i
+                WHERE i.settled_on IS NOT NULL AND i.settled_on <= %s AND i.settled_on > %s AND {_in_force("i")}
+                WINDOW w AS (PARTITION BY i.loan_id ORDER BY i.period DESC)
+            ) t WHERE t.rn <= %s
+            GROUP BY t.loan_id
+            HAVING count(*) = %s AND bool_and(t.rn = %s OR t.gain > 0) AND bool_or(t.rn = 1 AND t.late > 0))"""
+        lookback = as_of - timedelta(days=PAYING_LATER_LOOKBACK_DAYS)
+        return sql, [as_of, lookback, as_of, as_of, count, count, count]
+    if rule.code == RuleCode.PARTIAL_PAYMENTS:
+        sql = """loans_loan.id IN (
+            SELECT r.loan_id FROM repayments_repayment r JOIN loans_installment i ON i.id = r.installment_id
+            WHERE r.paid_on <= %s AND r.paid_on > %s AND r.reverses_id IS NULL
+              AND NOT EXISTS (SELECT 1 FROM repayments_repayment x WHERE x.reverses_id = r.id AND x.accounting_date <= %s)
+              AND (i.settled_on IS NULL OR i.settled_on > r.paid_on)
+            GROUP BY r.loan_id HAVING count(*) >= %s)"""
+        return sql, [as_of, as_of - timedelta(days=PARTIAL_WINDOW_DAYS), as_of, max(int(n), 1)]
+    if rule.code == RuleCode.GROUP_OVERDUE:
+        members = f"""SELECT DISTINCT l2.guarantee_group_id AS g, l2.customer_id AS c
+            FROM loans_installment i JOIN loans_loan l2 ON l2.id = i.loan_id
+            WHERE l2.guarantee_group_id IS NOT NULL AND i.payable_on < %s
+              AND (i.settled_on IS NULL OR i.settled_on > %s) AND {_in_force("i")}"""
+        limit = as_of - timedelta(days=int(n))
+        params = [limit, as_of, as_of, as_of]
+        sql = f"""(loans_loan.guarantee_group_id IN (SELECT m.g FROM ({members}) m GROUP BY m.g HAVING count(*) >= 2)
+            OR (loans_loan.guarantee_group_id IN (SELECT m.g FROM ({members}) m)
+                AND (loans_loan.guarantee_group_id, loans_loan.customer_id) NOT IN (SELECT m.g, m.c FROM ({members}) m)))"""
+        return sql, params * 3
+    if rule.code == RuleCode.LOW_COVERAGE:
+        sql = f"""loans_loan.id IN (
+            SELECT c.loan_id FROM collateral_collateral c
+            JOIN loans_loan l ON l.id = c.loan_id
+            LEFT JOIN collateral_haircut h ON h.kind = c.kind
+            WHERE {_collateral_in_force()}
+            GROUP BY c.loan_id, l.outstanding_principal
+            HAVING sum(c.value * (1 - {_haircut_sql()})) < %s * (l.outstanding_principal + COALESCE((
+                SELECT sum(r.principal) FROM repayments_repayment r WHERE r.loan_id = c.loan_id AND r.accounting_date > %s), 0))
+            )"""
+        return sql, [as_of, as_of, n, as_of]
+    if rule.code in (RuleCode.INSPECTION_FINDING, RuleCode.HEAD_COUNT_SHORT):
+        if rule.code == RuleCode.INSPECTION_FINDING:
+            condition, params = "x.risk_found AND x.inspected_on > %s", [as_of - timedelta(days=int(n))]
+        else:
+            condition = "x.head_count_found IS NOT NULL AND x.head_count_found * 100 < x.head_count_pledged * (100 - %s)"
+            params = [n]
+        sql = f"""loans_loan.id IN (
+            SELECT x.loan_id FROM (
+                SELECT DISTINCT ON (p.loan_id) p.loan_id, p.inspected_on, p.risk_found, p.head_count_found,
+                       p.head_count_pledged
+                FROM postloan_inspection p WHERE p.inspected_on <= %s
+                ORDER BY p.loan_id, p.inspected_on DESC, p.id DESC
+            ) x WHERE {condition})"""
+        return sql, [as_of, *params]
+    if rule.code == RuleCode.MOBILE_VACANT:
+        return "loans_loan.customer_id IN (SELECT id FROM customers_customer WHERE mobile_vacant)", []
+    if rule.code == RuleCode.INSURANCE_EXPIRING:
+        sql = f"""loans_loan.id IN (
+            SELECT c.loan_id FROM collateral_collateral c
+            WHERE {_collateral_in_force()} AND c.insured_to >= %s AND c.insured_to <= %s)"""
+        return sql, [as_of, as_of, as_of, as_of + timedelta(days=int(n))]
+    raise ValueError(rule.code)
+
+
+def active_on(as_of: date) -> Q:
+    return Q(start_date__lte=as_of) & (Q(settled_on__isnull=True) | Q(settled_on__gt=as_of))
+
+
+def with_warnings(loans, as_of: date, rules: list[Rule] | None = None, *, only: str = ""):
+    """`loans` (already through the scope door) active on `as_of`, each annotated with
+    `w_<rule>` and `warning_level` (the highest level of the rules that fire, 0 for none),
+    and kept only when a rule fires (`only`: that rule)."""
+    rules = rules_in_force() if rules is None else rules
+    if only:
+        rules = [r for r in rules if r.code == only]
+    loans = loans.filter(active_on(as_of))
+    if not rules:
+        return loans.none().annotate(warning_level=Value(0, output_field=IntegerField())), rules
+    flags = {f"w_{r.code}": RawSQL(*rule_sql(r, as_of), output_field=BooleanField()) for r in rules}
+    loans = loans.annotate(**flags)
+    fired = Q()
+    for name in flags:
+        fired |= Q(**{name: True})
+    levels = [Case(When(**{f"w_{r.code}": True}, then=Value(r.level)), default=Value(0)) for r in rules]
+    level = Greatest(*levels, output_field=IntegerField()) if len(levels) > 1 else levels[0]
+    return loans.filter(fired).annotate(warning_level=level), rules
+
+
+def unacknowledged(loans, rules: list[Rule], as_of: date):
+    """Of warned loans, those with a rule that fires and was not acknowledged in the last
+    ACK_VALID_DAYS."""
+    since = as_of - timedelta(days=WarningAck.ACK_VALID_DAYS)
+    open_q = Q()
+    for rule in rules:
+        acked = WarningAck.objects.children_of(OuterRef("pk")).filter(
+            rule=rule.code, acknowledged_on__lte=as_of, acknowledged_on__gt=since
+        )
+        open_q |= Q(**{f"w_{rule.code}": True}) & ~Exists(acked)
+    return loans.filter(open_q)
