@@ -87,13 +87,6 @@ class ReleaseForm(Form):
 
 
 class GuarantorForm(Form):
-    customer = forms.ModelChoiceField(
-        label=_("a customer of the bank"),
-        queryset=Customer.objects.none(),
-        required=False,
-        widget=RemoteSelect(attrs={"data-picker": "1", "data-picker-url": "/customers/pick/"}),
-        help_text=_("or enter another person below"),
-    )
     name = forms.CharField(label=_("full name"), max_length=50, required=False)
     id_number = forms.CharField(label=_("ID number"), max_length=40, required=False)
     mobile = forms.CharField(label=_("mobile"), max_length=30, required=False)
@@ -103,7 +96,14 @@ class GuarantorForm(Form):
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["customer"].queryset = Customer.objects.visible_to(actor)
+        customer = forms.ModelChoiceField(
+            label=_("a customer of the bank"),
+            queryset=Customer.objects.visible_to(actor),
+            required=False,
+            widget=RemoteSelect(attrs={"data-picker": "1", "data-picker-url": "/customers/pick/"}),
+            help_text=_("or enter another person below"),
+        )
+        self.fields = {"customer": customer, **self.fields}
         self.fields["signed_on"].initial = timezone.localdate()
 
     def clean(self):
