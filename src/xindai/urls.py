@@ -28,6 +28,16 @@ urlpatterns = [
 # Each business app with pages mounts them under its own name.
 urlpatterns += [
     path(f"{app}/", include(f"xindai.{app}.urls"))
-    for app in ("customers", "loans", "repayments", "imports", "printing", "messaging", "reports", "collateral", "postloan")
+    for app in (
+        "customers",
+        "loans",
+        "repayments",
+        "imports",
+        "printing",
+        "messaging",
+        "reports",
+        "collateral",
+        "postloan",
+    )
     if f"xindai.{app}" in settings.INSTALLED_APPS and find_spec(f"xindai.{app}.urls") is not None
 ]

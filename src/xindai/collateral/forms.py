@@ -20,7 +20,10 @@ class CollateralForm(Form):
     breed = forms.CharField(label=_("breed"), max_length=50, required=False)
     head_count = forms.IntegerField(label=_("head count"), min_value=0, max_value=100_000, required=False)
     ear_tags = forms.CharField(
-        label=_("ear tags"), required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text=_("one a line, or separated by spaces or commas")
+        label=_("ear tags"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("one a line, or separated by spaces or commas"),
     )
     farm = forms.CharField(label=_("farm"), max_length=100, required=False)
     village = forms.ModelChoiceField(
@@ -30,7 +33,9 @@ class CollateralForm(Form):
         help_text=_("where the collateral is, when not at the borrower's village"),
     )
     value_per_head = forms.DecimalField(label=_("value per head"), required=False, **MONEY)
-    value = forms.DecimalField(label=_("value"), required=False, help_text=_("blank for animals: value per head × head count"), **MONEY)
+    value = forms.DecimalField(
+        label=_("value"), required=False, help_text=_("blank for animals: value per head × head count"), **MONEY
+    )
     valued_on = DateField(label=_("valued on"), widget=forms.DateInput)
     valuer = forms.CharField(label=_("valuer"), max_length=100)
     insurer = forms.CharField(label=_("insurer"), max_length=100, required=False)
@@ -125,4 +130,6 @@ class HaircutForm(Form):
 
 
 class CoverageForm(Form):
-    below = forms.DecimalField(label=_("coverage below"), min_value=Decimal("0"), max_value=Decimal("100"), decimal_places=2, required=False)
+    below = forms.DecimalField(
+        label=_("coverage below"), min_value=Decimal("0"), max_value=Decimal("100"), decimal_places=2, required=False
+    )

@@ -100,7 +100,9 @@ class Collateral(ScopedModel):
             models.CheckConstraint(name="collateral_value_positive", condition=Q(value__gt=0)),
             models.CheckConstraint(
                 name="collateral_insurance_period",
-                condition=Q(insured_from__isnull=True) | Q(insured_to__isnull=True) | Q(insured_to__gte=models.F("insured_from")),
+                condition=Q(insured_from__isnull=True)
+                | Q(insured_to__isnull=True)
+                | Q(insured_to__gte=models.F("insured_from")),
             ),
         ]
 

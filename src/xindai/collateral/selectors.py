@@ -101,7 +101,9 @@ def collateral_search(user, params) -> tuple:
     if params.get("kind") in Kind.values:
         rows = rows.filter(kind=params["kind"])
     if str(params.get("village", "")).isdigit():
-        rows = rows.filter(Q(village_id=params["village"]) | Q(village__isnull=True, loan__customer__village_id=params["village"]))
+        rows = rows.filter(
+            Q(village_id=params["village"]) | Q(village__isnull=True, loan__customer__village_id=params["village"])
+        )
     if params.get("q"):
         rows = rows.filter(Q(loan__iou_number__icontains=params["q"]) | Q(loan__customer__name__icontains=params["q"]))
     totals = rows.aggregate(count=Count("id"), value=Coalesce(Sum("value"), ZERO), heads=Coalesce(Sum("head_count"), 0))
@@ -110,7 +112,9 @@ def collateral_search(user, params) -> tuple:
 
 
 def loan_collateral(user, loan) -> list[Collateral]:
-    return list(Collateral.objects.children_of(loan).prefetch_related("ear_tags").select_related("village").order_by("id"))
+    return list(
+        Collateral.objects.children_of(loan).prefetch_related("ear_tags").select_related("village").order_by("id")
+    )
 
 
 def loan_guarantors(user, loan) -> list[Guarantor]:

@@ -118,8 +118,13 @@ def collateral_add(*, actor, loan: Loan, data: CollateralData) -> Collateral:
             actor,
             "collateral.pledged",
             collateral,
-            changes={"loan": loan.iou_number, "kind": data.kind, "value": value, "head_count": data.head_count,
-                     "ear_tags": len(data.ear_tags)},
+            changes={
+                "loan": loan.iou_number,
+                "kind": data.kind,
+                "value": value,
+                "head_count": data.head_count,
+                "ear_tags": len(data.ear_tags),
+            },
         )
     return collateral
 

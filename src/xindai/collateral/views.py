@@ -9,7 +9,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xindai.collateral import selectors, services
-from xindai.collateral.forms import CollateralForm, CoverageForm, EarTagUploadForm, GuarantorForm, HaircutForm, ReleaseForm
+from xindai.collateral.forms import (
+    CollateralForm,
+    CoverageForm,
+    EarTagUploadForm,
+    GuarantorForm,
+    HaircutForm,
+    ReleaseForm,
+)
 from xindai.collateral.models import Kind
 from xindai.core.viewhelpers import paginate, require_perm, run_and_report, run_service
 
@@ -36,7 +43,9 @@ def collateral_create(request, pk):
     require_perm(request.user, "loans.change")
     form = CollateralForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        item = run_service(form, lambda: services.collateral_add(actor=request.user, loan=loan, data=form.data_object()))
+        item = run_service(
+            form, lambda: services.collateral_add(actor=request.user, loan=loan, data=form.data_object())
+        )
         if item:
             messages.success(request, _("Collateral pledged on loan %(iou)s.") % {"iou": loan.iou_number})
             return redirect("collateral:loan", loan.pk)

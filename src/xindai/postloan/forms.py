@@ -91,18 +91,26 @@ class WarningRulesForm(Form):
                 label=_("level"), choices=Level.choices, coerce=int, initial=rule.level
             )
             self.fields[f"{code}-threshold"] = forms.DecimalField(
-                label=_("threshold"), min_value=Decimal("0"), max_value=Decimal("100000"), decimal_places=2, initial=rule.threshold
+                label=_("threshold"),
+                min_value=Decimal("0"),
+                max_value=Decimal("100000"),
+                decimal_places=2,
+                initial=rule.threshold,
             )
 
     def rows(self) -> dict:
         d = self.cleaned_data
         codes = {name.split("-")[0] for name in self.fields}
-        return {c: {"enabled": d[f"{c}-enabled"], "level": d[f"{c}-level"], "threshold": d[f"{c}-threshold"]} for c in codes}
+        return {
+            c: {"enabled": d[f"{c}-enabled"], "level": d[f"{c}-level"], "threshold": d[f"{c}-threshold"]} for c in codes
+        }
 
 
 class InspectionRuleForm(Form):
     loan_type = forms.IntegerField(widget=forms.HiddenInput)
-    first_within_days = forms.IntegerField(label=_("first visit within (days of disbursement)"), min_value=1, max_value=365)
+    first_within_days = forms.IntegerField(
+        label=_("first visit within (days of disbursement)"), min_value=1, max_value=365
+    )
     every_months = forms.IntegerField(label=_("then every (months)"), min_value=1, max_value=24)
     after_overdue_days = forms.IntegerField(label=_("within (days of becoming overdue)"), min_value=1, max_value=365)
 

@@ -58,13 +58,17 @@ def with_schedule(loans, as_of: date):
         overdue_since=_AddDays(Subquery(oldest_overdue.values("payable_on")[:1], output_field=DateField()), Value(1)),
     )
     regular = Case(
-        When(last_inspected__isnull=True, then=_AddDays(F("start_date"), _rule("first_within_days", DEFAULT_FIRST_WITHIN_DAYS))),
+        When(
+            last_inspected__isnull=True,
+            then=_AddDays(F("start_date"), _rule("first_within_days", DEFAULT_FIRST_WITHIN_DAYS)),
+        ),
         default=_AddMonths(F("last_inspected"), _rule("every_months", DEFAULT_EVERY_MONTHS)),
         output_field=DateField(),
     )
     after_overdue = Case(
         When(
-            Q(overdue_since__isnull=False) & (Q(last_inspected__isnull=True) | Q(last_inspected__lt=F("overdue_since"))),
+            Q(overdue_since__isnull=False)
+            & (Q(last_inspected__isnull=True) | Q(last_inspected__lt=F("overdue_since"))),
             then=_AddDays(F("overdue_since"), _rule("after_overdue_days", DEFAULT_AFTER_OVERDUE_DAYS)),
         ),
         default=None,

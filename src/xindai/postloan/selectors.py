@@ -11,7 +11,7 @@ from xindai.collateral.selectors import in_force_on
 from xindai.loans.models import Installment, Loan
 from xindai.postloan.models import Inspection, InspectionPhoto, Level, RuleCode, WarningAck
 from xindai.postloan.schedule import active_on, due_filter, with_schedule
-from xindai.postloan.warnings import rules_in_force, unacknowledged, with_warnings
+from xindai.postloan.warnings import unacknowledged, with_warnings
 
 RELATED = ("customer", "customer__village", "officer", "loan_type")
 
@@ -46,13 +46,13 @@ def pledged_heads(loan, as_of: date | None = None) -> int:
 
 
 def loan_inspections(loan) -> list[Inspection]:
-    return list(
-        Inspection.objects.children_of(loan).select_related("officer").annotate(photo_count=Count("photos"))
-    )
+    return list(Inspection.objects.children_of(loan).select_related("officer").annotate(photo_count=Count("photos")))
 
 
 def inspection_in_scope(user, pk: int) -> Inspection:
-    return get_object_or_404(Inspection.objects.visible_to(user).select_related("loan", "loan__customer", "officer"), pk=pk)
+    return get_object_or_404(
+        Inspection.objects.visible_to(user).select_related("loan", "loan__customer", "officer"), pk=pk
+    )
 
 
 def photo_in_scope(user, pk: int) -> InspectionPhoto:
@@ -132,9 +132,13 @@ def _details(ids: list[int], as_of: date) -> dict:
         if len(lateness.setdefault(loan_id, [])) < 4:
             lateness[loan_id].append((settled_on - payable_on).days)
     for loan_id, days in lateness.items():
-        out[(loan_id, RuleCode.PAYING_LATER)] = _("days late: %(days)s") % {"days": " → ".join(map(str, reversed(days)))}
+        out[(loan_id, RuleCode.PAYING_LATER)] = _("days late: %(days)s") % {
+            "days": " → ".join(map(str, reversed(days)))
+        }
     latest = {}
-    for inspection in Inspection.objects.children_of(ids).filter(inspected_on__lte=as_of).order_by("loan_id", "inspected_on", "id"):
+    for inspection in (
+        Inspection.objects.children_of(ids).filter(inspected_on__lte=as_of).order_by("loan_id", "inspected_on", "id")
+    ):
         latest[inspection.loan_id] = inspection
     for loan_id, i in latest.items():
         out[(loan_id, RuleCode.INSPECTION_FINDING)] = f"{i.inspected_on:%Y-%m-%d} {i.findings[:40]}"
@@ -143,7 +147,9 @@ def _details(ids: list[int], as_of: date) -> dict:
             "pledged": i.head_count_pledged,
             "day": f"{i.inspected_on:%Y-%m-%d}",
         }
-    insured = Collateral.objects.children_of(ids).filter(in_force_on(as_of), insured_to__gte=as_of).order_by("insured_to")
+    insured = (
+        Collateral.objects.children_of(ids).filter(in_force_on(as_of), insured_to__gte=as_of).order_by("insured_to")
+    )
     for c in insured.values("loan_id", "insurer", "policy_number", "insured_to"):
         out.setdefault(
             (c["loan_id"], RuleCode.INSURANCE_EXPIRING),
@@ -193,15 +199,24 @@ def inspections_by_officer(user, date_from: date, date_to: date, as_of: date) ->
         .order_by()
     )
     schedule = with_schedule(Loan.objects.visible_to(user).filter(active_on(as_of)), as_of)
-    overdue = schedule.values("officer_id", "officer__real_name").annotate(
-        overdue=Count("id", filter=Q(next_inspection__lt=as_of)), loans=Count("id")
-    ).order_by()
+    overdue = (
+        schedule.values("officer_id", "officer__real_name")
+        .annotate(overdue=Count("id", filter=Q(next_inspection__lt=as_of)), loans=Count("id"))
+        .order_by()
+    )
     table: dict[int, dict] = {}
     for row in overdue:
-        table[row["officer_id"]] = {"officer": row["officer__real_name"], "loans": row["loans"], "overdue": row["overdue"], "done": 0, "visits": 0}
+        table[row["officer_id"]] = {
+            "officer": row["officer__real_name"],
+            "loans": row["loans"],
+            "overdue": row["overdue"],
+            "done": 0,
+            "visits": 0,
+        }
     for row in done:
         entry = table.setdefault(
-            row["loan__officer_id"], {"officer": row["loan__officer__real_name"], "loans": 0, "overdue": 0, "done": 0, "visits": 0}
+            row["loan__officer_id"],
+            {"officer": row["loan__officer__real_name"], "loans": 0, "overdue": 0, "done": 0, "visits": 0},
         )
         entry.update(done=row["done"], visits=row["visits"])
     return sorted(table.values(), key=lambda r: (-r["overdue"], r["officer"] or ""))
@@ -227,4 +242,3 @@ def officers_in_scope(user):
 
     ids = Loan.objects.visible_to(user).values("officer_id")
     return get_user_model().objects.filter(pk__in=ids).order_by("real_name").only("id", "real_name")
-

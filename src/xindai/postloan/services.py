@@ -18,9 +18,9 @@ from xindai.postloan.models import (
     InspectionRule,
     Level,
     RuleCode,
-    Way,
     WarningAck,
     WarningRule,
+    Way,
 )
 from xindai.postloan.selectors import pledged_heads
 
@@ -74,7 +74,9 @@ def _check_photos(photos: list[Photo]) -> list[str]:
     types = []
     for photo in photos:
         if len(photo.content) > MAX_PHOTO_BYTES:
-            raise BusinessError(MSG_PHOTO_TOO_BIG, {"name": photo.name, "max": MAX_PHOTO_BYTES // 1024 // 1024}, field="photos")
+            raise BusinessError(
+                MSG_PHOTO_TOO_BIG, {"name": photo.name, "max": MAX_PHOTO_BYTES // 1024 // 1024}, field="photos"
+            )
         if (photo.latitude is not None and abs(photo.latitude) > 90) or (
             photo.longitude is not None and abs(photo.longitude) > 180
         ):
@@ -169,7 +171,9 @@ def warning_acknowledge(*, actor, loan: Loan, rule: str, note: str, as_of: date)
         loan = Loan.objects.visible_to(actor).select_for_update().get(pk=loan.pk)
         if rule not in {w["code"] for w in loan_warnings(actor, loan, as_of)}:
             raise BusinessError(MSG_ACK_NOT_FIRING, {"day": as_of.isoformat()})
-        ack = WarningAck.objects.create(loan=loan, rule=rule, acknowledged_on=as_of, note=note[:200], acknowledged_by=actor)
+        ack = WarningAck.objects.create(
+            loan=loan, rule=rule, acknowledged_on=as_of, note=note[:200], acknowledged_by=actor
+        )
         audit.record(actor, "postloan.warning.acknowledged", loan, changes={"rule": rule, "note": ack.note})
     return ack
 
@@ -197,20 +201,28 @@ def warning_rules_update(*, actor, rows: dict[str, dict]) -> None:
         audit.record(actor, "postloan.rules.changed", None, changes=changes, target_repr="warning rules")
 
 
-def inspection_rule_set(*, actor, loan_type: LoanType, first_within_days: int, every_months: int, after_overdue_days: int) -> InspectionRule:
+def inspection_rule_set(
+    *, actor, loan_type: LoanType, first_within_days: int, every_months: int, after_overdue_days: int
+) -> InspectionRule:
     """The inspection rule of a loan type."""
     if not (1 <= first_within_days <= 365 and 1 <= every_months <= 24 and 1 <= after_overdue_days <= 365):
         raise BusinessError(MSG_RULE_DAYS)
     with transaction.atomic(durable=True):
         rule, _created = InspectionRule.objects.select_for_update().get_or_create(loan_type=loan_type)
         before = audit.snapshot(rule, ["first_within_days", "every_months", "after_overdue_days"])
-        rule.first_within_days, rule.every_months, rule.after_overdue_days = first_within_days, every_months, after_overdue_days
+        rule.first_within_days, rule.every_months, rule.after_overdue_days = (
+            first_within_days,
+            every_months,
+            after_overdue_days,
+        )
         rule.save()
         audit.record(
             actor,
             "postloan.inspection_rule.changed",
             rule,
-            changes=audit.diff(before, audit.snapshot(rule, ["first_within_days", "every_months", "after_overdue_days"])),
+            changes=audit.diff(
+                before, audit.snapshot(rule, ["first_within_days", "every_months", "after_overdue_days"])
+            ),
             target_repr=loan_type.name,
         )
     return rule

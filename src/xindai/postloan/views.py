@@ -44,12 +44,24 @@ def inspection_list(request):
 
 
 def inspection_create(request, pk):
-    loan = get_object_or_404(Loan.objects.visible_to(request.user).select_related("customer", "customer__village"), pk=pk)
+    loan = get_object_or_404(
+        Loan.objects.visible_to(request.user).select_related("customer", "customer__village"), pk=pk
+    )
     require_perm(request.user, "loans.change")
     form = InspectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        fields = ("inspected_on", "way", "head_count_found", "health", "use_of_funds", "findings", "risk_found", "next_steps", "signed")
+        fields = (
+            "inspected_on",
+            "way",
+            "head_count_found",
+            "health",
+            "use_of_funds",
+            "findings",
+            "risk_found",
+            "next_steps",
+            "signed",
+        )
         saved = run_service(
             form,
             lambda: services.inspection_record(
@@ -87,7 +99,14 @@ def warning_list(request):
     rows = {loan.pk: loan for loan in loans.filter(pk__in=list(page.object_list)).select_related(*selectors.RELATED)}
     page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
     selectors.warnings_for_rows(request.user, page.object_list, rules, as_of)
-    context = {"page": page, "totals": totals, "as_of": as_of, "levels": Level.choices, "rules": RuleCode.choices, **_filters(request)}
+    context = {
+        "page": page,
+        "totals": totals,
+        "as_of": as_of,
+        "levels": Level.choices,
+        "rules": RuleCode.choices,
+        **_filters(request),
+    }
     return render(request, "postloan/warning_list.html", context)
 
 
@@ -102,7 +121,11 @@ def warning_ack(request, pk):
         run_and_report(
             request,
             lambda: services.warning_acknowledge(
-                actor=request.user, loan=loan, rule=form.cleaned_data["rule"], note=form.cleaned_data["note"], as_of=timezone.localdate()
+                actor=request.user,
+                loan=loan,
+                rule=form.cleaned_data["rule"],
+                note=form.cleaned_data["note"],
+                as_of=timezone.localdate(),
             ),
             _("Warning acknowledged."),
         )
@@ -114,7 +137,9 @@ def warning_ack(request, pk):
 
 @manage_settings
 def rule_settings(request):
-    form = WarningRulesForm(request.POST if request.POST.get("form") == "warnings" else None, rules=rules_in_force(include_disabled=True))
+    form = WarningRulesForm(
+        request.POST if request.POST.get("form") == "warnings" else None, rules=rules_in_force(include_disabled=True)
+    )
     if form.is_bound and form.is_valid():
         if run_service(form, lambda: services.warning_rules_update(actor=request.user, rows=form.rows()) or True):
             messages.success(request, _("Warning rules saved."))
@@ -134,7 +159,9 @@ def inspection_rule(request):
     d = form.cleaned_data
     loan_type = get_object_or_404(LoanType, pk=d.pop("loan_type"))
     run_and_report(
-        request, lambda: services.inspection_rule_set(actor=request.user, loan_type=loan_type, **d), _("Inspection rule saved.")
+        request,
+        lambda: services.inspection_rule_set(actor=request.user, loan_type=loan_type, **d),
+        _("Inspection rule saved."),
     )
     return redirect("postloan:rules")
 
@@ -154,4 +181,3 @@ def report(request):
         "warnings": selectors.warning_counts(request.user, today),
     }
     return render(request, "postloan/report.html", context)
-

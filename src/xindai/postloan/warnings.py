@@ -1,3 +1,4 @@
+# ruff: noqa: S608, S611 - the SQL text below is built from constants only; every value is a parameter
 """Early warning (风险预警): the rules in force, computed in SQL over the loans of a scope as of a date.
 
 Each enabled rule is one uncorrelated subquery giving the loans it fires on (PostgreSQL hashes it
@@ -97,7 +98,8 @@ def rule_sql(rule: Rule, as_of: date) -> tuple[str, list]:
         sql = """loans_loan.id IN (
             SELECT r.loan_id FROM repayments_repayment r JOIN loans_installment i ON i.id = r.installment_id
             WHERE r.paid_on <= %s AND r.paid_on > %s AND r.reverses_id IS NULL
-              AND NOT EXISTS (SELECT 1 FROM repayments_repayment x WHERE x.reverses_id = r.id AND x.accounting_date <= %s)
+              AND NOT EXISTS (SELECT 1 FROM repayments_repayment x
+                              WHERE x.reverses_id = r.id AND x.accounting_date <= %s)
               AND (i.settled_on IS NULL OR i.settled_on > r.paid_on)
             GROUP BY r.loan_id HAVING count(*) >= %s)"""
         return sql, [as_of, as_of - timedelta(days=PARTIAL_WINDOW_DAYS), as_of, max(int(n), 1)]
@@ -110,7 +112,8 @@ def rule_sql(rule: Rule, as_of: date) -> tuple[str, list]:
         params = [limit, as_of, as_of, as_of]
         sql = f"""(loans_loan.guarantee_group_id IN (SELECT m.g FROM ({members}) m GROUP BY m.g HAVING count(*) >= 2)
             OR (loans_loan.guarantee_group_id IN (SELECT m.g FROM ({members}) m)
-                AND (loans_loan.guarantee_group_id, loans_loan.customer_id) NOT IN (SELECT m.g, m.c FROM ({members}) m)))"""
+                AND (loans_loan.guarantee_group_id, loans_loan.customer_id)
+                    NOT IN (SELECT m.g, m.c FROM ({members}) m)))"""
         return sql, params * 3
     if rule.code == RuleCode.LOW_COVERAGE:
         sql = f"""loans_loan.id IN (
@@ -120,14 +123,17 @@ def rule_sql(rule: Rule, as_of: date) -> tuple[str, list]:
             WHERE {_collateral_in_force()}
             GROUP BY c.loan_id, l.outstanding_principal
             HAVING sum(c.value * (1 - {_haircut_sql()})) < %s * (l.outstanding_principal + COALESCE((
-                SELECT sum(r.principal) FROM repayments_repayment r WHERE r.loan_id = c.loan_id AND r.accounting_date > %s), 0))
+                SELECT sum(r.principal) FROM repayments_repayment r
+                WHERE r.loan_id = c.loan_id AND r.accounting_date > %s), 0))
             )"""
         return sql, [as_of, as_of, n, as_of]
     if rule.code in (RuleCode.INSPECTION_FINDING, RuleCode.HEAD_COUNT_SHORT):
         if rule.code == RuleCode.INSPECTION_FINDING:
             condition, params = "x.risk_found AND x.inspected_on > %s", [as_of - timedelta(days=int(n))]
         else:
-            condition = "x.head_count_found IS NOT NULL AND x.head_count_found * 100 < x.head_count_pledged * (100 - %s)"
+            condition = (
+                "x.head_count_found IS NOT NULL AND x.head_count_found * 100 < x.head_count_pledged * (100 - %s)"
+            )
             params = [n]
         sql = f"""loans_loan.id IN (
             SELECT x.loan_id FROM (

@@ -593,7 +593,9 @@ MATRIX: list[Row] = [
     Row("collateral:loan", "POST", s(302, 200, 200, 404, 404, 404, 404), url=u("collateral:loan", pk("other_loan"))),
     Row("collateral:create", "GET", s(302, 200, 403, 200, 200, 403, 404), url=u("collateral:create", pk("my_loan"))),
     Row("collateral:create", "GET", s(302, 200, 403, 404, 404, 404, 404), url=u("collateral:create", pk("other_loan"))),
-    Row("collateral:create", "POST", s(302, 200, 403, 404, 404, 404, 404), url=u("collateral:create", pk("other_loan"))),
+    Row(
+        "collateral:create", "POST", s(302, 200, 403, 404, 404, 404, 404), url=u("collateral:create", pk("other_loan"))
+    ),
     Row(
         "collateral:guarantor_create",
         "GET",
@@ -623,18 +625,37 @@ MATRIX: list[Row] = [
         data=lambda o: {"released_on": TODAY.isoformat()},
     ),
     Row("collateral:ear_tags", "GET", POST_ONLY, url=u("collateral:ear_tags", pk("my_collateral"))),
-    Row("collateral:ear_tags", "POST", s(302, 302, 403, 302, 302, 403, 404), url=u("collateral:ear_tags", pk("my_collateral"))),
     Row(
-        "collateral:ear_tags", "POST", s(302, 302, 403, 404, 404, 404, 404), url=u("collateral:ear_tags", pk("other_collateral"))
+        "collateral:ear_tags",
+        "POST",
+        s(302, 302, 403, 302, 302, 403, 404),
+        url=u("collateral:ear_tags", pk("my_collateral")),
+    ),
+    Row(
+        "collateral:ear_tags",
+        "POST",
+        s(302, 302, 403, 404, 404, 404, 404),
+        url=u("collateral:ear_tags", pk("other_collateral")),
     ),
     Row("postloan:inspections", "GET", ALL_200),
     Row("postloan:inspections", "POST", ALL_200),
-    Row("postloan:inspection", "GET", s(302, 200, 200, 200, 200, 200, 404), url=u("postloan:inspection", pk("my_inspection"))),
     Row(
-        "postloan:inspection", "GET", s(302, 200, 200, 404, 404, 404, 404), url=u("postloan:inspection", pk("other_inspection"))
+        "postloan:inspection",
+        "GET",
+        s(302, 200, 200, 200, 200, 200, 404),
+        url=u("postloan:inspection", pk("my_inspection")),
     ),
     Row(
-        "postloan:inspection", "POST", s(302, 200, 200, 404, 404, 404, 404), url=u("postloan:inspection", pk("other_inspection"))
+        "postloan:inspection",
+        "GET",
+        s(302, 200, 200, 404, 404, 404, 404),
+        url=u("postloan:inspection", pk("other_inspection")),
+    ),
+    Row(
+        "postloan:inspection",
+        "POST",
+        s(302, 200, 200, 404, 404, 404, 404),
+        url=u("postloan:inspection", pk("other_inspection")),
     ),
     Row("postloan:inspect", "GET", s(302, 200, 403, 200, 200, 403, 404), url=u("postloan:inspect", pk("my_loan"))),
     Row("postloan:inspect", "GET", s(302, 200, 403, 404, 404, 404, 404), url=u("postloan:inspect", pk("other_loan"))),

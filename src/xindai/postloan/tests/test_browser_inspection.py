@@ -45,7 +45,12 @@ def _no_sideways_scroll(page):
 def test_an_officer_records_an_inspection_on_the_phone(phone, live_server, world):
     customer = CustomerFactory(name="马建国", village=world.village_a1, registered_by=world.officer_a)
     loan = make_loan(
-        world.admin, customer, world.officer_a, iou_number="PL-1", start_date=date(2026, 10, 20), end_date=date(2027, 10, 20)
+        world.admin,
+        customer,
+        world.officer_a,
+        iou_number="PL-1",
+        start_date=date(2026, 10, 20),
+        end_date=date(2027, 10, 20),
     )
     cattle(loan, world.officer_a, heads=10, tags=["GZ-0001", "GZ-0002"])
     page = phone

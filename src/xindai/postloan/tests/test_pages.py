@@ -1,6 +1,6 @@
 """The post-loan pages: what they show, to whom, masked where it must be, in a bounded number of queries."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -38,7 +38,10 @@ def test_warning_list_shows_each_trigger_in_a_fixed_number_of_queries(world, log
     assert html.count('data-testid="warning-row"') == 3
     assert "存栏" in html or "头数" in html
     assert "5 / 10" not in html  # the detail reads "found of pledged"
-    assert login(world.officer_b).get(reverse("postloan:warnings")).content.decode().count('data-testid="warning-row"') == 0
+    assert (
+        login(world.officer_b).get(reverse("postloan:warnings")).content.decode().count('data-testid="warning-row"')
+        == 0
+    )
 
 
 @pytest.mark.django_db
@@ -71,7 +74,11 @@ def test_guarantors_personal_data_is_masked_for_users_without_the_permission(wor
         actor=world.officer_a, loan=loan, customer_id=None, name="李保证", id_number=number, mobile="13912345678",
         relationship="邻居", amount=D("20000"), signed_on=loan.start_date,
     )  # fmt: skip
-    for url in (reverse("collateral:guarantors"), reverse("collateral:loan", args=[loan.pk]), reverse("loans:detail", args=[loan.pk])):
+    for url in (
+        reverse("collateral:guarantors"),
+        reverse("collateral:loan", args=[loan.pk]),
+        reverse("loans:detail", args=[loan.pk]),
+    ):
         masked = login(world.county_user_a).get(url).content.decode()
         assert number not in masked and "13912345678" not in masked, url
         assert number[:4] in masked
@@ -101,7 +108,13 @@ def test_a_guarantor_with_a_wrong_id_number_is_refused(world, login):
     loan = borrower_loan(world)
     response = login(world.officer_a).post(
         reverse("collateral:guarantor_create", args=[loan.pk]),
-        {"name": "王五", "id_number": "620702198001010010", "relationship": "邻居", "amount": "1000", "signed_on": "2026-02-10"},
+        {
+            "name": "王五",
+            "id_number": "620702198001010010",
+            "relationship": "邻居",
+            "amount": "1000",
+            "signed_on": "2026-02-10",
+        },
     )
     assert response.status_code == 200 and "校验位" in response.content.decode()
     assert not Guarantor.objects.system("test").exists()
@@ -141,5 +154,17 @@ def test_an_unsigned_inspection_or_a_file_that_is_no_image_writes_nothing(world,
     client = login(world.officer_a)
     assert client.post(reverse("postloan:inspect", args=[loan.pk]), base).status_code == 200
     bad = SimpleUploadedFile("x.jpg", b"<script>", content_type="image/jpeg")
-    assert client.post(reverse("postloan:inspect", args=[loan.pk]), {**base, "signed": "on", "photos": [bad]}).status_code == 200
+    assert (
+        client.post(reverse("postloan:inspect", args=[loan.pk]), {**base, "signed": "on", "photos": [bad]}).status_code
+        == 200
+    )
     assert not Inspection.objects.system("test").exists()
+
+
+@pytest.mark.django_db
+def test_home_page_cards_for_inspections_and_warnings(world, login):
+    loan = borrower_loan(world, start_date=date(2026, 10, 20), end_date=date(2027, 10, 20))
+    cattle(loan, world.officer_a, heads=10)  # coverage 0.80: a warning
+    html = login(world.officer_a).get(reverse("home")).content.decode()
+    assert "待贷后检查" in html and "风险预警" in html
+    assert reverse("postloan:inspections") + "?view=todo" in html

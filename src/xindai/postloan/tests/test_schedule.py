@@ -85,7 +85,7 @@ def test_the_rule_of_the_loan_type_applies(world):
 
 @pytest.mark.django_db
 def test_settled_and_not_yet_disbursed_loans_are_not_inspected(world):
-    loan = borrower_loan(world)
+    borrower_loan(world)
     assert _ious(world.officer_a, "all", date(2026, 2, 9)) == []
     assert _ious(world.officer_a, "all", date(2026, 2, 10)) == ["C-1"]
 

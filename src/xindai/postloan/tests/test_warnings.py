@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 
 from xindai.collateral.tests.helpers import borrower_loan, cattle
+from xindai.core.errors import BusinessError
 from xindai.customers.models import Customer
 from xindai.customers.tests.factories import CustomerFactory
-from xindai.core.errors import BusinessError
 from xindai.loans.models import Loan
 from xindai.loans.services import guarantee_group_create
 from xindai.loans.tests.factories import make_loan
@@ -228,10 +228,16 @@ def test_acknowledging_a_warning_with_a_note(world):
     cattle(loan, world.officer_a, heads=10)
     today = timezone.localdate()
     with pytest.raises(BusinessError):
-        services.warning_acknowledge(actor=world.officer_a, loan=loan, rule=RuleCode.LOW_COVERAGE, note=" ", as_of=today)
+        services.warning_acknowledge(
+            actor=world.officer_a, loan=loan, rule=RuleCode.LOW_COVERAGE, note=" ", as_of=today
+        )
     with pytest.raises(BusinessError):
-        services.warning_acknowledge(actor=world.officer_a, loan=loan, rule=RuleCode.MOBILE_VACANT, note="x", as_of=today)
-    services.warning_acknowledge(actor=world.officer_a, loan=loan, rule=RuleCode.LOW_COVERAGE, note="已要求追加抵押", as_of=today)
+        services.warning_acknowledge(
+            actor=world.officer_a, loan=loan, rule=RuleCode.MOBILE_VACANT, note="x", as_of=today
+        )
+    services.warning_acknowledge(
+        actor=world.officer_a, loan=loan, rule=RuleCode.LOW_COVERAGE, note="已要求追加抵押", as_of=today
+    )
     assert list(warning_list(world.officer_a, {"ack": "open"}, today)[0]) == []
     assert len(warning_list(world.officer_a, {}, today)[0]) == 1
     [warning] = loan_warnings(world.officer_a, loan, today)
