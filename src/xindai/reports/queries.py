@@ -23,6 +23,7 @@ from django.db.models import (
     Count,
     DecimalField,
     F,
+    Min,
     Q,
     Sum,
     Value,
@@ -179,11 +180,16 @@ _SQL_GROUPS = {
 }
 
 
-def _overdue_sql(as_of: date) -> tuple[str, list]:
+def _overdue_sql(as_of: date, *, owed: bool = True) -> tuple[str, list]:
     """Per loan, over its plan in force on `as_of`: the oldest payable date overdue, the principal
     overdue and the interest, penalty and compound owed on its overdue installments. Every
-    loan's: the statement joins them to the scoped loans only."""
+    loan's: the statement joins them to the scoped loans only. Without `owed`, the oldest date
+    only (days overdue, hence bucket and class) and zeros for the figures."""
     rows = unsettled_on(Installment.objects.system("report statement"), as_of)  # joined to the scoped loans
+    if not owed:
+        due = rows.filter(payable_on__lt=as_of).order_by().values("loan_id").annotate(due=Min("payable_on"))
+        sql, params = due.query.sql_with_params()
+        return f"SELECT loan_id, due, 0 AS principal, 0 AS interest FROM ({sql}) d", list(params)  # noqa: S608
     if not uses_running_totals(as_of):
         return _overdue_past_sql(rows.filter(payable_on__lt=as_of), as_of)
     owed = with_owed(rows.filter(payable_on__lt=as_of), as_of).order_by()
@@ -230,10 +236,13 @@ def _overdue_past_sql(rows, as_of: date) -> tuple[str, list]:
     return sql, [as_of, *rows_params, as_of]
 
 
-def _loan_rows(user, group, as_of, filters: Filters, figures: str, columns: str = "") -> list[tuple]:
+def _loan_rows(
+    user, group, as_of, filters: Filters, figures: str, columns: str = "", *, owed: bool = True
+) -> list[tuple]:
     """One statement: each loan's outstanding principal (by accounting date), its overdue figures
     and days overdue (by value date), then `figures` (SQL over the columns o, overdue, owed,
-    days, off, ov) summed per group. The loans are the ORM's scoped and filtered queryset."""
+    days, off, ov) summed per group. The loans are the ORM's scoped and filtered queryset.
+    Without `owed` the statement skips the figures owed (overdue and owed are 0): for sums of `o`."""
     from django.db import connection
 
     from xindai.core.system_settings import get_system_settings
@@ -241,7 +250,7 @@ def _loan_rows(user, group, as_of, filters: Filters, figures: str, columns: str 
     loans = _live(_loans(user).filter(filters.q()), as_of).order_by()
     # The scoped, filtered loans are the statement's table `l` (a derived table the planner flattens).
     loans_sql, loans_params = loans.values(*LOAN_COLUMNS).query.sql_with_params()
-    od_sql, od_params = _overdue_sql(as_of)
+    od_sql, od_params = _overdue_sql(as_of, owed=owed)
     if as_of >= timezone.localdate():
         outstanding, booked_join, booked_params = "l.outstanding_principal", "", []
     else:  # the amount less the principal booked by then: one grouped pass over the ledger
@@ -295,18 +304,23 @@ def balance(user, group, as_of, filters=None) -> Report:
     return _finish(Report("balance", group, as_of=as_of), rows)
 
 
-def _quality_rows(user, group, as_of, filters: Filters):
+def _category_columns() -> tuple[str, str]:
     """Each loan's bucket and class from its days overdue (quality.bucket_sql / category_sql: the
-    one definition), its whole outstanding principal summed per group."""
+    one definition) as the statement's extra columns, and the NPL filter over them."""
     from xindai.core.system_settings import classification_thresholds
 
-    # Each loan's bucket and class computed once, in the statement's last CTE.
     category = f"CASE WHEN ov <> '' THEN ov ELSE {category_sql('days', classification_thresholds())} END"
-    columns = f", {bucket_sql('days')} AS bucket, {category} AS cat"
+    npl = ", ".join(f"'{code.value}'" for code in sorted(NPL_CATEGORIES))
+    return f", {bucket_sql('days')} AS bucket, {category} AS cat", f"cat IN ({npl})"
+
+
+def _quality_rows(user, group, as_of, filters: Filters):
+    """Each loan's bucket and class (computed once, in the statement's last CTE), its whole
+    outstanding principal summed per group."""
+    columns, is_npl = _category_columns()
     sums = ", ".join(f"SUM(o) FILTER (WHERE bucket = '{code}')" for code in BUCKETS)
     categories = ", ".join(f"SUM(o) FILTER (WHERE cat = '{code}')" for code in CATEGORIES)
-    npl = ", ".join(f"'{code.value}'" for code in sorted(NPL_CATEGORIES))
-    figures = f"SUM(o), {sums}, {categories}, SUM(o) FILTER (WHERE cat IN ({npl})), {INTEREST_SUMS}"
+    figures = f"SUM(o), {sums}, {categories}, SUM(o) FILTER (WHERE {is_npl}), {INTEREST_SUMS}"
     names = [
         "group_id",
         "group_key",
@@ -328,10 +342,96 @@ def quality(user, group, as_of, filters=None, *, compare: bool = True) -> Report
     if compare:
         month_end = as_of.replace(day=1) - timezone.timedelta(days=1)
         year_end = date(as_of.year - 1, 12, 31)
-        for label, day in (("month_end", month_end), ("year_end", year_end)):
-            earlier = quality(user, group, day, filters, compare=False)
-            report.comparison[label] = {"as_of": day, **earlier.total}
+        # Only the NPL and its ratio are compared: the sums of `o` the charts' line computes.
+        for label, point in zip(("month_end", "year_end"), trend(user, [month_end, year_end], filters), strict=True):
+            report.comparison[label] = point
     return report
+
+
+def trend(user, days: list[date], filters=None) -> list[dict]:
+    """Outstanding principal, NPL and its ratio at each of `days` (the charts' line of 贷款余额 and
+    资产质量, 资产质量's comparison): the reports' totals without what is owed. Past days in one
+    statement (`_past_points`); today or later through the reports' own statement."""
+    filters = filters or Filters()
+    columns, is_npl = _category_columns()
+    today = timezone.localdate()
+    sums = {}
+    past = sorted({day for day in days if day < today})
+    if past:
+        sums.update(_past_points(user, past, filters, columns, is_npl))
+    for day in {day for day in days if day >= today}:
+        rows = _loan_rows(user, "branch", day, filters, f"SUM(o), SUM(o) FILTER (WHERE {is_npl})", columns, owed=False)
+        sums[day] = (sum(row[3] or 0 for row in rows), sum(row[4] or 0 for row in rows))
+    points = []
+    for day in days:
+        outstanding, npl = (Decimal(value or 0).quantize(Decimal("0.01")) for value in sums.get(day, (0, 0)))
+        points.append(
+            {"as_of": day, "outstanding_principal": outstanding, "npl": npl, "npl_ratio": npl_ratio(npl, outstanding)}
+        )
+    return points
+
+
+def _past_points(user, days: list[date], filters: Filters, columns: str, is_npl: str) -> dict:
+    """Per past day: the sum of each loan's outstanding principal (amount less the principal booked
+    by then) and of those in an NPL class (days overdue from the oldest installment open on the
+    day — in force, unsettled, payable before it — or the class set by hand by then): the
+    definitions of `_loan_rows` as of a past date (a test holds them equal), for all days in one
+    pass over the installments and one over the ledger, each day a filtered aggregate."""
+    from django.conf import settings
+    from django.db import connection
+
+    loans = _loans(user).filter(filters.q()).order_by()
+    loans_sql, loans_params = loans.values("id", "amount", "start_date").query.sql_with_params()
+    # An installment is open and overdue from the first day after it is payable (and in force)
+    # until the day before it is settled or superseded: day indexes kf..kt of the sorted days.
+    oldest = ", ".join(f"MIN(p) FILTER (WHERE kf <= {k} AND kt >= {k})" for k in range(1, len(days) + 1))
+    booked = ", ".join("COALESCE(SUM(r.principal) FILTER (WHERE r.accounting_date <= %s), 0)" for _day in days)
+    # The class set by hand in force at the end of each day: the newest change made by then.
+    by_hand = ", ".join(
+        "(array_agg(cc.category ORDER BY cc.created_at DESC, cc.id DESC)"
+        " FILTER (WHERE cc.created_at < (%s::timestamp AT TIME ZONE %s)))[1]"
+        for _day in days
+    )
+    first, last = days[0], days[-1]
+    sql = f"""
+        WITH l AS MATERIALIZED ({loans_sql}),
+        od AS (
+            SELECT loan_id, ARRAY[{oldest}] AS due FROM (
+                SELECT i.loan_id, i.payable_on AS p,
+                       width_bucket(GREATEST(i.payable_on, i.in_force_from - 1), %s::date[]) + 1 AS kf,
+                       width_bucket(
+                           LEAST(COALESCE(i.settled_on, 'infinity'), COALESCE(i.superseded_on, 'infinity')) - 1,
+                           %s::date[]
+                       ) AS kt
+                FROM loans_installment i
+                WHERE i.loan_id IN (SELECT id FROM l) AND i.payable_on < %s AND i.in_force_from <= %s
+                  AND (i.settled_on IS NULL OR i.settled_on > %s) AND (i.superseded_on IS NULL OR i.superseded_on > %s)
+            ) open GROUP BY loan_id
+        ),
+        booked AS (
+            SELECT r.loan_id, ARRAY[{booked}] AS principal FROM repayments_repayment r
+            WHERE r.loan_id IN (SELECT id FROM l) AND r.accounting_date <= %s GROUP BY r.loan_id
+        ),
+        cls AS (
+            SELECT cc.loan_id, ARRAY[{by_hand}] AS category FROM repayments_classificationchange cc
+            WHERE cc.loan_id IN (SELECT id FROM l) GROUP BY cc.loan_id
+        ),
+        x AS (
+            SELECT d.day, l.amount - COALESCE(b.principal[d.k], 0) AS o, COALESCE(d.day - od.due[d.k], 0) AS days,
+                   COALESCE(cls.category[d.k], '') AS ov
+            FROM unnest(%s::date[]) WITH ORDINALITY AS d(day, k) JOIN l ON l.start_date <= d.day
+            LEFT JOIN od ON od.loan_id = l.id LEFT JOIN booked b ON b.loan_id = l.id LEFT JOIN cls ON cls.loan_id = l.id
+        ),
+        y AS (SELECT *{columns} FROM x WHERE o > 0)
+        SELECT day, SUM(o), SUM(o) FILTER (WHERE {is_npl}) FROM y GROUP BY day
+    """  # noqa: S608 - every value is a parameter; the fragments are this module's constants
+    zone = settings.TIME_ZONE
+    params = [*loans_params, list(days), list(days), last, last, first, first, *days, last]
+    params += [value for day in days for value in (day + timedelta(days=1), zone)]
+    params.append(list(days))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {day: (outstanding, npl) for day, outstanding, npl in cursor.fetchall()}
 
 
 def run(kind: str, group: str, *, user, date_from=None, date_to=None, as_of=None, filters=None, compare=True) -> Report:
