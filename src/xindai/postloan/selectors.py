@@ -242,3 +242,11 @@ def officers_in_scope(user):
 
     ids = Loan.objects.visible_to(user).values("officer_id")
     return get_user_model().objects.filter(pk__in=ids).order_by("real_name").only("id", "real_name")
+
+
+def villages_in_scope(user):
+    """Villages of the loans in scope (the filter's choices)."""
+    from xindai.org.models import Region
+
+    ids = Loan.objects.visible_to(user).values("customer__village_id")
+    return Region.objects.filter(pk__in=ids).order_by("name").only("id", "name")

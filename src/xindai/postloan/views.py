@@ -31,7 +31,11 @@ def _as_of(request) -> date:
 
 
 def _filters(request) -> dict:
-    return {"officers": selectors.officers_in_scope(request.user), "params": request.GET}
+    return {
+        "officers": selectors.officers_in_scope(request.user),
+        "villages": selectors.villages_in_scope(request.user),
+        "params": request.GET,
+    }
 
 
 @view_loans

@@ -168,3 +168,16 @@ def test_home_page_cards_for_inspections_and_warnings(world, login):
     html = login(world.officer_a).get(reverse("home")).content.decode()
     assert "待贷后检查" in html and "风险预警" in html
     assert reverse("postloan:inspections") + "?view=todo" in html
+
+
+@pytest.mark.django_db
+def test_lists_filter_by_village(world, login):
+    _three_warned_loans(world)
+    client = login(world.manager_a)
+    here = {"village": world.village_a1.pk}
+    elsewhere = {"village": world.village_a1b.pk}
+    assert client.get(reverse("postloan:warnings"), here).content.decode().count('data-testid="warning-row"') == 3
+    assert client.get(reverse("postloan:warnings"), elsewhere).content.decode().count('data-testid="warning-row"') == 0
+    url = reverse("postloan:inspections")
+    assert client.get(url, {"view": "all", **here}).content.decode().count('data-testid="inspection-row"') == 3
+    assert client.get(url, {"view": "all", **elsewhere}).content.decode().count('data-testid="inspection-row"') == 0
