@@ -84,6 +84,22 @@ def warning_list(user, params, as_of: date):
     return loans.order_by("-warning_level", "id"), rules, totals
 
 
+def warning_rows(user, page_values: list[dict]) -> list[Loan]:
+    """The loans of a page of `warning_list(...).values(...)` rows (pk, level and the rule
+    flags, computed once by the page's query), read in one query with what the page shows."""
+    loans = Loan.objects.visible_to(user).filter(pk__in=[row["pk"] for row in page_values]).select_related(*RELATED)
+    by_pk = {loan.pk: loan for loan in loans}
+    rows = []
+    for values in page_values:
+        loan = by_pk.get(values["pk"])
+        if loan is not None:
+            for name, value in values.items():
+                if name != "pk":
+                    setattr(loan, name, value)
+            rows.append(loan)
+    return rows
+
+
 def warnings_for_rows(user, loans: list[Loan], rules, as_of: date) -> None:
     """Fill `loan.warnings` — [{code, label, level, detail, ack}] — on a page of warned loans:
     a fixed number of queries for the page, never one per row."""
@@ -161,14 +177,15 @@ def _details(ids: list[int], as_of: date) -> dict:
 
 def loan_warnings(user, loan, as_of: date) -> list[dict]:
     """The warnings of one loan in scope (the loan page, the customer page)."""
-    rows, rules = with_warnings(Loan.objects.visible_to(user).filter(pk=loan.pk), as_of)
+    rows, rules = with_warnings(Loan.objects.visible_to(user), as_of, among=[loan.pk])
     rows = list(rows)
     warnings_for_rows(user, rows, rules, as_of)
     return rows[0].warnings if rows else []
 
 
 def customer_warnings(user, customer, as_of: date) -> list[Loan]:
-    rows, rules = with_warnings(Loan.objects.visible_to(user).filter(customer=customer), as_of)
+    loans = Loan.objects.visible_to(user).filter(customer=customer)
+    rows, rules = with_warnings(loans, as_of, among=list(loans.values_list("pk", flat=True)))
     rows = list(rows.order_by("-warning_level", "id"))
     warnings_for_rows(user, rows, rules, as_of)
     return rows

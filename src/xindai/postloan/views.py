@@ -99,9 +99,9 @@ def photo(request, pk):
 def warning_list(request):
     as_of = _as_of(request)
     loans, rules, totals = selectors.warning_list(request.user, request.GET, as_of)
-    page = paginate(request, loans.values_list("pk", flat=True), count=totals["count"])
-    rows = {loan.pk: loan for loan in loans.filter(pk__in=list(page.object_list)).select_related(*selectors.RELATED)}
-    page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
+    flags = ["pk", "warning_level", *(f"w_{rule.code}" for rule in rules)]
+    page = paginate(request, loans.values(*flags), count=totals["count"])
+    page.object_list = selectors.warning_rows(request.user, list(page.object_list))
     selectors.warnings_for_rows(request.user, page.object_list, rules, as_of)
     context = {
         "page": page,

@@ -77,57 +77,74 @@ def _collateral_in_force() -> str:
     return "c.created_at::date <= %s AND (c.released_on IS NULL OR c.released_on > %s)"
 
 
-def rule_sql(rule: Rule, as_of: date) -> tuple[str, list]:
-    """(SQL over the outer table `loans_loan`, params): true on a loan the rule fires on."""
+def _among(column: str, among: list[int] | None) -> tuple[str, list]:
+    """A restriction of a rule's subquery to some loans (one loan's page, a page of the list):
+    the subquery is then computed for those loans only, not for the whole bank."""
+    if among is None:
+        return "", []
+    return f" AND {column} = ANY(%s)", [list(among)]
+
+
+def rule_sql(rule: Rule, as_of: date, among: list[int] | None = None) -> tuple[str, list]:
+    """(SQL over the outer table `loans_loan`, params): true on a loan the rule fires on;
+    `among`: only these loans can fire (the subquery is restricted to them)."""
     n = rule.threshold
     if rule.code == RuleCode.PAYING_LATER:
         count = max(int(n), 2)
+        only, only_params = _among("i.loan_id", among)
         sql = f"""loans_loan.id IN (
             SELECT t.loan_id FROM (
                 SELECT i.loan_id, row_number() OVER w AS rn, i.settled_on - i.payable_on AS late,
                        (i.settled_on - i.payable_on) - lead(i.settled_on - i.payable_on) OVER w AS gain
                 FROM loans_installment i
-                WHERE i.settled_on IS NOT NULL AND i.settled_on <= %s AND i.settled_on > %s AND {_in_force("i")}
+                WHERE i.settled_on IS NOT NULL AND i.settled_on <= %s AND i.settled_on > %s AND {_in_force("i")}{only}
                 WINDOW w AS (PARTITION BY i.loan_id ORDER BY i.period DESC)
             ) t WHERE t.rn <= %s
             GROUP BY t.loan_id
             HAVING count(*) = %s AND bool_and(t.rn = %s OR t.gain > 0) AND bool_or(t.rn = 1 AND t.late > 0))"""
         lookback = as_of - timedelta(days=PAYING_LATER_LOOKBACK_DAYS)
-        return sql, [as_of, lookback, as_of, as_of, count, count, count]
+        return sql, [as_of, lookback, as_of, as_of, *only_params, count, count, count]
     if rule.code == RuleCode.PARTIAL_PAYMENTS:
-        sql = """loans_loan.id IN (
+        only, only_params = _among("r.loan_id", among)
+        sql = f"""loans_loan.id IN (
             SELECT r.loan_id FROM repayments_repayment r JOIN loans_installment i ON i.id = r.installment_id
             WHERE r.paid_on <= %s AND r.paid_on > %s AND r.reverses_id IS NULL
               AND NOT EXISTS (SELECT 1 FROM repayments_repayment x
                               WHERE x.reverses_id = r.id AND x.accounting_date <= %s)
-              AND (i.settled_on IS NULL OR i.settled_on > r.paid_on)
+              AND (i.settled_on IS NULL OR i.settled_on > r.paid_on){only}
             GROUP BY r.loan_id HAVING count(*) >= %s)"""
-        return sql, [as_of, as_of - timedelta(days=PARTIAL_WINDOW_DAYS), as_of, max(int(n), 1)]
+        return sql, [as_of, as_of - timedelta(days=PARTIAL_WINDOW_DAYS), as_of, *only_params, max(int(n), 1)]
     if rule.code == RuleCode.GROUP_OVERDUE:
+        only, only_params = _among(
+            "l2.guarantee_group_id IN (SELECT guarantee_group_id FROM loans_loan WHERE id", among
+        )
+        only = only + ")" if only else ""
         members = f"""SELECT DISTINCT l2.guarantee_group_id AS g, l2.customer_id AS c
             FROM loans_installment i JOIN loans_loan l2 ON l2.id = i.loan_id
             WHERE l2.guarantee_group_id IS NOT NULL AND i.payable_on < %s
-              AND (i.settled_on IS NULL OR i.settled_on > %s) AND {_in_force("i")}"""
+              AND (i.settled_on IS NULL OR i.settled_on > %s) AND {_in_force("i")}{only}"""
         limit = as_of - timedelta(days=int(n))
-        params = [limit, as_of, as_of, as_of]
+        params = [limit, as_of, as_of, as_of, *only_params]
         sql = f"""(loans_loan.guarantee_group_id IN (SELECT m.g FROM ({members}) m GROUP BY m.g HAVING count(*) >= 2)
             OR (loans_loan.guarantee_group_id IN (SELECT m.g FROM ({members}) m)
                 AND (loans_loan.guarantee_group_id, loans_loan.customer_id)
                     NOT IN (SELECT m.g, m.c FROM ({members}) m)))"""
         return sql, params * 3
     if rule.code == RuleCode.LOW_COVERAGE:
+        only, only_params = _among("c.loan_id", among)
         sql = f"""loans_loan.id IN (
             SELECT c.loan_id FROM collateral_collateral c
             JOIN loans_loan l ON l.id = c.loan_id
             LEFT JOIN collateral_haircut h ON h.kind = c.kind
-            WHERE {_collateral_in_force()}
+            WHERE {_collateral_in_force()}{only}
             GROUP BY c.loan_id, l.outstanding_principal
             HAVING sum(c.value * (1 - {_haircut_sql()})) < %s * (l.outstanding_principal + COALESCE((
                 SELECT sum(r.principal) FROM repayments_repayment r
                 WHERE r.loan_id = c.loan_id AND r.accounting_date > %s), 0))
             )"""
-        return sql, [as_of, as_of, n, as_of]
+        return sql, [as_of, as_of, *only_params, n, as_of]
     if rule.code in (RuleCode.INSPECTION_FINDING, RuleCode.HEAD_COUNT_SHORT):
+        only, only_params = _among("p.loan_id", among)
         if rule.code == RuleCode.INSPECTION_FINDING:
             condition, params = "x.risk_found AND x.inspected_on > %s", [as_of - timedelta(days=int(n))]
         else:
@@ -139,17 +156,20 @@ def rule_sql(rule: Rule, as_of: date) -> tuple[str, list]:
             SELECT x.loan_id FROM (
                 SELECT DISTINCT ON (p.loan_id) p.loan_id, p.inspected_on, p.risk_found, p.head_count_found,
                        p.head_count_pledged
-                FROM postloan_inspection p WHERE p.inspected_on <= %s
+                FROM postloan_inspection p WHERE p.inspected_on <= %s{only}
                 ORDER BY p.loan_id, p.inspected_on DESC, p.id DESC
             ) x WHERE {condition})"""
-        return sql, [as_of, *params]
+        return sql, [as_of, *only_params, *params]
     if rule.code == RuleCode.MOBILE_VACANT:
-        return "loans_loan.customer_id IN (SELECT id FROM customers_customer WHERE mobile_vacant)", []
+        only, only_params = _among("id IN (SELECT customer_id FROM loans_loan WHERE id", among)
+        only = only + ")" if only else ""
+        return f"loans_loan.customer_id IN (SELECT id FROM customers_customer WHERE mobile_vacant{only})", only_params
     if rule.code == RuleCode.INSURANCE_EXPIRING:
+        only, only_params = _among("c.loan_id", among)
         sql = f"""loans_loan.id IN (
             SELECT c.loan_id FROM collateral_collateral c
-            WHERE {_collateral_in_force()} AND c.insured_to >= %s AND c.insured_to <= %s)"""
-        return sql, [as_of, as_of, as_of, as_of + timedelta(days=int(n))]
+            WHERE {_collateral_in_force()} AND c.insured_to >= %s AND c.insured_to <= %s{only})"""
+        return sql, [as_of, as_of, as_of, as_of + timedelta(days=int(n)), *only_params]
     raise ValueError(rule.code)
 
 
@@ -157,7 +177,7 @@ def active_on(as_of: date) -> Q:
     return Q(start_date__lte=as_of) & (Q(settled_on__isnull=True) | Q(settled_on__gt=as_of))
 
 
-def with_warnings(loans, as_of: date, rules: list[Rule] | None = None, *, only: str = ""):
+def with_warnings(loans, as_of: date, rules: list[Rule] | None = None, *, only: str = "", among=None):
     """`loans` (already through the scope door) active on `as_of`, each annotated with
     `w_<rule>` and `warning_level` (the highest level of the rules that fire, 0 for none),
     and kept only when a rule fires (`only`: that rule)."""
@@ -167,7 +187,10 @@ def with_warnings(loans, as_of: date, rules: list[Rule] | None = None, *, only: 
     loans = loans.filter(active_on(as_of))
     if not rules:
         return loans.none().annotate(warning_level=Value(0, output_field=IntegerField())), rules
-    flags = {f"w_{r.code}": RawSQL(*rule_sql(r, as_of), output_field=BooleanField()) for r in rules}
+    if among is not None:
+        among = list(among)
+        loans = loans.filter(pk__in=among)
+    flags = {f"w_{r.code}": RawSQL(*rule_sql(r, as_of, among), output_field=BooleanField()) for r in rules}
     loans = loans.annotate(**flags)
     fired = Q()
     for name in flags:

@@ -23,10 +23,16 @@ from xindai.repayments.services import repayment_confirm, repayment_reverse
 D = Decimal
 
 
-def fired(loan, as_of, user=None) -> set[str]:
+def fired(loan, as_of) -> set[str]:
+    """The rules that fire on `loan`, computed over the whole book and restricted to the loan
+    (the loan page's way): both must agree."""
     rows, rules = with_warnings(Loan.objects.system("test").filter(pk=loan.pk), as_of)
     row = rows.first()
-    return {r.code for r in rules if row is not None and getattr(row, f"w_{r.code}")}
+    whole = {r.code for r in rules if row is not None and getattr(row, f"w_{r.code}")}
+    rows, rules = with_warnings(Loan.objects.system("test"), as_of, among=[loan.pk])
+    row = rows.first()
+    assert whole == {r.code for r in rules if row is not None and getattr(row, f"w_{r.code}")}
+    return whole
 
 
 def monthly(world, iou="M-1", customer=None, **terms):
