@@ -18,6 +18,7 @@ from xindai.postloan.models import (
     DEFAULT_FIRST_WITHIN_DAYS,
     Inspection,
 )
+from xindai.repayments.owed import unsettled_on
 
 DUE_WINDOW_DAYS = 7  # "due": the next visit falls within the coming week
 
@@ -46,13 +47,9 @@ def with_schedule(loans, as_of: date):
     """Loans annotated with `last_inspected`, `overdue_since` (first day overdue, as of
     `as_of`) and `next_inspection` (the date the next visit is due by)."""
     last = Inspection.objects.children_of(OuterRef("pk")).filter(inspected_on__lte=as_of).order_by("-inspected_on")
-    oldest_overdue = (
-        Installment.objects.children_of(OuterRef("pk"))
-        .in_force(as_of)
-        .filter(payable_on__lt=as_of)
-        .filter(Q(settled_on__isnull=True) | Q(settled_on__gt=as_of))
-        .order_by("payable_on")
-    )
+    oldest_overdue = unsettled_on(
+        Installment.objects.children_of(OuterRef("pk")).filter(payable_on__lt=as_of), as_of
+    ).order_by("payable_on")
     loans = loans.annotate(
         last_inspected=Subquery(last.values("inspected_on")[:1], output_field=DateField()),
         overdue_since=_AddDays(Subquery(oldest_overdue.values("payable_on")[:1], output_field=DateField()), Value(1)),

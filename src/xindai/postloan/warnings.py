@@ -121,10 +121,14 @@ def rule_sql(rule: Rule, as_of: date, among: list[int] | None = None) -> tuple[s
         only = only + ")" if only else ""
         members = f"""SELECT DISTINCT l2.guarantee_group_id AS g, l2.customer_id AS c
             FROM loans_installment i JOIN loans_loan l2 ON l2.id = i.loan_id
-            WHERE l2.guarantee_group_id IS NOT NULL AND i.payable_on < %s
-              AND (i.settled_on IS NULL OR i.settled_on > %s) AND {_in_force("i")}{only}"""
+            WHERE l2.guarantee_group_id IS NOT NULL AND i.payable_on < %s AND i.in_force_from <= %s
+              AND ((i.settled_on IS NULL AND i.superseded_on IS NULL)
+                   OR (i.settled_on > %s AND (i.superseded_on IS NULL OR i.superseded_on > %s))
+                   OR (i.superseded_on > %s AND i.settled_on IS NULL)){only}"""
+        # Unsettled and in force on the date, in the three branches of repayments.owed.unsettled_on:
+        # each implies one partial index's predicate (unpaid, settled, superseded).
         limit = as_of - timedelta(days=int(n))
-        params = [limit, as_of, as_of, as_of, *only_params]
+        params = [limit, as_of, as_of, as_of, as_of, *only_params]
         sql = f"""(loans_loan.guarantee_group_id IN (SELECT m.g FROM ({members}) m GROUP BY m.g HAVING count(*) >= 2)
             OR (loans_loan.guarantee_group_id IN (SELECT m.g FROM ({members}) m)
                 AND (loans_loan.guarantee_group_id, loans_loan.customer_id)
