@@ -20,6 +20,8 @@ CENT = Decimal("0.01")
 MSG_SETTLED = _("Loan %(iou)s is settled: no collateral or guarantor can be added to it.")
 MSG_LIVESTOCK = _("Live animals need the species and a head count of at least 1.")
 MSG_VALUE = _("Enter the value of the collateral (or the value per head for animals).")
+MAX_VALUE = 10**11  # yuan: far above any collateral of a rural loan, and within the column
+MSG_VALUE_TOO_BIG = _("The value of the collateral is above %(max)s yuan: check the value per head and the head count.")
 MSG_TAGS_DUPLICATE = _("Ear tags entered twice: %(tags)s.")
 MSG_TAGS_TAKEN = _("Ear tags already pledged on collateral in force: %(tags)s.")
 MSG_TAGS_TOO_MANY = _("%(tags)s ear tags for %(heads)s head: there cannot be more tags than animals.")
@@ -105,6 +107,8 @@ def collateral_add(*, actor, loan: Loan, data: CollateralData) -> Collateral:
             value = (data.value_per_head * data.head_count).quantize(CENT, ROUND_HALF_UP)
         if not value or value <= 0:
             raise BusinessError(MSG_VALUE, field="value")
+        if value > MAX_VALUE:
+            raise BusinessError(MSG_VALUE_TOO_BIG, {"max": f"{MAX_VALUE:,}"}, field="value")
         if data.ear_tags and not livestock:
             raise BusinessError(MSG_TAGS_NOT_LIVESTOCK, field="ear_tags")
         _check_tags(data.ear_tags, data.head_count)

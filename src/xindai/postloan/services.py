@@ -42,7 +42,18 @@ MSG_POSITION = _("The position of photo %(name)s is not a valid latitude and lon
 MSG_SETTLED = _("Loan %(iou)s is settled: it is no longer inspected.")
 MSG_ACK_NOTE = _("Write a note: what was done about the warning.")
 MSG_ACK_NOT_FIRING = _("This warning is not raised on the loan on %(day)s.")
-MSG_THRESHOLD = _("The threshold of a rule must be zero or more.")
+MSG_THRESHOLD = _("The threshold of this rule is between 0 and %(max)s.")
+# The largest threshold each rule takes: installments, payments, days, a ratio, a percent.
+THRESHOLD_MAX = {
+    RuleCode.PAYING_LATER: 12,
+    RuleCode.PARTIAL_PAYMENTS: 100,
+    RuleCode.GROUP_OVERDUE: 3650,
+    RuleCode.LOW_COVERAGE: 100,
+    RuleCode.INSPECTION_FINDING: 3650,
+    RuleCode.HEAD_COUNT_SHORT: 100,
+    RuleCode.MOBILE_VACANT: 100,
+    RuleCode.INSURANCE_EXPIRING: 3650,
+}
 MSG_RULE_DAYS = _("Inspect within 1 to 365 days and every 1 to 24 months.")
 
 
@@ -185,8 +196,8 @@ def warning_rules_update(*, actor, rows: dict[str, dict]) -> None:
         for code, values in rows.items():
             if code not in RuleCode.values or values["level"] not in Level.values:
                 raise TypeError(code)
-            if values["threshold"] is None or values["threshold"] < 0:
-                raise BusinessError(MSG_THRESHOLD, field=f"{code}-threshold")
+            if values["threshold"] is None or not 0 <= values["threshold"] <= THRESHOLD_MAX[code]:
+                raise BusinessError(MSG_THRESHOLD, {"max": THRESHOLD_MAX[code]}, field=f"{code}-threshold")
             from xindai.postloan.models import RULE_DEFAULTS
 
             level, threshold = RULE_DEFAULTS[code]

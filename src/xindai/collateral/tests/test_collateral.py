@@ -163,3 +163,11 @@ def test_no_collateral_on_a_settled_loan(world):
     _settle(world, loan)
     with pytest.raises(BusinessError, match="已结清"):
         cattle(loan, world.officer_a)
+
+
+@pytest.mark.django_db
+def test_a_value_beyond_any_collateral_is_refused(world):
+    loan = borrower_loan(world)
+    with pytest.raises(BusinessError, match="超过"):
+        cattle(loan, world.officer_a, heads=100_000, per_head="999999999.00")
+    assert not Collateral.objects.system("test").exists()

@@ -250,3 +250,14 @@ def test_acknowledging_a_warning_with_a_note(world):
     assert warning["ack"].note == "已要求追加抵押"
     later = today + timedelta(days=31)
     assert len(warning_list(world.officer_a, {"ack": "open"}, later)[0]) == 1  # the acknowledgement ran out
+
+
+@pytest.mark.django_db
+def test_a_threshold_beyond_what_the_rule_takes_is_refused(world):
+    with pytest.raises(BusinessError) as err:
+        services.warning_rules_update(
+            actor=world.admin,
+            rows={RuleCode.INSPECTION_FINDING: {"enabled": True, "level": 3, "threshold": D("100000")}},
+        )
+    assert str(err.value) == "该规则的阈值须在 0 到 3650 之间。"
+    assert not WarningRule.objects.exists()
