@@ -4,7 +4,9 @@ The book (loans.benchmarks.ensure_book) is given what makes every rule work: liv
 collateral on a third of the loans (some under-covered, some with insurance ending soon),
 inspections on a fifth (some with a finding or a head count short), joint-guarantee groups of
 five over a fifth of the loans, and 1 % of the mobiles flagged 空号. The book's own history
-(installments repaid on their due dates, one loan in twelve stopped paying) feeds the payment rules.
+(installments repaid on their due dates, one loan in twelve stopped paying) feeds the payment rules;
+one loan in twenty is made to have paid its recent installments 0–5 days late. (The book has no
+live partial payments: that rule reads its partial index and finds none.)
 """
 
 import random
@@ -114,6 +116,13 @@ def _post_loan_data(stdout) -> None:
         )
         cursor.executemany("UPDATE loans_loan SET guarantee_group_id = %s WHERE id = %s", updates)
         cursor.execute("UPDATE customers_customer SET mobile_vacant = (id % 100 = 7)")
+        # One loan in twenty paid its installments of the last months 0–5 days late (by period):
+        # late settlements for the payments-getting-later rule to rank.
+        cursor.execute(
+            "UPDATE loans_installment SET settled_on = payable_on + (period % 6)"
+            " WHERE loan_id % 20 = 3 AND settled_on IS NOT NULL AND payable_on BETWEEN %s AND %s",
+            [today - timedelta(days=400), today - timedelta(days=10)],
+        )
         cursor.execute("VACUUM ANALYZE")
     stdout.write(
         f"   post-loan data: {len(collateral):,} collateral items, {len(inspections):,} inspections,"

@@ -9,7 +9,8 @@ The rules and their thresholds (WarningRule):
   payable date than the one before, the latest after its payable date (N = threshold, ≥ 2);
   installments settled in the last 18 months count.
 - partial_payments: at least N payments in the 180 days up to the date left their installment
-  owing (a later payment finished it, or nothing did yet); reversed payments do not count.
+  owing (a later payment finished it, or nothing did yet); reversed payments do not count, nor do
+  the history entries of an import (已还期数: whole installments by construction).
 - group_overdue: another member of the loan's joint-guarantee group has an installment more
   than N days overdue on the date.
 - low_coverage: the collateral in force covers less than N × the outstanding principal on the
@@ -29,6 +30,7 @@ from decimal import Decimal
 from django.db.models import BooleanField, Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
+from django.utils import timezone
 
 from xindai.collateral.models import DEFAULT_HAIRCUTS
 from xindai.postloan.models import RULE_DEFAULTS, RuleCode, WarningAck, WarningRule
@@ -90,63 +92,35 @@ def rule_sql(rule: Rule, as_of: date, among: list[int] | None = None) -> tuple[s
     `among`: only these loans can fire (the subquery is restricted to them)."""
     n = rule.threshold
     if rule.code == RuleCode.PAYING_LATER:
-        count = max(int(n), 2)
-        only, only_params = _among("i.loan_id", among)
-        sql = f"""loans_loan.id IN (
-            SELECT t.loan_id FROM (
-                SELECT i.loan_id, row_number() OVER w AS rn, i.settled_on - i.payable_on AS late,
-                       (i.settled_on - i.payable_on) - lead(i.settled_on - i.payable_on) OVER w AS gain
-                FROM loans_installment i
-                WHERE i.settled_on IS NOT NULL AND i.settled_on <= %s AND i.settled_on > %s AND {_in_force("i")}{only}
-                WINDOW w AS (PARTITION BY i.loan_id ORDER BY i.period DESC)
-            ) t WHERE t.rn <= %s
-            GROUP BY t.loan_id
-            HAVING count(*) = %s AND bool_and(t.rn = %s OR t.gain > 0) AND bool_or(t.rn = 1 AND t.late > 0))"""
-        lookback = as_of - timedelta(days=PAYING_LATER_LOOKBACK_DAYS)
-        return sql, [as_of, lookback, as_of, as_of, *only_params, count, count, count]
+        return _paying_later(max(int(n), 2), as_of, among)
     if rule.code == RuleCode.PARTIAL_PAYMENTS:
         only, only_params = _among("r.loan_id", among)
         sql = f"""loans_loan.id IN (
             SELECT r.loan_id FROM repayments_repayment r JOIN loans_installment i ON i.id = r.installment_id
-            WHERE r.paid_on <= %s AND r.paid_on > %s AND r.reverses_id IS NULL
+            WHERE r.reverses_id IS NULL AND r.channel <> 'history' AND r.paid_on <= %s AND r.paid_on > %s
               AND NOT EXISTS (SELECT 1 FROM repayments_repayment x
                               WHERE x.reverses_id = r.id AND x.accounting_date <= %s)
               AND (i.settled_on IS NULL OR i.settled_on > r.paid_on){only}
             GROUP BY r.loan_id HAVING count(*) >= %s)"""
         return sql, [as_of, as_of - timedelta(days=PARTIAL_WINDOW_DAYS), as_of, *only_params, max(int(n), 1)]
     if rule.code == RuleCode.GROUP_OVERDUE:
-        only, only_params = _among(
-            "l2.guarantee_group_id IN (SELECT guarantee_group_id FROM loans_loan WHERE id", among
-        )
-        only = only + ")" if only else ""
-        members = f"""SELECT DISTINCT l2.guarantee_group_id AS g, l2.customer_id AS c
-            FROM loans_installment i JOIN loans_loan l2 ON l2.id = i.loan_id
-            WHERE l2.guarantee_group_id IS NOT NULL AND i.payable_on < %s AND i.in_force_from <= %s
-              AND ((i.settled_on IS NULL AND i.superseded_on IS NULL)
-                   OR (i.settled_on > %s AND (i.superseded_on IS NULL OR i.superseded_on > %s))
-                   OR (i.superseded_on > %s AND i.settled_on IS NULL)){only}"""
-        # Unsettled and in force on the date, in the three branches of repayments.owed.unsettled_on:
-        # each implies one partial index's predicate (unpaid, settled, superseded).
-        limit = as_of - timedelta(days=int(n))
-        params = [limit, as_of, as_of, as_of, as_of, *only_params]
-        sql = f"""(loans_loan.guarantee_group_id IN (SELECT m.g FROM ({members}) m GROUP BY m.g HAVING count(*) >= 2)
-            OR (loans_loan.guarantee_group_id IN (SELECT m.g FROM ({members}) m)
-                AND (loans_loan.guarantee_group_id, loans_loan.customer_id)
-                    NOT IN (SELECT m.g, m.c FROM ({members}) m)))"""
-        return sql, params * 3
+        return _group_overdue(as_of - timedelta(days=int(n)), as_of, among)
     if rule.code == RuleCode.LOW_COVERAGE:
         only, only_params = _among("c.loan_id", among)
+        # The outstanding principal on a past date: today's plus what was booked after that date.
+        later, later_params = "", []
+        if as_of < timezone.localdate():
+            later = """ + COALESCE((SELECT sum(r.principal) FROM repayments_repayment r
+                WHERE r.loan_id = c.loan_id AND r.accounting_date > %s), 0)"""
+            later_params = [as_of]
         sql = f"""loans_loan.id IN (
             SELECT c.loan_id FROM collateral_collateral c
             JOIN loans_loan l ON l.id = c.loan_id
             LEFT JOIN collateral_haircut h ON h.kind = c.kind
             WHERE {_collateral_in_force()}{only}
             GROUP BY c.loan_id, l.outstanding_principal
-            HAVING sum(c.value * (1 - {_haircut_sql()})) < %s * (l.outstanding_principal + COALESCE((
-                SELECT sum(r.principal) FROM repayments_repayment r
-                WHERE r.loan_id = c.loan_id AND r.accounting_date > %s), 0))
-            )"""
-        return sql, [as_of, as_of, *only_params, n, as_of]
+            HAVING sum(c.value * (1 - {_haircut_sql()})) < %s * (l.outstanding_principal{later}))"""
+        return sql, [as_of, as_of, *only_params, n, *later_params]
     if rule.code in (RuleCode.INSPECTION_FINDING, RuleCode.HEAD_COUNT_SHORT):
         only, only_params = _among("p.loan_id", among)
         if rule.code == RuleCode.INSPECTION_FINDING:
@@ -175,6 +149,53 @@ def rule_sql(rule: Rule, as_of: date, among: list[int] | None = None) -> tuple[s
             WHERE {_collateral_in_force()} AND c.insured_to >= %s AND c.insured_to <= %s{only})"""
         return sql, [as_of, as_of, as_of, as_of + timedelta(days=int(n)), *only_params]
     raise ValueError(rule.code)
+
+
+def _paying_later(count: int, as_of: date, among) -> tuple[str, list]:
+    """The last `count` settled installments, each later than the one before, the latest late.
+    Only loans with a late settlement in the lookback can fire (the latest is one): they are
+    found on a partial index of late settlements, and only their installments are ranked."""
+    only, only_params = _among("j.loan_id", among)
+    lookback = as_of - timedelta(days=PAYING_LATER_LOOKBACK_DAYS)
+    sql = f"""loans_loan.id IN (
+        SELECT t.loan_id FROM (
+            SELECT i.loan_id, row_number() OVER w AS rn, i.settled_on - i.payable_on AS late,
+                   (i.settled_on - i.payable_on) - lead(i.settled_on - i.payable_on) OVER w AS gain
+            FROM loans_installment i
+            WHERE i.loan_id IN (SELECT j.loan_id FROM loans_installment j
+                                WHERE j.settled_on > j.payable_on AND j.settled_on <= %s AND j.settled_on > %s{only})
+              AND i.settled_on IS NOT NULL AND i.settled_on <= %s AND i.settled_on > %s AND {_in_force("i")}
+            WINDOW w AS (PARTITION BY i.loan_id ORDER BY i.period DESC)
+        ) t WHERE t.rn <= %s
+        GROUP BY t.loan_id
+        HAVING count(*) = %s AND bool_and(t.rn = %s OR t.gain > 0) AND bool_or(t.rn = 1 AND t.late > 0))"""
+    return sql, [as_of, lookback, *only_params, as_of, lookback, as_of, as_of, count, count, count]
+
+
+def _group_overdue(limit: date, as_of: date, among) -> tuple[str, list]:
+    """Another member of the loan's group has an installment payable before `limit` unsettled on
+    `as_of`: found in the three branches of repayments.owed.unsettled_on (each on its partial
+    index: unpaid, settled later, superseded later), grouped once; the loans that fire are the
+    (group, customer) pairs of a group with two overdue members, or one that is not the customer."""
+    only, only_params = _among("l2.guarantee_group_id IN (SELECT guarantee_group_id FROM loans_loan WHERE id", among)
+    only = only + ")" if only else ""
+    overdue = """
+        SELECT i.loan_id FROM loans_installment i WHERE i.settled_on IS NULL AND i.superseded_on IS NULL
+            AND i.payable_on < %s AND i.in_force_from <= %s
+        UNION SELECT i.loan_id FROM loans_installment i WHERE i.settled_on > %s AND i.payable_on < %s
+            AND i.in_force_from <= %s AND (i.superseded_on IS NULL OR i.superseded_on > %s)
+        UNION SELECT i.loan_id FROM loans_installment i WHERE i.superseded_on > %s AND i.settled_on IS NULL
+            AND i.payable_on < %s AND i.in_force_from <= %s"""
+    params = [limit, as_of, as_of, limit, as_of, as_of, as_of, limit, as_of, *only_params]
+    sql = f"""(loans_loan.guarantee_group_id, loans_loan.customer_id) IN (
+        SELECT a.g, l3.customer_id FROM (
+            SELECT l2.guarantee_group_id AS g, count(DISTINCT l2.customer_id) AS n, min(l2.customer_id) AS c
+            FROM ({overdue}) o JOIN loans_loan l2 ON l2.id = o.loan_id
+            WHERE l2.guarantee_group_id IS NOT NULL{only}
+            GROUP BY l2.guarantee_group_id
+        ) a JOIN loans_loan l3 ON l3.guarantee_group_id = a.g
+        WHERE a.n >= 2 OR a.c <> l3.customer_id)"""
+    return sql, params
 
 
 def active_on(as_of: date) -> Q:
