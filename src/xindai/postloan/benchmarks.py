@@ -119,8 +119,8 @@ def _post_loan_data(stdout) -> None:
         # One loan in twenty paid its installments of the last months 0–5 days late (by period):
         # late settlements for the payments-getting-later rule to rank.
         cursor.execute(
-            "UPDATE loans_installment SET settled_on = payable_on + (period % 6)"
-            " WHERE loan_id % 20 = 3 AND settled_on IS NOT NULL AND payable_on BETWEEN %s AND %s",
+            "UPDATE loans_installment SET settled_on = payable_on + (period %% 6)"
+            " WHERE loan_id %% 20 = 3 AND settled_on IS NOT NULL AND payable_on BETWEEN %s AND %s",
             [today - timedelta(days=400), today - timedelta(days=10)],
         )
         cursor.execute("VACUUM ANALYZE")
