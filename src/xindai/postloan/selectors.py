@@ -63,9 +63,7 @@ def photos_of(inspection) -> list[InspectionPhoto]:
     return list(inspection.photos.defer("content").order_by("id"))
 
 
-def warning_list(user, params, as_of: date):
-    """Warned loans in scope as of `as_of`, by level, rule, officer and village; `ack=open`
-    keeps those with a warning nobody acknowledged lately. Highest level first."""
+def _warned(user, params, as_of: date):
     loans = Loan.objects.visible_to(user)
     if officer := _int(params.get("officer")):
         loans = loans.filter(officer_id=officer)
@@ -77,11 +75,59 @@ def warning_list(user, params, as_of: date):
         loans = loans.filter(warning_level=level)
     if params.get("ack") == "open":
         loans = unacknowledged(loans, rules, as_of)
-    totals = loans.aggregate(
+    return loans.order_by("-warning_level", "id"), rules
+
+
+def _totals(loans) -> dict:
+    return loans.aggregate(
         count=Count("id"),
         **{f"level_{lv.value}": Count("id", filter=Q(warning_level=lv.value)) for lv in Level},
     )
-    return loans.order_by("-warning_level", "id"), rules, totals
+
+
+def warning_list(user, params, as_of: date):
+    """Warned loans in scope as of `as_of`, by level, rule, officer and village; `ack=open`
+    keeps those with a warning nobody acknowledged lately. Highest level first."""
+    loans, rules = _warned(user, params, as_of)
+    return loans, rules, _totals(loans)
+
+
+class _OnePage:
+    """The rows of one page, already read, standing for the whole list to Django's paginator."""
+
+    def __init__(self, rows: list, count: int):
+        self.rows, self.count_ = rows, count
+
+    def __len__(self) -> int:
+        return self.count_
+
+    def __getitem__(self, _slice):
+        return self.rows
+
+
+def warning_page(user, params, as_of: date, number: int, size: int):
+    """(page, rules, totals) of the warning list: the page's rows and the list's totals (by level)
+    in one statement — the rules are computed once, not once for the count and once for the page."""
+    from django.core.paginator import Paginator
+    from django.db.models import Case, IntegerField, Sum, Value, When, Window
+
+    loans, rules = _warned(user, params, as_of)
+    windows = {"total": Window(Count("id"))} | {
+        f"level_{lv.value}": Window(
+            Sum(Case(When(warning_level=lv.value, then=Value(1)), default=Value(0), output_field=IntegerField()))
+        )
+        for lv in Level
+    }
+    columns = ["pk", "warning_level", *(f"w_{rule.code}" for rule in rules), *windows]
+    rows = list(loans.annotate(**windows).values(*columns)[(number - 1) * size : number * size])
+    if rows:
+        totals = {"count": rows[0]["total"], **{f"level_{lv.value}": rows[0][f"level_{lv.value}"] for lv in Level}}
+    else:  # past the last page, or nothing warned: count, then show the last page
+        totals = _totals(loans)
+        number = max(1, -(-totals["count"] // size))
+        rows = list(loans.values(*columns[: -len(windows)])[(number - 1) * size : number * size])
+    paginator = Paginator(_OnePage(warning_rows(user, rows), totals["count"]), size)
+    return paginator.page(number), rules, totals
 
 
 def warning_rows(user, page_values: list[dict]) -> list[Loan]:

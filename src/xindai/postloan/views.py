@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xindai.core.viewhelpers import paginate, require_perm, run_and_report, run_service
+from xindai.core.viewhelpers import PAGE_SIZES, paginate, require_perm, run_and_report, run_service
 from xindai.loans.models import Loan, LoanType
 from xindai.postloan import selectors, services
 from xindai.postloan.forms import AckForm, InspectionForm, InspectionRuleForm, PeriodForm, WarningRulesForm
@@ -28,6 +28,14 @@ def _as_of(request) -> date:
         return date.fromisoformat(request.GET.get("as_of", "").strip())
     except ValueError:
         return timezone.localdate()
+
+
+def page_request(request) -> tuple[int, int]:
+    """(page number ≥ 1, page size among PAGE_SIZES) from the query string."""
+    size = int(request.GET["size"]) if request.GET.get("size", "").isdigit() else 20
+    size = size if size in PAGE_SIZES else 20
+    number = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
+    return max(1, min(number, 10**6)), size
 
 
 def _filters(request) -> dict:
@@ -98,10 +106,8 @@ def photo(request, pk):
 @view_loans
 def warning_list(request):
     as_of = _as_of(request)
-    loans, rules, totals = selectors.warning_list(request.user, request.GET, as_of)
-    flags = ["pk", "warning_level", *(f"w_{rule.code}" for rule in rules)]
-    page = paginate(request, loans.values(*flags), count=totals["count"])
-    page.object_list = selectors.warning_rows(request.user, list(page.object_list))
+    number, size = page_request(request)
+    page, rules, totals = selectors.warning_page(request.user, request.GET, as_of, number, size)
     selectors.warnings_for_rows(request.user, page.object_list, rules, as_of)
     context = {
         "page": page,

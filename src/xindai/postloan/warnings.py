@@ -154,21 +154,26 @@ def rule_sql(rule: Rule, as_of: date, among: list[int] | None = None) -> tuple[s
 def _paying_later(count: int, as_of: date, among) -> tuple[str, list]:
     """The last `count` settled installments, each later than the one before, the latest late.
     Only loans with a late settlement in the lookback can fire (the latest is one): they are
-    found on a partial index of late settlements, and only their installments are ranked."""
+    found on a partial index of late settlements, and only their last installments are read."""
     only, only_params = _among("j.loan_id", among)
     lookback = as_of - timedelta(days=PAYING_LATER_LOOKBACK_DAYS)
+    # lates[1] is the latest settled installment's days late, lates[2] the one before, ...
     sql = f"""loans_loan.id IN (
-        SELECT t.loan_id FROM (
-            SELECT i.loan_id, row_number() OVER w AS rn, i.settled_on - i.payable_on AS late,
-                   (i.settled_on - i.payable_on) - lead(i.settled_on - i.payable_on) OVER w AS gain
-            FROM loans_installment i
-            WHERE i.loan_id IN (SELECT j.loan_id FROM loans_installment j
-                                WHERE j.settled_on > j.payable_on AND j.settled_on <= %s AND j.settled_on > %s{only})
-              AND i.settled_on IS NOT NULL AND i.settled_on <= %s AND i.settled_on > %s AND {_in_force("i")}
-            WINDOW w AS (PARTITION BY i.loan_id ORDER BY i.period DESC)
-        ) t WHERE t.rn <= %s
-        GROUP BY t.loan_id
-        HAVING count(*) = %s AND bool_and(t.rn = %s OR t.gain > 0) AND bool_or(t.rn = 1 AND t.late > 0))"""
+        SELECT late.loan_id FROM (
+            SELECT DISTINCT j.loan_id FROM loans_installment j
+            WHERE j.settled_on > j.payable_on AND j.settled_on <= %s AND j.settled_on > %s{only}
+        ) late
+        CROSS JOIN LATERAL (
+            SELECT array_agg(x.late ORDER BY x.period DESC) AS lates FROM (
+                SELECT i.period, i.settled_on - i.payable_on AS late FROM loans_installment i
+                WHERE i.loan_id = late.loan_id AND i.settled_on IS NOT NULL AND i.settled_on <= %s
+                  AND i.settled_on > %s AND {_in_force("i")}
+                ORDER BY i.period DESC LIMIT %s
+            ) x
+        ) a
+        WHERE cardinality(a.lates) = %s AND a.lates[1] > 0
+          AND NOT EXISTS (SELECT 1 FROM generate_subscripts(a.lates, 1) k
+                          WHERE k < %s AND a.lates[k] <= a.lates[k + 1]))"""
     return sql, [as_of, lookback, *only_params, as_of, lookback, as_of, as_of, count, count, count]
 
 

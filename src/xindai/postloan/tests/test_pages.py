@@ -181,3 +181,14 @@ def test_lists_filter_by_village(world, login):
     url = reverse("postloan:inspections")
     assert client.get(url, {"view": "all", **here}).content.decode().count('data-testid="inspection-row"') == 3
     assert client.get(url, {"view": "all", **elsewhere}).content.decode().count('data-testid="inspection-row"') == 0
+
+
+@pytest.mark.django_db
+def test_warning_list_pages_past_the_end_show_the_last_one(world, login):
+    _three_warned_loans(world)
+    client = login(world.officer_a)
+    for page in ("999", "abc", "0"):
+        html = client.get(reverse("postloan:warnings"), {"page": page, "size": "20"}).content.decode()
+        assert html.count('data-testid="warning-row"') == 3, page
+    html = client.get(reverse("postloan:warnings"), {"rule": "mobile_vacant", "page": "3"}).content.decode()
+    assert 'data-testid="empty"' in html
