@@ -1,7 +1,9 @@
+# ruff: noqa: S608 - the warning list's SQL is built from constants and rule codes; every value is a parameter
 """Reads of post-loan management: the inspection list, inspections, the warning list and its details."""
 
 from datetime import date, timedelta
 
+from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -11,7 +13,7 @@ from xindai.collateral.selectors import in_force_on
 from xindai.loans.models import Installment, Loan
 from xindai.postloan.models import Inspection, InspectionPhoto, Level, RuleCode, WarningAck
 from xindai.postloan.schedule import active_on, due_filter, with_schedule
-from xindai.postloan.warnings import unacknowledged, with_warnings
+from xindai.postloan.warnings import open_sql, rules_in_force, warned_cte, with_warnings
 
 RELATED = ("customer", "customer__village", "officer", "loan_type")
 
@@ -70,26 +72,49 @@ def _warned(user, params, as_of: date):
     if village := _int(params.get("village")):
         loans = loans.filter(customer__village_id=village)
     only = params.get("rule") if params.get("rule") in RuleCode.values else ""
-    loans, rules = with_warnings(loans, as_of, only=only)
+    rules = [r for r in rules_in_force() if not only or r.code == only]
+    cte, cte_params = warned_cte(loans, as_of, rules)
+    where, where_params = ["true"], []
     if (level := _int(params.get("level"))) in Level.values:
-        loans = loans.filter(warning_level=level)
+        where.append("warning_level = %s")
+        where_params.append(level)
     if params.get("ack") == "open":
-        loans = unacknowledged(loans, rules, as_of)
-    return loans.order_by("-warning_level", "id"), rules
+        sql, open_params = open_sql(rules, as_of)
+        where.append(sql)
+        where_params += open_params
+    return cte, " AND ".join(where), [*cte_params, *where_params], rules
 
 
-def _totals(loans) -> dict:
-    return loans.aggregate(
-        count=Count("id"),
-        **{f"level_{lv.value}": Count("id", filter=Q(warning_level=lv.value)) for lv in Level},
+def _level_sums(over: str = "") -> str:
+    return ", ".join(
+        f"sum(CASE WHEN warning_level = {lv.value} THEN 1 ELSE 0 END){over} AS level_{lv.value}" for lv in Level
     )
+
+
+def _fetch(sql: str, params: list) -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [c.name for c in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _totals(cte: str, where: str, params: list) -> dict:
+    [row] = _fetch(f"{cte} SELECT count(*) AS count, {_level_sums()} FROM warned WHERE {where}", params)
+    return {k: int(v or 0) for k, v in row.items()}
 
 
 def warning_list(user, params, as_of: date):
     """Warned loans in scope as of `as_of`, by level, rule, officer and village; `ack=open`
-    keeps those with a warning nobody acknowledged lately. Highest level first."""
-    loans, rules = _warned(user, params, as_of)
-    return loans, rules, _totals(loans)
+    keeps those with a warning nobody acknowledged lately. Highest level first: (loans with
+    `warning_level` and their `w_<rule>` flags, rules, totals)."""
+    cte, where, sql_params, rules = _warned(user, params, as_of)
+    flags = ", ".join(f"w_{r.code}" for r in rules)
+    rows = _fetch(
+        f"{cte} SELECT id AS pk, warning_level{', ' + flags if flags else ''} FROM warned WHERE {where}"
+        " ORDER BY warning_level DESC, id",
+        sql_params,
+    )
+    return warning_rows(user, rows), rules, _totals(cte, where, sql_params)
 
 
 class _OnePage:
@@ -107,25 +132,25 @@ class _OnePage:
 
 def warning_page(user, params, as_of: date, number: int, size: int):
     """(page, rules, totals) of the warning list: the page's rows and the list's totals (by level)
-    in one statement — the rules are computed once, not once for the count and once for the page."""
+    in one statement — the rules are computed once."""
     from django.core.paginator import Paginator
-    from django.db.models import Case, IntegerField, Sum, Value, When, Window
 
-    loans, rules = _warned(user, params, as_of)
-    windows = {"total": Window(Count("id"))} | {
-        f"level_{lv.value}": Window(
-            Sum(Case(When(warning_level=lv.value, then=Value(1)), default=Value(0), output_field=IntegerField()))
-        )
-        for lv in Level
-    }
-    columns = ["pk", "warning_level", *(f"w_{rule.code}" for rule in rules), *windows]
-    rows = list(loans.annotate(**windows).values(*columns)[(number - 1) * size : number * size])
+    cte, where, sql_params, rules = _warned(user, params, as_of)
+    flags = "".join(f", w_{r.code}" for r in rules)
+    page_sql = (
+        f"{cte} SELECT id AS pk, warning_level{flags}, count(*) OVER () AS total, {_level_sums(' OVER ()')}"
+        f" FROM warned WHERE {where} ORDER BY warning_level DESC, id LIMIT %s OFFSET %s"
+    )
+    rows = _fetch(page_sql, [*sql_params, size, (number - 1) * size])
     if rows:
-        totals = {"count": rows[0]["total"], **{f"level_{lv.value}": rows[0][f"level_{lv.value}"] for lv in Level}}
+        totals = {"count": rows[0]["total"], **{f"level_{lv.value}": int(rows[0][f"level_{lv.value}"]) for lv in Level}}
     else:  # past the last page, or nothing warned: count, then show the last page
-        totals = _totals(loans)
+        totals = _totals(cte, where, sql_params)
         number = max(1, -(-totals["count"] // size))
-        rows = list(loans.values(*columns[: -len(windows)])[(number - 1) * size : number * size])
+        rows = _fetch(page_sql, [*sql_params, size, (number - 1) * size]) if totals["count"] else []
+    for row in rows:
+        for name in ["total", *(f"level_{lv.value}" for lv in Level)]:
+            row.pop(name)
     paginator = Paginator(_OnePage(warning_rows(user, rows), totals["count"]), size)
     return paginator.page(number), rules, totals
 
@@ -238,13 +263,12 @@ def customer_warnings(user, customer, as_of: date) -> list[Loan]:
 
 
 def warning_counts(user, as_of: date) -> dict:
-    """Warned loans by rule (报表: warnings by rule) and by level, one query."""
-    loans, rules = with_warnings(Loan.objects.visible_to(user), as_of)
-    figures = loans.aggregate(
-        count=Count("id"),
-        **{f"rule_{r.code}": Count("id", filter=Q(**{f"w_{r.code}": True})) for r in rules},
-        **{f"level_{lv.value}": Count("id", filter=Q(warning_level=lv.value)) for lv in Level},
-    )
+    """Warned loans by rule (报表: warnings by rule) and by level, one statement."""
+    rules = rules_in_force()
+    cte, params = warned_cte(Loan.objects.visible_to(user), as_of, rules)
+    by_rule = "".join(f", sum(CASE WHEN w_{r.code} THEN 1 ELSE 0 END) AS rule_{r.code}" for r in rules)
+    [row] = _fetch(f"{cte} SELECT count(*) AS count{by_rule}, {_level_sums()} FROM warned", params)
+    figures = {k: int(v or 0) for k, v in row.items()}
     return {
         "count": figures["count"],
         "rules": [{"rule": r, "count": figures[f"rule_{r.code}"]} for r in rules],

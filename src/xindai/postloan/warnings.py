@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import BooleanField, Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models import BooleanField, Case, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -230,14 +230,34 @@ def with_warnings(loans, as_of: date, rules: list[Rule] | None = None, *, only: 
     return loans.filter(fired).annotate(warning_level=level), rules
 
 
-def unacknowledged(loans, rules: list[Rule], as_of: date):
-    """Of warned loans, those with a rule that fires and was not acknowledged in the last
-    ACK_VALID_DAYS."""
-    since = as_of - timedelta(days=WarningAck.ACK_VALID_DAYS)
-    open_q = Q()
+def warned_cte(loans, as_of: date, rules: list[Rule]) -> tuple[str, list]:
+    """The warned loans of `loans` (a queryset through the scope door) as SQL common table
+    expressions `flagged` and `warned` (id, w_<rule>…, warning_level). Each rule's subquery is
+    written once, in the materialised `flagged`, so PostgreSQL computes it once however often the
+    list filters, orders and counts by the flags (an annotation would repeat it in each clause)."""
+    base_sql, base_params = loans.filter(active_on(as_of)).values("id").query.sql_with_params()
+    columns, params = [], []
     for rule in rules:
-        acked = WarningAck.objects.children_of(OuterRef("pk")).filter(
-            rule=rule.code, acknowledged_on__lte=as_of, acknowledged_on__gt=since
+        sql, rule_params = rule_sql(rule, as_of)
+        columns.append(f"({sql}) AS w_{rule.code}")
+        params += rule_params
+    levels = ", ".join(f"CASE WHEN w_{r.code} THEN {int(r.level)} ELSE 0 END" for r in rules)
+    fired = " OR ".join(f"w_{r.code}" for r in rules) or "false"
+    sql = f"""WITH flagged AS MATERIALIZED (
+            SELECT loans_loan.id{"".join(", " + c for c in columns)} FROM loans_loan
+            WHERE loans_loan.id IN ({base_sql})),
+        warned AS (SELECT *, GREATEST({levels or "0"}, 0) AS warning_level FROM flagged WHERE {fired})"""
+    return sql, [*params, *base_params]
+
+
+def open_sql(rules: list[Rule], as_of: date) -> tuple[str, list]:
+    """SQL over `warned`: a rule fires that nobody acknowledged in the last ACK_VALID_DAYS."""
+    since = as_of - timedelta(days=WarningAck.ACK_VALID_DAYS)
+    parts, params = [], []
+    for rule in rules:
+        parts.append(
+            f"(w_{rule.code} AND NOT EXISTS (SELECT 1 FROM postloan_warningack a WHERE a.loan_id = warned.id"
+            " AND a.rule = %s AND a.acknowledged_on <= %s AND a.acknowledged_on > %s))"
         )
-        open_q |= Q(**{f"w_{rule.code}": True}) & ~Exists(acked)
-    return loans.filter(open_q)
+        params += [rule.code, as_of, since]
+    return "(" + (" OR ".join(parts) or "false") + ")", params
