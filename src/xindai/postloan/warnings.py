@@ -192,14 +192,17 @@ def _group_overdue(limit: date, as_of: date, among) -> tuple[str, list]:
         UNION SELECT i.loan_id FROM loans_installment i WHERE i.superseded_on > %s AND i.settled_on IS NULL
             AND i.payable_on < %s AND i.in_force_from <= %s"""
     params = [limit, as_of, as_of, limit, as_of, as_of, as_of, limit, as_of, *only_params]
-    sql = f"""(loans_loan.guarantee_group_id, loans_loan.customer_id) IN (
+    # CASE first: a loan outside any group must not probe the pairs (a NULL on the left of a
+    # hashed row IN makes PostgreSQL look for a partial match through the whole table).
+    sql = f"""CASE WHEN loans_loan.guarantee_group_id IS NULL THEN false ELSE
+        (loans_loan.guarantee_group_id, loans_loan.customer_id) IN (
         SELECT a.g, l3.customer_id FROM (
             SELECT l2.guarantee_group_id AS g, count(DISTINCT l2.customer_id) AS n, min(l2.customer_id) AS c
             FROM ({overdue}) o JOIN loans_loan l2 ON l2.id = o.loan_id
             WHERE l2.guarantee_group_id IS NOT NULL{only}
             GROUP BY l2.guarantee_group_id
         ) a JOIN loans_loan l3 ON l3.guarantee_group_id = a.g
-        WHERE a.n >= 2 OR a.c <> l3.customer_id)"""
+        WHERE a.n >= 2 OR a.c <> l3.customer_id) END"""
     return sql, params
 
 
@@ -235,7 +238,7 @@ def warned_cte(loans, as_of: date, rules: list[Rule]) -> tuple[str, list]:
     expressions `flagged` and `warned` (id, w_<rule>…, warning_level). Each rule's subquery is
     written once, in the materialised `flagged`, so PostgreSQL computes it once however often the
     list filters, orders and counts by the flags (an annotation would repeat it in each clause)."""
-    base_sql, base_params = loans.filter(active_on(as_of)).values("id").query.sql_with_params()
+    base_sql, base_params = loans.filter(active_on(as_of)).order_by().values("id").query.sql_with_params()
     columns, params = [], []
     for rule in rules:
         sql, rule_params = rule_sql(rule, as_of)
