@@ -332,10 +332,8 @@ def officers_in_scope(user):
 
 
 def villages_in_scope(user):
-    """Villages of the customers in scope (the filter's choices): an index-only read of the
-    customers' villages, not a join of every loan to its customer."""
-    from xindai.customers.models import Customer
+    """Villages of the borrowers of the loans in scope (the filter's choices)."""
     from xindai.org.models import Region
 
-    ids = Customer.objects.visible_to(user).order_by().values("village_id")
+    ids = Loan.objects.visible_to(user).filter(settled_on__isnull=True).values("customer__village_id")
     return Region.objects.filter(pk__in=ids).order_by("name").only("id", "name")

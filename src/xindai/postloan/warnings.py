@@ -239,18 +239,39 @@ def warned_cte(loans, as_of: date, rules: list[Rule]) -> tuple[str, list]:
     written once, in the materialised `flagged`, so PostgreSQL computes it once however often the
     list filters, orders and counts by the flags (an annotation would repeat it in each clause)."""
     base_sql, base_params = loans.filter(active_on(as_of)).order_by().values("id").query.sql_with_params()
-    columns, params = [], []
+    columns, params, joins, join_params = [], [], "", []
     for rule in rules:
-        sql, rule_params = rule_sql(rule, as_of)
+        if rule.code == RuleCode.LOW_COVERAGE:
+            # Joined once by loan (a hash join of the loans with collateral), not probed per loan.
+            joins, join_params = _coverage_join(as_of)
+            sql = "cov.covered IS NOT NULL AND cov.covered < %s * (loans_loan.outstanding_principal + cov.later)"
+            rule_params = [rule.threshold]
+        else:
+            sql, rule_params = rule_sql(rule, as_of)
         columns.append(f"({sql}) AS w_{rule.code}")
         params += rule_params
     levels = ", ".join(f"CASE WHEN w_{r.code} THEN {int(r.level)} ELSE 0 END" for r in rules)
     fired = " OR ".join(f"w_{r.code}" for r in rules) or "false"
     sql = f"""WITH flagged AS MATERIALIZED (
-            SELECT loans_loan.id{"".join(", " + c for c in columns)} FROM loans_loan
+            SELECT loans_loan.id{"".join(", " + c for c in columns)} FROM loans_loan{joins}
             WHERE loans_loan.id IN ({base_sql})),
         warned AS (SELECT *, GREATEST({levels or "0"}, 0) AS warning_level FROM flagged WHERE {fired})"""
-    return sql, [*params, *base_params]
+    return sql, [*params, *join_params, *base_params]
+
+
+def _coverage_join(as_of: date) -> tuple[str, list]:
+    """LEFT JOIN `cov` (loan_id, covered, later): each loan's collateral in force on `as_of` at
+    value × (1 − haircut), and the principal booked after `as_of` (0 for today)."""
+    later, later_params = "0", []
+    if as_of < timezone.localdate():
+        later = """COALESCE((SELECT sum(r.principal) FROM repayments_repayment r
+            WHERE r.loan_id = c.loan_id AND r.accounting_date > %s), 0)"""
+        later_params = [as_of]
+    sql = f"""
+        LEFT JOIN (SELECT c.loan_id, sum(c.value * (1 - {_haircut_sql()})) AS covered, {later} AS later
+                   FROM collateral_collateral c LEFT JOIN collateral_haircut h ON h.kind = c.kind
+                   WHERE {_collateral_in_force()} GROUP BY c.loan_id) cov ON cov.loan_id = loans_loan.id"""
+    return sql, [*later_params, as_of, as_of]
 
 
 def open_sql(rules: list[Rule], as_of: date) -> tuple[str, list]:

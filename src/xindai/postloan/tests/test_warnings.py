@@ -112,6 +112,8 @@ def test_a_member_of_the_group_more_than_30_days_overdue(world):
     assert RuleCode.GROUP_OVERDUE not in fired(mine, date(2026, 4, 19))
     assert RuleCode.GROUP_OVERDUE in fired(mine, date(2026, 4, 20))
     assert RuleCode.GROUP_OVERDUE not in fired(theirs, date(2026, 4, 20))  # its own arrears are not a member's
+    listed = warning_list(world.officer_a, {"rule": RuleCode.GROUP_OVERDUE}, date(2026, 4, 20))[0]
+    assert [loan.iou_number for loan in listed] == ["G-A"]
 
 
 def borrower_loan_in_group(world, customer, group, iou):
@@ -130,6 +132,8 @@ def test_coverage_below_the_threshold(world):
     assert RuleCode.LOW_COVERAGE in fired(low, today)
     assert RuleCode.LOW_COVERAGE not in fired(even, today)
     assert RuleCode.LOW_COVERAGE not in fired(borrower_loan(world, "C-3"), today)  # no collateral
+    listed = warning_list(world.officer_a, {"rule": RuleCode.LOW_COVERAGE}, today)[0]  # the list's own SQL
+    assert [loan.iou_number for loan in listed] == ["C-1"]
 
 
 @pytest.mark.django_db
@@ -144,6 +148,8 @@ def test_insurance_expiring_within_30_days(world):
     assert RuleCode.INSURANCE_EXPIRING in fired(loans["I-0"], today)
     assert RuleCode.INSURANCE_EXPIRING not in fired(loans["I-31"], today)
     assert RuleCode.INSURANCE_EXPIRING not in fired(loans["I-PAST"], today)
+    listed = warning_list(world.officer_a, {"rule": RuleCode.INSURANCE_EXPIRING}, today)[0]
+    assert sorted(loan.iou_number for loan in listed) == ["I-0", "I-30"]
 
 
 # Inspections: a finding, a head count short ----------------------------------------------------
