@@ -1,6 +1,3 @@
-from importlib.util import find_spec
-
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
@@ -39,5 +36,4 @@ urlpatterns += [
         "collateral",
         "postloan",
     )
-    if f"xindai.{app}" in settings.INSTALLED_APPS and find_spec(f"xindai.{app}.urls") is not None
 ]

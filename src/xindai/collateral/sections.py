@@ -2,7 +2,7 @@
 
 from xindai.collateral.selectors import exposure, loan_collateral, loan_coverage, loan_guarantors
 from xindai.customers.detail_sections import register as register_customer_section
-from xindai.loans.detail_sections import register as register_loan_section
+from xindai.loans.detail_sections import register_section as register_loan_section
 
 
 @register_loan_section

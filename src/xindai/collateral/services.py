@@ -120,7 +120,7 @@ def collateral_add(*, actor, loan: Loan, data: CollateralData) -> Collateral:
         _save_tags(collateral, data.ear_tags)
         audit.record(
             actor,
-            "collateral.pledged",
+            "collateral.collateral.pledged",
             collateral,
             changes={
                 "loan": loan.iou_number,
@@ -145,7 +145,7 @@ def ear_tags_add(*, actor, collateral: Collateral, tags: list[str]) -> int:
         new = [t for t in tags if t not in existing]
         _check_tags(new, collateral.head_count - len(existing))
         _save_tags(collateral, new)
-        audit.record(actor, "collateral.ear_tags_added", collateral, changes={"ear_tags": new[:50], "count": len(new)})
+        audit.record(actor, "collateral.ear_tags.added", collateral, changes={"ear_tags": new[:50], "count": len(new)})
     return len(new)
 
 
@@ -186,7 +186,7 @@ def loan_release(*, actor, loan: Loan, released_on: date) -> int:
         EarTag.objects.system("release of a loan in scope").filter(collateral_id__in=ids).update(in_force=False)
         audit.record(
             actor,
-            "collateral.released",
+            "collateral.loan.released",
             loan,
             changes={"released_on": released_on, "collateral": len(ids), "guarantors": len(guarantor_ids)},
         )
@@ -239,7 +239,7 @@ def guarantor_add(
         )
         audit.record(
             actor,
-            "collateral.guarantor_added",
+            "collateral.guarantor.added",
             guarantor,
             changes={"loan": loan.iou_number, "id_number": id_number, "amount": guarantor.amount},
         )
@@ -260,4 +260,4 @@ def haircuts_update(*, actor, values: dict[str, Decimal]) -> None:
                 changes[kind] = [row.haircut, haircut]
                 row.haircut = haircut
                 row.save(update_fields=["haircut"])
-        audit.record(actor, "collateral.haircuts_changed", None, changes=changes, target_repr="haircuts")
+        audit.record(actor, "collateral.haircuts.changed", None, changes=changes, target_repr="haircuts")

@@ -1,6 +1,7 @@
 """One exception type for business rules a user broke; its message is shown as it is."""
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 
 
 class BusinessError(Exception):
@@ -24,8 +25,6 @@ class BusinessError(Exception):
 
 def translate_pure_error(err: Exception) -> str:
     """Translate an error raised by a pure module (English `message` + `params`)."""
-    from django.utils.translation import gettext
-
     message = getattr(err, "message", None)
     if message is None:
         return str(err)

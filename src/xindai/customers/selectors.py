@@ -1,6 +1,7 @@
 """Reads of customers and contacts — always through `visible_to(user)`."""
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
 from xindai.core.masking import number_search
 from xindai.core.models import AuditLog
@@ -21,8 +22,6 @@ def customer_search(user, params) -> tuple[CustomerFilter, QuerySet[Customer]]:
 
 
 def customer_detail(user, pk: int) -> Customer:
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(Customer.objects.visible_to(user).select_related(*LIST_RELATED, "area"), pk=pk)
 
 

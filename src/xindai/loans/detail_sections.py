@@ -1,7 +1,7 @@
-"""Sections of the loan page that modules above loans fill (collateral, inspections, warnings).
+"""What modules above loans add to the loan page (the repayments ledger).
 
-A module registers a function (user, loan) -> {"template", ...} or None; the loan page renders
-them in registration order, after the loan's record.
+A module registers a function (user, loan) -> dict of template context; the loan page merges
+them in registration order (the way customers/detail_sections.py serves the customer record).
 """
 
 from collections.abc import Callable
@@ -14,5 +14,22 @@ def register(function: Callable) -> Callable:
     return function
 
 
+def context_for(user, loan) -> dict:
+    context: dict = {}
+    for function in _SECTIONS:
+        context.update(function(user, loan))
+    return context
+
+
+# Sections with a template of their own (collateral, inspections, warnings): a function
+# (user, loan) -> {"template", ...} or None, rendered in registration order after the record.
+_RENDERED: list[Callable] = []
+
+
+def register_section(function: Callable) -> Callable:
+    _RENDERED.append(function)
+    return function
+
+
 def sections_for(user, loan) -> list[dict]:
-    return [section for function in _SECTIONS if (section := function(user, loan)) is not None]
+    return [section for function in _RENDERED if (section := function(user, loan)) is not None]

@@ -18,7 +18,7 @@ from xindai.postloan.models import (
     DEFAULT_FIRST_WITHIN_DAYS,
     Inspection,
 )
-from xindai.repayments.owed import unsettled_on
+from xindai.loans.owed import unsettled_on
 
 DUE_WINDOW_DAYS = 7  # "due": the next visit falls within the coming week
 

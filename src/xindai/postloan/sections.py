@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from xindai.customers.detail_sections import register as register_customer_section
-from xindai.loans.detail_sections import register as register_loan_section
+from xindai.loans.detail_sections import register_section as register_loan_section
 from xindai.postloan.schedule import with_schedule
 from xindai.postloan.selectors import customer_warnings, loan_inspections, loan_warnings
 

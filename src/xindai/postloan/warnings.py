@@ -179,7 +179,7 @@ def _paying_later(count: int, as_of: date, among) -> tuple[str, list]:
 
 def _group_overdue(limit: date, as_of: date, among) -> tuple[str, list]:
     """Another member of the loan's group has an installment payable before `limit` unsettled on
-    `as_of`: found in the three branches of repayments.owed.unsettled_on (each on its partial
+    `as_of`: found in the three branches of loans.owed.unsettled_on (each on its partial
     index: unpaid, settled later, superseded later), grouped once; the loans that fire are the
     (group, customer) pairs of a group with two overdue members, or one that is not the customer."""
     only, only_params = _among("l2.guarantee_group_id IN (SELECT guarantee_group_id FROM loans_loan WHERE id", among)

@@ -12,13 +12,15 @@ branch or loan officer, always through the scope of the user (or of a named syst
 Collections and balances go by accounting date: the outstanding principal at the end of a day is
 the amount less the principal booked by then, so opening + disbursed − collected = closing for
 every period and grouping (domain.md, Reconciliation). What is overdue and owed goes by value
-date, over the plan in force on the date (repayments/owed.py).
+date, over the plan in force on the date (loans/owed.py).
 """
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Count,
     DecimalField,
@@ -33,9 +35,12 @@ from django.utils import timezone
 
 from xindai.core.masking import shown
 from xindai.core.scope import REGION_FIELDS
+from xindai.core.system_settings import get_system_settings
+from xindai.loans.classification import classification_thresholds
 from xindai.loans.models import Installment, Loan
-from xindai.repayments.owed import accrual_sql, unsettled_on, uses_running_totals, with_owed
-from xindai.repayments.quality import BUCKET_BOUNDS, NPL_CATEGORIES, Category, bucket_sql, category_sql, npl_ratio
+from xindai.loans.owed import accrual_sql, unsettled_on, uses_running_totals, with_owed
+from xindai.loans.quality import BUCKET_BOUNDS, NPL_CATEGORIES, Category, bucket_sql, category_sql, npl_ratio
+from xindai.repayments.models import Repayment
 
 KINDS = ("disbursement", "collection", "balance", "quality")
 GROUPS = ("customer", "village", "township", "county", "branch", "officer")
@@ -147,8 +152,6 @@ def disbursement(user, group, date_from, date_to, filters=None) -> Report:
 
 
 def collection(user, group, date_from, date_to, filters=None) -> Report:
-    from xindai.repayments.models import Repayment
-
     filters = filters or Filters()
     entries = Repayment.objects.visible_to(user)
     entries = entries.filter(filters.q("loan__"), accounting_date__gte=date_from, accounting_date__lte=date_to)
@@ -243,9 +246,6 @@ def _loan_rows(
     and days overdue (by value date), then `figures` (SQL over the columns o, overdue, owed,
     days, off, ov) summed per group. The loans are the ORM's scoped and filtered queryset.
     Without `owed` the statement skips the figures owed (overdue and owed are 0): for sums of `o`."""
-    from django.db import connection
-
-    from xindai.core.system_settings import get_system_settings
 
     loans = _live(_loans(user).filter(filters.q()), as_of).order_by()
     # The scoped, filtered loans are the statement's table `l` (a derived table the planner flattens).
@@ -307,8 +307,6 @@ def balance(user, group, as_of, filters=None) -> Report:
 def _category_columns() -> tuple[str, str]:
     """Each loan's bucket and class from its days overdue (quality.bucket_sql / category_sql: the
     one definition) as the statement's extra columns, and the NPL filter over them."""
-    from xindai.core.system_settings import classification_thresholds
-
     category = f"CASE WHEN ov <> '' THEN ov ELSE {category_sql('days', classification_thresholds())} END"
     npl = ", ".join(f"'{code.value}'" for code in sorted(NPL_CATEGORIES))
     return f", {bucket_sql('days')} AS bucket, {category} AS cat", f"cat IN ({npl})"
@@ -377,9 +375,6 @@ def _past_points(user, days: list[date], filters: Filters, columns: str, is_npl:
     day — in force, unsettled, payable before it — or the class set by hand by then): the
     definitions of `_loan_rows` as of a past date (a test holds them equal), for all days in one
     pass over the installments and one over the ledger, each day a filtered aggregate."""
-    from django.conf import settings
-    from django.db import connection
-
     loans = _loans(user).filter(filters.q()).order_by()
     loans_sql, loans_params = loans.values("id", "amount", "start_date").query.sql_with_params()
     # An installment is open and overdue from the first day after it is payable (and in force)

@@ -151,7 +151,7 @@ def test_release_after_settlement_is_dated_audited_and_frees_the_ear_tags(world)
     assert services.loan_release(actor=world.officer_a, loan=loan, released_on=date(2026, 6, 12)) == 2
     item = Collateral.objects.system("test").get(loan=loan)
     assert item.released_on == date(2026, 6, 12) and item.released_by == world.officer_a
-    assert AuditLog.objects.system("test").filter(action="collateral.released").count() == 1
+    assert AuditLog.objects.system("test").filter(action="collateral.loan.released").count() == 1
     other = borrower_loan(world, "C-2")
     cattle(other, world.officer_a, tags=["GS-9"])  # the tag is free again
     assert selectors.loan_coverage(world.officer_a, loan) is None  # nothing outstanding
