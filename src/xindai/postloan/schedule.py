@@ -12,13 +12,13 @@ from django.db.models import Case, DateField, F, Func, IntegerField, OuterRef, Q
 from django.db.models.functions import Coalesce, Least
 
 from xindai.loans.models import Installment
+from xindai.loans.owed import unsettled_on
 from xindai.postloan.models import (
     DEFAULT_AFTER_OVERDUE_DAYS,
     DEFAULT_EVERY_MONTHS,
     DEFAULT_FIRST_WITHIN_DAYS,
     Inspection,
 )
-from xindai.loans.owed import unsettled_on
 
 DUE_WINDOW_DAYS = 7  # "due": the next visit falls within the coming week
 
