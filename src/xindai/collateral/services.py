@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xindai.collateral.models import Collateral, EarTag, Guarantor, Haircut, Kind
 from xindai.core import audit
+from xindai.core.audit_actions import AuditAction
 from xindai.core.errors import BusinessError, translate_pure_error
 from xindai.core.idnumber import IdNumberError, parse_id_number
 from xindai.core.phone import PhoneError, parse_mobile
@@ -120,7 +121,7 @@ def collateral_add(*, actor, loan: Loan, data: CollateralData) -> Collateral:
         _save_tags(collateral, data.ear_tags)
         audit.record(
             actor,
-            "collateral.collateral.pledged",
+            AuditAction.COLLATERAL_PLEDGED,
             collateral,
             changes={
                 "loan": loan.iou_number,
@@ -145,7 +146,7 @@ def ear_tags_add(*, actor, collateral: Collateral, tags: list[str]) -> int:
         new = [t for t in tags if t not in existing]
         _check_tags(new, collateral.head_count - len(existing))
         _save_tags(collateral, new)
-        audit.record(actor, "collateral.ear_tags.added", collateral, changes={"ear_tags": new[:50], "count": len(new)})
+        audit.record(actor, AuditAction.EAR_TAGS_ADDED, collateral, changes={"ear_tags": new[:50], "count": len(new)})
     return len(new)
 
 
@@ -186,7 +187,7 @@ def loan_release(*, actor, loan: Loan, released_on: date) -> int:
         EarTag.objects.system("release of a loan in scope").filter(collateral_id__in=ids).update(in_force=False)
         audit.record(
             actor,
-            "collateral.loan.released",
+            AuditAction.COLLATERAL_RELEASED,
             loan,
             changes={"released_on": released_on, "collateral": len(ids), "guarantors": len(guarantor_ids)},
         )
@@ -239,7 +240,7 @@ def guarantor_add(
         )
         audit.record(
             actor,
-            "collateral.guarantor.added",
+            AuditAction.GUARANTOR_ADDED,
             guarantor,
             changes={"loan": loan.iou_number, "id_number": id_number, "amount": guarantor.amount},
         )
@@ -260,4 +261,4 @@ def haircuts_update(*, actor, values: dict[str, Decimal]) -> None:
                 changes[kind] = [row.haircut, haircut]
                 row.haircut = haircut
                 row.save(update_fields=["haircut"])
-        audit.record(actor, "collateral.haircuts.changed", None, changes=changes, target_repr="haircuts")
+        audit.record(actor, AuditAction.HAIRCUTS_CHANGED, None, changes=changes, target_repr="haircuts")

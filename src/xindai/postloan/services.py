@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xindai.core import audit
+from xindai.core.audit_actions import AuditAction
 from xindai.core.errors import BusinessError
 from xindai.loans.models import Loan, LoanType
 from xindai.postloan.models import (
@@ -156,7 +157,7 @@ def inspection_record(
         )
         audit.record(
             actor,
-            "postloan.inspection.recorded",
+            AuditAction.INSPECTION_RECORDED,
             inspection,
             changes={
                 "loan": loan.iou_number,
@@ -185,7 +186,7 @@ def warning_acknowledge(*, actor, loan: Loan, rule: str, note: str, as_of: date)
         ack = WarningAck.objects.create(
             loan=loan, rule=rule, acknowledged_on=as_of, note=note[:200], acknowledged_by=actor
         )
-        audit.record(actor, "postloan.warning.acknowledged", loan, changes={"rule": rule, "note": ack.note})
+        audit.record(actor, AuditAction.WARNING_ACKNOWLEDGED, loan, changes={"rule": rule, "note": ack.note})
     return ack
 
 
@@ -209,7 +210,7 @@ def warning_rules_update(*, actor, rows: dict[str, dict]) -> None:
             row.save()
             if diff := audit.diff(before, audit.snapshot(row, ["enabled", "level", "threshold"])):
                 changes[code] = diff
-        audit.record(actor, "postloan.rules.changed", None, changes=changes, target_repr="warning rules")
+        audit.record(actor, AuditAction.WARNING_RULES_CHANGED, None, changes=changes, target_repr="warning rules")
 
 
 def inspection_rule_set(
@@ -229,7 +230,7 @@ def inspection_rule_set(
         rule.save()
         audit.record(
             actor,
-            "postloan.inspection_rule.changed",
+            AuditAction.INSPECTION_RULE_CHANGED,
             rule,
             changes=audit.diff(
                 before, audit.snapshot(rule, ["first_within_days", "every_months", "after_overdue_days"])
