@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xindai.core.forms import FIRST_DAY, LAST_DAY
 from xindai.core.viewhelpers import PAGE_SIZES, paginate, require_perm, run_and_report, run_service
 from xindai.loans.models import Loan, LoanType
 from xindai.postloan import selectors, services
@@ -24,10 +25,12 @@ manage_settings = permission_required("system.manage_settings", raise_exception=
 
 
 def _as_of(request) -> date:
+    """The ?as_of= date, within 1900–2199 (date arithmetic on year 1 or 9999 overflows); today else."""
     try:
-        return date.fromisoformat(request.GET.get("as_of", "").strip())
+        day = date.fromisoformat(request.GET.get("as_of", "").strip())
     except ValueError:
         return timezone.localdate()
+    return day if FIRST_DAY <= day <= LAST_DAY else timezone.localdate()
 
 
 def page_request(request) -> tuple[int, int]:
