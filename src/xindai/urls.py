@@ -35,5 +35,6 @@ urlpatterns += [
         "reports",
         "collateral",
         "postloan",
+        "credit",
     )
 ]

@@ -46,6 +46,7 @@ MENU: tuple[Module, ...] = (
             Entry(_("Repayment records"), "repayments:ledger", "repayments.view"),
             Entry(_("Interest receipts"), "printing:receipts", "loans.print"),
             Entry(_("Data import"), "imports:upload", "loans.import"),
+            Entry(_("Portfolio transfer"), "credit:transfer", "credit.transfer"),
         ),
     ),
     Module(
@@ -54,6 +55,8 @@ MENU: tuple[Module, ...] = (
         (
             Entry(_("Reports"), "reports:report", "reports.view"),
             Entry(_("Comparison charts"), "reports:charts", "reports.view"),
+            Entry(_("Write-off register"), "credit:write_offs", "reports.view"),
+            Entry(_("Waiver report"), "credit:waivers", "reports.view"),
         ),
     ),
     Module(
@@ -90,6 +93,14 @@ MENU: tuple[Module, ...] = (
         ),
     ),
     Module(
+        _("Approvals"),
+        "check2-square",
+        (
+            Entry(_("Waiting for my approval"), "credit:inbox", "credit.approve"),
+            Entry(_("My requests"), "credit:mine", "loans.view"),
+        ),
+    ),
+    Module(
         _("System"),
         "gear",
         (
@@ -104,6 +115,7 @@ MENU: tuple[Module, ...] = (
             Entry(_("System settings"), "core:settings", "system.manage_settings"),
             Entry(_("Haircuts"), "collateral:haircuts", "system.manage_settings"),
             Entry(_("Post-loan rules"), "postloan:rules", "system.manage_settings"),
+            Entry(_("Two-person approval"), "credit:policy", "system.manage_settings"),
             Entry(_("Audit log"), "core:audit_list", "system.view_audit"),
         ),
     ),
