@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "xindai.printing",
     "xindai.imports",
     "xindai.reports",
+    "xindai.collateral",
+    "xindai.postloan",
     "xindai.credit",
     "rest_framework",
     "drf_spectacular",

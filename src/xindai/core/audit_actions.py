@@ -79,6 +79,17 @@ class AuditAction(models.TextChoices):
     PASSWORD_CHANGED = "org.user.password_changed", _("Password changed")
     PASSWORD_RESET = "org.user.password_reset", _("Password reset")
 
+    COLLATERAL_PLEDGED = "collateral.collateral.pledged", _("Collateral pledged")
+    EAR_TAGS_ADDED = "collateral.ear_tags.added", _("Ear tags added")
+    COLLATERAL_RELEASED = "collateral.loan.released", _("Collateral and guarantees released")
+    GUARANTOR_ADDED = "collateral.guarantor.added", _("Guarantor added")
+    HAIRCUTS_CHANGED = "collateral.haircuts.changed", _("Haircuts changed")
+
+    INSPECTION_RECORDED = "postloan.inspection.recorded", _("Post-loan inspection recorded")
+    WARNING_ACKNOWLEDGED = "postloan.warning.acknowledged", _("Warning acknowledged")
+    WARNING_RULES_CHANGED = "postloan.rules.changed", _("Warning rules changed")
+    INSPECTION_RULE_CHANGED = "postloan.inspection_rule.changed", _("Inspection rule changed")
+
     REPAYMENT_CONFIRMED = "repayments.repayment.confirmed", _("Repayment confirmed")
     REPAYMENT_REVERSED = "repayments.repayment.reversed", _("Repayment reversed")
     EARLY_CONFIRMED = "repayments.early_repayment.confirmed", _("Early repayment confirmed")

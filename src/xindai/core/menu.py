@@ -81,6 +81,18 @@ MENU: tuple[Module, ...] = (
         ),
     ),
     Module(
+        _("Post-loan"),
+        "clipboard-check",
+        (
+            Entry(_("Post-loan inspections"), "postloan:inspections", "loans.view"),
+            Entry(_("Early warnings"), "postloan:warnings", "loans.view"),
+            Entry(_("Collateral"), "collateral:list", "loans.view"),
+            Entry(_("Coverage"), "collateral:coverage", "loans.view"),
+            Entry(_("Guarantors"), "collateral:guarantors", "loans.view"),
+            Entry(_("Post-loan reports"), "postloan:report", "loans.view"),
+        ),
+    ),
+    Module(
         _("Approvals"),
         "check2-square",
         (
@@ -101,6 +113,8 @@ MENU: tuple[Module, ...] = (
             Entry(_("Holidays"), "loans:calendar", "system.manage_settings"),
             Entry(_("LPR"), "loans:lpr", "system.manage_settings"),
             Entry(_("System settings"), "core:settings", "system.manage_settings"),
+            Entry(_("Haircuts"), "collateral:haircuts", "system.manage_settings"),
+            Entry(_("Post-loan rules"), "postloan:rules", "system.manage_settings"),
             Entry(_("Two-person approval"), "credit:policy", "system.manage_settings"),
             Entry(_("Audit log"), "core:audit_list", "system.view_audit"),
         ),

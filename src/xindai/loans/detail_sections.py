@@ -19,3 +19,17 @@ def context_for(user, loan) -> dict:
     for function in _SECTIONS:
         context.update(function(user, loan))
     return context
+
+
+# Sections with a template of their own (collateral, inspections, warnings): a function
+# (user, loan) -> {"template", ...} or None, rendered in registration order after the record.
+_RENDERED: list[Callable] = []
+
+
+def register_section(function: Callable) -> Callable:
+    _RENDERED.append(function)
+    return function
+
+
+def sections_for(user, loan) -> list[dict]:
+    return [section for function in _RENDERED if (section := function(user, loan)) is not None]

@@ -106,6 +106,7 @@ def loan_show(request, pk):
             "versions": selectors.plan_versions(request.user, loan),
             "arrears": selectors.loan_arrears(loan, loan.days_overdue),
             **detail_sections.context_for(request.user, loan),
+            "sections": detail_sections.sections_for(request.user, loan),
         },
     )
 

@@ -112,6 +112,7 @@ def _build(world) -> Objects:
         actor=world.admin, installment_id=other_first.pk, amount=Decimal("10.00"), paid_on=other_first.due_date
     )
     guarantee_group_create(actor=world.admin, name="梁家墩联保组", member_ids=[mine.pk])
+    postloan = _postloan_objects(world, my_loan, other_loan)
     failed = {
         key: Message.objects.create(
             recipient=c.mobile, customer=c, text="提醒", status=MessageStatus.FAILED, purpose=Purpose.MANUAL
@@ -194,9 +195,26 @@ def _build(world) -> Objects:
             ],
             **failed,
             **inbound,
+            **postloan,
             **requests,
         },
     )
+
+
+def _postloan_objects(world, my_loan, other_loan) -> dict:
+    """Collateral (coverage 0.80: a warning), an inspection with a photo, on each loan."""
+    from xindai.collateral.tests.helpers import cattle
+    from xindai.postloan.services import Photo
+    from xindai.postloan.tests.helpers import inspect
+
+    objects = {}
+    for key, loan, officer in (("my", my_loan, world.officer_a), ("other", other_loan, world.officer_b)):
+        objects[f"{key}_collateral"] = cattle(loan, officer, heads=10, per_head="8000.00")
+        photo = Photo(name="a.jpg", content=b"\xff\xd8\xff\xe0 photo")
+        inspection = inspect(loan, officer, loan.start_date, found=10, photos=[photo])
+        objects[f"{key}_inspection"] = inspection
+        objects[f"{key}_photo"] = inspection.photos.get()
+    return objects
 
 
 def u(name, *args):
@@ -598,6 +616,113 @@ MATRIX: list[Row] = [
     Row("api:token_revoke", "POST", s(302, 302, 404, 404, 302, 404, 404), url=u("api:token_revoke", pk("my_token"))),
     Row("api:swagger", "GET", ALL_200),
     Row("api:swagger", "POST", GET_ONLY),
+    # Post-loan (贷后管理): collateral, guarantors, inspections, warnings, their rules and reports.
+    Row("collateral:list", "GET", ALL_200),
+    Row("collateral:list", "POST", ALL_200),
+    Row("collateral:coverage", "GET", ALL_200),
+    Row("collateral:coverage", "POST", ALL_200),
+    Row("collateral:guarantors", "GET", ALL_200),
+    Row("collateral:guarantors", "POST", ALL_200),
+    Row("collateral:haircuts", "GET", ADMIN_ONLY),
+    Row("collateral:haircuts", "POST", ADMIN_ONLY),
+    Row("collateral:loan", "GET", s(302, 200, 200, 200, 200, 200, 404), url=u("collateral:loan", pk("my_loan"))),
+    Row("collateral:loan", "GET", s(302, 200, 200, 404, 404, 404, 404), url=u("collateral:loan", pk("other_loan"))),
+    Row("collateral:loan", "POST", s(302, 200, 200, 404, 404, 404, 404), url=u("collateral:loan", pk("other_loan"))),
+    Row("collateral:create", "GET", s(302, 200, 403, 200, 200, 403, 404), url=u("collateral:create", pk("my_loan"))),
+    Row("collateral:create", "GET", s(302, 200, 403, 404, 404, 404, 404), url=u("collateral:create", pk("other_loan"))),
+    Row(
+        "collateral:create", "POST", s(302, 200, 403, 404, 404, 404, 404), url=u("collateral:create", pk("other_loan"))
+    ),
+    Row(
+        "collateral:guarantor_create",
+        "GET",
+        s(302, 200, 403, 200, 200, 403, 404),
+        url=u("collateral:guarantor_create", pk("my_loan")),
+    ),
+    Row(
+        "collateral:guarantor_create",
+        "POST",
+        s(302, 200, 403, 404, 404, 404, 404),
+        url=u("collateral:guarantor_create", pk("other_loan")),
+    ),
+    Row("collateral:release", "GET", POST_ONLY, url=u("collateral:release", pk("my_loan"))),
+    Row(
+        "collateral:release",
+        "POST",
+        s(302, 302, 403, 302, 302, 403, 404),
+        url=u("collateral:release", pk("my_loan")),
+        data=lambda o: {"released_on": TODAY.isoformat()},
+        note="not settled: refused with a message",
+    ),
+    Row(
+        "collateral:release",
+        "POST",
+        s(302, 302, 403, 404, 404, 404, 404),
+        url=u("collateral:release", pk("other_loan")),
+        data=lambda o: {"released_on": TODAY.isoformat()},
+    ),
+    Row("collateral:ear_tags", "GET", POST_ONLY, url=u("collateral:ear_tags", pk("my_collateral"))),
+    Row(
+        "collateral:ear_tags",
+        "POST",
+        s(302, 302, 403, 302, 302, 403, 404),
+        url=u("collateral:ear_tags", pk("my_collateral")),
+    ),
+    Row(
+        "collateral:ear_tags",
+        "POST",
+        s(302, 302, 403, 404, 404, 404, 404),
+        url=u("collateral:ear_tags", pk("other_collateral")),
+    ),
+    Row("postloan:inspections", "GET", ALL_200),
+    Row("postloan:inspections", "POST", ALL_200),
+    Row(
+        "postloan:inspection",
+        "GET",
+        s(302, 200, 200, 200, 200, 200, 404),
+        url=u("postloan:inspection", pk("my_inspection")),
+    ),
+    Row(
+        "postloan:inspection",
+        "GET",
+        s(302, 200, 200, 404, 404, 404, 404),
+        url=u("postloan:inspection", pk("other_inspection")),
+    ),
+    Row(
+        "postloan:inspection",
+        "POST",
+        s(302, 200, 200, 404, 404, 404, 404),
+        url=u("postloan:inspection", pk("other_inspection")),
+    ),
+    Row("postloan:inspect", "GET", s(302, 200, 403, 200, 200, 403, 404), url=u("postloan:inspect", pk("my_loan"))),
+    Row("postloan:inspect", "GET", s(302, 200, 403, 404, 404, 404, 404), url=u("postloan:inspect", pk("other_loan"))),
+    Row("postloan:inspect", "POST", s(302, 200, 403, 404, 404, 404, 404), url=u("postloan:inspect", pk("other_loan"))),
+    Row("postloan:photo", "GET", s(302, 200, 200, 200, 200, 200, 404), url=u("postloan:photo", pk("my_photo"))),
+    Row("postloan:photo", "GET", s(302, 200, 200, 404, 404, 404, 404), url=u("postloan:photo", pk("other_photo"))),
+    Row("postloan:photo", "POST", s(302, 200, 200, 404, 404, 404, 404), url=u("postloan:photo", pk("other_photo"))),
+    Row("postloan:warnings", "GET", ALL_200),
+    Row("postloan:warnings", "POST", ALL_200),
+    Row("postloan:acknowledge", "GET", POST_ONLY, url=u("postloan:acknowledge", pk("my_loan"))),
+    Row(
+        "postloan:acknowledge",
+        "POST",
+        s(302, 302, 403, 302, 302, 403, 404),
+        url=u("postloan:acknowledge", pk("my_loan")),
+        data=lambda o: {"rule": "low_coverage", "note": "已要求追加抵押"},
+    ),
+    Row(
+        "postloan:acknowledge",
+        "POST",
+        s(302, 302, 403, 404, 404, 404, 404),
+        url=u("postloan:acknowledge", pk("other_loan")),
+        data=lambda o: {"rule": "low_coverage", "note": "已要求追加抵押"},
+    ),
+    Row("postloan:rules", "GET", ADMIN_ONLY),
+    Row("postloan:rules", "POST", ADMIN_ONLY),
+    Row("postloan:inspection_rule", "GET", ADMIN_POST_ONLY),
+    Row("postloan:inspection_rule", "POST", ADMIN_ONLY_POST),
+    Row("postloan:report", "GET", ALL_200),
+    Row("postloan:report", "POST", ALL_200),
     # Credit operations (#20): the checker's inbox and decisions, the maker's requests, the settings,
     # extension/restructuring, write-off, waiver, transfer, the write-off register and waiver report.
     Row("credit:inbox", "GET", s(302, 200, 403, 200, 403, 403, 403)),
@@ -671,6 +796,7 @@ def matrix(django_db_setup, django_db_blocker):
 
 
 def _tables() -> list[str]:
+    prefixes = ("core_", "org_", "customers_", "loans_", "repayments_", "messaging_", "collateral_", "postloan_")
     prefixes = ("core_", "org_", "customers_", "loans_", "repayments_", "messaging_", "credit_")
     models = apps.get_models(include_auto_created=True)
     return sorted({m._meta.db_table for m in models if m._meta.db_table.startswith(prefixes)})
