@@ -185,7 +185,7 @@ TODAY = timezone.localdate()
 
 
 def confirm_data(o):
-    return {"amount": "", "paid_on": TODAY.isoformat(), "channel": "counter", "remark": ""}
+    return {"amount": "1.00", "paid_on": TODAY.isoformat(), "channel": "counter", "remark": "", "action": "confirm"}
 
 
 MATRIX: list[Row] = [
@@ -404,14 +404,14 @@ MATRIX: list[Row] = [
         "POST",
         s(302, 302, 403, 404, 404, 404, 404),
         url=u("repayments:reverse", pk("other_repayment")),
-        data=lambda o: {"reason": "录错"},
+        data=lambda o: {"reason": "录错", "action": "confirm"},
     ),
     Row(
         "repayments:reverse",
         "POST",
         s(302, 302, 403, 302, 403, 403, 404),
         url=u("repayments:reverse", pk("my_repayment")),
-        data=lambda o: {"reason": "录错"},
+        data=lambda o: {"reason": "录错", "action": "confirm"},
     ),
     Row("repayments:early", "GET", s(302, 200, 403, 200, 200, 403, 404), url=u("repayments:early", pk("my_loan"))),
     Row("repayments:early", "GET", s(302, 200, 403, 404, 404, 404, 404), url=u("repayments:early", pk("other_loan"))),
