@@ -174,6 +174,7 @@ def imported_book(*, stdout, scale: float) -> None:
         result = job.validate()
         assert result.ok, result.errors[:5]
         job.execute()
+        li.refresh_statistics()  # what the import does after its commit (the transaction here is rolled back)
         overdue = Installment.objects.filter(settled_on__isnull=True, due_date__lt=timezone.localdate()).count()
         stdout.write(
             f"   {result.loans_created:,} loans imported, {overdue:,} installments overdue"

@@ -47,7 +47,8 @@ def _delete_previous_run() -> None:
             "DELETE FROM repayments_earlyrepayment WHERE loan_id IN (SELECT id FROM bench_loans)",
             "DELETE FROM repayments_classificationchange WHERE loan_id IN (SELECT id FROM bench_loans)",
             # Reversals first: they point at the entries they reverse.
-            "DELETE FROM repayments_repayment WHERE reverses_id IS NOT NULL AND loan_id IN (SELECT id FROM bench_loans)",
+            "DELETE FROM repayments_repayment WHERE reverses_id IS NOT NULL"
+            " AND loan_id IN (SELECT id FROM bench_loans)",
             "DELETE FROM repayments_repayment WHERE loan_id IN (SELECT id FROM bench_loans)",
             "DELETE FROM loans_installment WHERE loan_id IN (SELECT id FROM bench_loans)",
             "DELETE FROM loans_planversion WHERE loan_id IN (SELECT id FROM bench_loans)",

@@ -23,6 +23,7 @@ from django.db.models import (
     Count,
     DecimalField,
     F,
+    Min,
     Q,
     Sum,
     Value,
@@ -179,11 +180,16 @@ _SQL_GROUPS = {
 }
 
 
-def _overdue_sql(as_of: date) -> tuple[str, list]:
+def _overdue_sql(as_of: date, *, owed: bool = True) -> tuple[str, list]:
     """Per loan, over its plan in force on `as_of`: the oldest payable date overdue, the principal
     overdue and the interest, penalty and compound owed on its overdue installments. Every
-    loan's: the statement joins them to the scoped loans only."""
+    loan's: the statement joins them to the scoped loans only. Without `owed`, the oldest date
+    only (days overdue, hence bucket and class) and zeros for the figures."""
     rows = unsettled_on(Installment.objects.system("report statement"), as_of)  # joined to the scoped loans
+    if not owed:
+        due = rows.filter(payable_on__lt=as_of).order_by().values("loan_id").annotate(due=Min("payable_on"))
+        sql, params = due.query.sql_with_params()
+        return f"SELECT loan_id, due, 0 AS principal, 0 AS interest FROM ({sql}) d", list(params)  # noqa: S608
     if not uses_running_totals(as_of):
         return _overdue_past_sql(rows.filter(payable_on__lt=as_of), as_of)
     owed = with_owed(rows.filter(payable_on__lt=as_of), as_of).order_by()
@@ -230,10 +236,13 @@ def _overdue_past_sql(rows, as_of: date) -> tuple[str, list]:
     return sql, [as_of, *rows_params, as_of]
 
 
-def _loan_rows(user, group, as_of, filters: Filters, figures: str, columns: str = "") -> list[tuple]:
+def _loan_rows(
+    user, group, as_of, filters: Filters, figures: str, columns: str = "", *, owed: bool = True
+) -> list[tuple]:
     """One statement: each loan's outstanding principal (by accounting date), its overdue figures
     and days overdue (by value date), then `figures` (SQL over the columns o, overdue, owed,
-    days, off, ov) summed per group. The loans are the ORM's scoped and filtered queryset."""
+    days, off, ov) summed per group. The loans are the ORM's scoped and filtered queryset.
+    Without `owed` the statement skips the figures owed (overdue and owed are 0): for sums of `o`."""
     from django.db import connection
 
     from xindai.core.system_settings import get_system_settings
@@ -241,7 +250,7 @@ def _loan_rows(user, group, as_of, filters: Filters, figures: str, columns: str 
     loans = _live(_loans(user).filter(filters.q()), as_of).order_by()
     # The scoped, filtered loans are the statement's table `l` (a derived table the planner flattens).
     loans_sql, loans_params = loans.values(*LOAN_COLUMNS).query.sql_with_params()
-    od_sql, od_params = _overdue_sql(as_of)
+    od_sql, od_params = _overdue_sql(as_of, owed=owed)
     if as_of >= timezone.localdate():
         outstanding, booked_join, booked_params = "l.outstanding_principal", "", []
     else:  # the amount less the principal booked by then: one grouped pass over the ledger
@@ -295,18 +304,23 @@ def balance(user, group, as_of, filters=None) -> Report:
     return _finish(Report("balance", group, as_of=as_of), rows)
 
 
-def _quality_rows(user, group, as_of, filters: Filters):
+def _category_columns() -> tuple[str, str]:
     """Each loan's bucket and class from its days overdue (quality.bucket_sql / category_sql: the
-    one definition), its whole outstanding principal summed per group."""
+    one definition) as the statement's extra columns, and the NPL filter over them."""
     from xindai.core.system_settings import classification_thresholds
 
-    # Each loan's bucket and class computed once, in the statement's last CTE.
     category = f"CASE WHEN ov <> '' THEN ov ELSE {category_sql('days', classification_thresholds())} END"
-    columns = f", {bucket_sql('days')} AS bucket, {category} AS cat"
+    npl = ", ".join(f"'{code.value}'" for code in sorted(NPL_CATEGORIES))
+    return f", {bucket_sql('days')} AS bucket, {category} AS cat", f"cat IN ({npl})"
+
+
+def _quality_rows(user, group, as_of, filters: Filters):
+    """Each loan's bucket and class (computed once, in the statement's last CTE), its whole
+    outstanding principal summed per group."""
+    columns, is_npl = _category_columns()
     sums = ", ".join(f"SUM(o) FILTER (WHERE bucket = '{code}')" for code in BUCKETS)
     categories = ", ".join(f"SUM(o) FILTER (WHERE cat = '{code}')" for code in CATEGORIES)
-    npl = ", ".join(f"'{code.value}'" for code in sorted(NPL_CATEGORIES))
-    figures = f"SUM(o), {sums}, {categories}, SUM(o) FILTER (WHERE cat IN ({npl})), {INTEREST_SUMS}"
+    figures = f"SUM(o), {sums}, {categories}, SUM(o) FILTER (WHERE {is_npl}), {INTEREST_SUMS}"
     names = [
         "group_id",
         "group_key",
@@ -328,10 +342,27 @@ def quality(user, group, as_of, filters=None, *, compare: bool = True) -> Report
     if compare:
         month_end = as_of.replace(day=1) - timezone.timedelta(days=1)
         year_end = date(as_of.year - 1, 12, 31)
-        for label, day in (("month_end", month_end), ("year_end", year_end)):
-            earlier = quality(user, group, day, filters, compare=False)
-            report.comparison[label] = {"as_of": day, **earlier.total}
+        # Only the NPL and its ratio are compared: the sums of `o` the charts' line computes.
+        for label, point in zip(("month_end", "year_end"), trend(user, [month_end, year_end], filters), strict=True):
+            report.comparison[label] = point
     return report
+
+
+def trend(user, days: list[date], filters=None) -> list[dict]:
+    """Outstanding principal, NPL and its ratio at each of `days` (the charts' line of 贷款余额 and
+    资产质量): one statement a day that sums `o` only — the same figures as the reports' totals,
+    without computing what is owed on every overdue installment."""
+    columns, is_npl = _category_columns()
+    figures = f"SUM(o), SUM(o) FILTER (WHERE {is_npl})"
+    points = []
+    for day in days:
+        rows = _loan_rows(user, "branch", day, filters or Filters(), figures, columns, owed=False)
+        outstanding = sum((row[3] or Decimal(0) for row in rows), Decimal(0)).quantize(Decimal("0.01"))
+        npl = sum((row[4] or Decimal(0) for row in rows), Decimal(0)).quantize(Decimal("0.01"))
+        points.append(
+            {"as_of": day, "outstanding_principal": outstanding, "npl": npl, "npl_ratio": npl_ratio(npl, outstanding)}
+        )
+    return points
 
 
 def run(kind: str, group: str, *, user, date_from=None, date_to=None, as_of=None, filters=None, compare=True) -> Report:

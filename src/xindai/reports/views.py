@@ -224,11 +224,11 @@ def charts(request):
         )
     trend = []
     if kind in ("balance", "quality"):
-        for day in month_ends(choice["as_of"]):
-            total = _run(request.user, kind, "county", {"as_of": day}, form.filters(), compare=False).total
-            trend.append(
-                {"day": day.isoformat(), "value": float(total[main]), "ratio": float(total.get("npl_ratio", 0)) * 100}
-            )
+        days, filters = month_ends(choice["as_of"]), form.filters()
+        points = cached("trend", request.user, (days, filters), lambda: queries.trend(request.user, days, filters))
+        for point in points:
+            ratio = float(point["npl_ratio"]) * 100 if kind == "quality" else 0.0
+            trend.append({"day": point["as_of"].isoformat(), "value": float(point[main]), "ratio": ratio})
     return render(
         request,
         "reports/charts.html",

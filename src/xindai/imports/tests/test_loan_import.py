@@ -282,3 +282,18 @@ def test_the_template_imports_after_its_example_row_is_filled(world):
     assert len(validations) == 3
     # the example row, as written, is a valid row
     assert import_loans(content, world.manager_a, dry_run=True).ok
+
+
+def test_a_big_import_brings_the_planners_statistics_up_to_date_after_its_commit(
+    world, monkeypatch, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    monkeypatch.setattr(li, "ANALYZE_AFTER_LOANS", 2)
+    with django_capture_on_commit_callbacks() as small:
+        assert import_loans(workbook([loan_row(1)]), world.manager_a).ok
+    assert li.refresh_statistics not in small
+    with django_capture_on_commit_callbacks() as big:
+        assert import_loans(workbook([loan_row(2), loan_row(3)]), world.manager_a).ok
+    assert li.refresh_statistics in big
+    with django_assert_num_queries(1) as analyze:
+        li.refresh_statistics()
+    assert analyze.captured_queries[0]["sql"].startswith("ANALYZE customers_customer, loans_loan")

@@ -259,3 +259,34 @@ def test_days_overdue_as_of_a_past_date_land_on_the_bucket_edges(world, book):
     on_31 = by_key(queries.run("quality", "county", user=EVERYTHING, as_of=date(2026, 5, 2)))[world.county_a.code]
     assert on_30["bucket_1_30"] == D("10000.00") and on_30["bucket_31_60"] == D("0.00")
     assert on_31["bucket_31_60"] == D("10000.00") and on_31["bucket_1_30"] == D("0.00")
+
+
+@pytest.mark.parametrize("who", ["everything", "manager_a", "county_user_a"])
+def test_the_charts_trend_is_the_reports_totals_at_each_month_end(world, book, who):
+    """queries.trend skips the figures owed: its outstanding principal, NPL and ratio are still
+    exactly 贷款余额's and 资产质量's totals on every date (scoped like them)."""
+    user = EVERYTHING if who == "everything" else getattr(world, who)
+    days = [date(2026, 1, 31), date(2026, 3, 31), date(2026, 4, 30), date(2026, 7, 15), date(2026, 11, 30)]
+    with time_machine.travel(date(2026, 12, 1), tick=False):
+        points = queries.trend(user, days)
+        for point, day in zip(points, days, strict=True):
+            quality = queries.run("quality", "county", user=user, as_of=day, compare=False).total
+            balance = queries.run("balance", "officer", user=user, as_of=day).total
+            assert point["as_of"] == day
+            outstanding = point["outstanding_principal"]
+            assert outstanding == balance["outstanding_principal"] == quality["outstanding_principal"]
+            assert (point["npl"], point["npl_ratio"]) == (quality["npl"], quality["npl_ratio"])
+    assert any(p["npl"] for p in points) and any(p["outstanding_principal"] for p in points)
+
+
+def test_quality_compares_with_the_previous_month_end_and_year_end(world, book):
+    with time_machine.travel(date(2026, 12, 1), tick=False):
+        report = queries.run("quality", "township", user=EVERYTHING, as_of=date(2026, 7, 15))
+        for label, day in (("month_end", date(2026, 6, 30)), ("year_end", date(2025, 12, 31))):
+            then = queries.run("quality", "county", user=EVERYTHING, as_of=day, compare=False).total
+            assert report.comparison[label]["as_of"] == day
+            assert (report.comparison[label]["npl"], report.comparison[label]["npl_ratio"]) == (
+                then["npl"],
+                then["npl_ratio"],
+            )
+    assert report.comparison["month_end"]["npl"] > 0
