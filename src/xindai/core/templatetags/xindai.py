@@ -45,6 +45,14 @@ def shown_changes(context, changes) -> dict:
 
 
 @register.simple_tag(takes_context=True)
+def in_words(context, entries) -> list:
+    """Audit rows in words for the reader (core.audit_words): `{% in_words history as entries %}`."""
+    from xindai.core.audit_words import in_words as words
+
+    return words(context.get("user"), entries)
+
+
+@register.simple_tag(takes_context=True)
 def query_with(context, **changes) -> str:
     """The current query string with some parameters changed (for sorting and paging links)."""
     params = context["request"].GET.copy()
