@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xindai.core import masking
+from xindai.core.display import format_rate
 from xindai.core.money import format_amount
 
 ACTIONS = {
@@ -231,11 +232,6 @@ def _names(user, wanted: dict) -> dict:
     return found
 
 
-def _rate(value: Decimal) -> str:
-    two = value.quantize(Decimal("0.01"))
-    return f"{two}%" if two == value else f"{value.normalize():f}%"
-
-
 def _plain(model, key: str, value, names: dict) -> str:
     """One value of `changes` as a clerk reads it."""
     if value is None or value == "" or value == []:
@@ -264,7 +260,7 @@ def _plain(model, key: str, value, names: dict) -> str:
             number = Decimal(str(value))
         except InvalidOperation:
             return str(value)
-        return _rate(number) if is_rate else format_amount(number)
+        return format_rate(number) if is_rate else format_amount(number)
     return str(value)
 
 

@@ -18,17 +18,21 @@ class BusinessError(Exception):
         super().__init__(str(self))
 
     def __str__(self) -> str:
+        from xindai.core.display import shown_params
+
         text = str(self.message)
-        return text % self.params if self.params else text
+        return text % shown_params(self.params) if self.params else text
 
 
 def translate_pure_error(err: Exception) -> str:
     """Translate an error raised by a pure module (English `message` + `params`)."""
     from django.utils.translation import gettext
 
+    from xindai.core.display import shown_params
+
     message = getattr(err, "message", None)
     if message is None:
         return str(err)
     params = getattr(err, "params", None) or {}
     text = gettext(message)
-    return text % params if params else text
+    return text % shown_params(params) if params else text

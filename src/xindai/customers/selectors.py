@@ -1,6 +1,7 @@
 """Reads of customers and contacts — always through `visible_to(user)`."""
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
 from xindai.core.masking import number_search
 from xindai.core.models import AuditLog
@@ -38,6 +39,11 @@ def contact_search(user, params) -> tuple[ContactFilter, QuerySet[Contact]]:
     base = Contact.objects.visible_to(user).select_related("customer", "channel", "recorded_by", "customer__village")
     filterset = ContactFilter(params or None, queryset=base)
     return filterset, filterset.qs
+
+
+def contact_detail(user, pk: int) -> Contact:
+    rows = Contact.objects.visible_to(user).select_related("customer", "channel", "recorded_by", "customer__village")
+    return get_object_or_404(rows, pk=pk)
 
 
 def customer_pick(user, query: str, limit: int = 20) -> list[dict]:

@@ -63,14 +63,18 @@ def _recipients(request, source: str, data):
     user = request.user
     query = QueryDict(data.get("query", ""))
     ids = [int(i) for i in data.getlist("ids") if i.isdigit()] if hasattr(data, "getlist") else []
-    if source == "customers":
+    if source == "customers":  # the ticked rows (or one customer's record), else the whole filtered list
+        from xindai.customers.models import Customer
         from xindai.customers.selectors import customer_search
 
-        return sending.from_customers(customer_search(user, query)[1]), None
+        rows = Customer.objects.visible_to(user).filter(pk__in=ids) if ids else customer_search(user, query)[1]
+        return sending.from_customers(rows), None
     if source == "loans":
+        from xindai.loans.models import Loan
         from xindai.loans.selectors import loan_search
 
-        return sending.from_loans(loan_search(user, query)[1]), None
+        rows = Loan.objects.visible_to(user).filter(pk__in=ids) if ids else loan_search(user, query)[1]
+        return sending.from_loans(rows), None
     if source == "due":
         from xindai.loans.models import Installment
         from xindai.repayments.selectors import installment_search

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from xindai.core.display import shown_params
 from xindai.core.errors import BusinessError
 from xindai.core.money import format_amount
 from xindai.core.viewhelpers import paginate, require_perm, run_service, wants_export
@@ -157,7 +158,8 @@ def batch(request):
         if done:
             messages.success(
                 request,
-                _("%(count)s repayments confirmed: %(total)s in all.") % {"count": done.count, "total": done.total},
+                _("%(count)s repayments confirmed: %(total)s in all.")
+                % shown_params({"count": done.count, "total": done.total}),
             )
             return redirect(_back(request, reverse("repayments:due")))
     summary = services.batch_summary(chosen, paid_on) if not error else None
@@ -230,7 +232,7 @@ def early_repayment(request, pk):
                 messages.success(
                     request,
                     _("Early repayment of %(principal)s principal and %(interest)s interest confirmed.")
-                    % {"principal": record.principal, "interest": record.interest},
+                    % shown_params({"principal": record.principal, "interest": record.interest}),
                 )
                 return redirect("loans:detail", loan.pk)
         else:

@@ -59,17 +59,3 @@ def test_no_english_word_on_any_menu_page(book, crawler, kind):  # noqa: F811
         if words:
             problems[url.split("?")[0]] = sorted(set(words))[:15]
     assert problems == {}, "\n".join(f"{url}: {' '.join(words)}" for url, words in problems.items())
-
-
-def test_forms_speak_the_banks_words(world, login):
-    """The user form without Django's stock help texts; the reply-rule form without 正则表达式."""
-    from django.urls import reverse
-
-    client = login(world.admin)
-    for url in (reverse("org:user_create"), reverse("org:user_edit", args=[world.officer_a.pk])):
-        html = client.get(url).content.decode()
-        assert "指明用户是否被认为是活跃的" not in html and "150个字符或者更少" not in html
-        assert english_words(html, {"officer_a"}) == []
-    html = client.get(reverse("messaging:rule_create")).content.decode()
-    assert "正则表达式" not in html and "关键词" in html
-    assert english_words(html) == []

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import template
 
 from xindai.core import masking
+from xindai.core.display import format_rate
 from xindai.core.masking import shown
 from xindai.core.money import format_amount
 
@@ -24,9 +25,7 @@ def rate(value) -> str:
     """4.35% — two decimals at least, up to the four a rate is stored with."""
     if value is None or value == "":
         return ""
-    number = Decimal(str(value))
-    two = number.quantize(Decimal("0.01"))
-    return f"{two}%" if two == number else f"{number.normalize():f}%"
+    return format_rate(value)
 
 
 @register.simple_tag(takes_context=True)
