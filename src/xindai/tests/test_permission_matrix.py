@@ -597,9 +597,9 @@ MATRIX: list[Row] = [
 
 @pytest.fixture(scope="module")
 def matrix(django_db_setup, django_db_blocker):
-    from xindai.conftest import build_world
-
     from django.core.cache import cache
+
+    from xindai.conftest import build_world
 
     cache.clear()  # a settings row cached by an earlier test is not in this module's database
     with django_db_blocker.unblock(), module_transaction():
