@@ -70,6 +70,8 @@ bench: setup
 
 lint: setup-test
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	SECRET_KEY=lint $(XINDAI) makemigrations --check --dry-run
 
 clean:

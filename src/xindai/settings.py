@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "xindai.printing",
     "xindai.imports",
     "xindai.reports",
+    "xindai.demo",
 ]
 
 MIDDLEWARE = [
@@ -111,7 +112,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "xindai.core.context_processors.frame",
+                "xindai.org.context_processors.frame",
                 "xindai.jobs.context_processors.worker_notice",
             ],
             "builtins": ["xindai.core.templatetags.xindai"],
@@ -317,9 +318,9 @@ WORKER_HEARTBEAT_S = env_int("WORKER_HEARTBEAT_S", default=10)
 WORKER_DEAD_AFTER = timedelta(seconds=env_int("WORKER_DEAD_AFTER_S", default=120))
 # What the worker's clock enqueues, and every how many seconds.
 WORKER_CLOCK = [
-    ("xindai.messaging.tasks.run_reminders", 60),
-    ("xindai.messaging.tasks.deliver_messages", env_int("WORKER_SWEEP_S", default=30)),
-    ("xindai.jobs.tasks.housekeeping", 60),
+    ("xindai.messaging.engine.run_reminders", 60),
+    ("xindai.messaging.outbox.deliver_messages", env_int("WORKER_SWEEP_S", default=30)),
+    ("xindai.jobs.services.housekeeping", 60),
     ("xindai.loans.tasks.run_repricing", 3600),  # LPR repricing dates that have come (idempotent)
 ]
 

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db import models
 
+from xindai.core.audit_actions import AuditAction
 from xindai.core.middleware import current_ip
 from xindai.core.models import AuditLog
 
@@ -34,7 +35,8 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
 
 
-def _row(actor, action, target, changes, target_repr) -> AuditLog:
+def _row(actor, action: AuditAction, target, changes, target_repr) -> AuditLog:
+    action = AuditAction(action)  # an unregistered code is a programming error (core/audit_actions.py)
     is_user = actor is not None and getattr(actor, "pk", None) is not None
     return AuditLog(
         actor=actor if is_user else None,
@@ -48,14 +50,14 @@ def _row(actor, action, target, changes, target_repr) -> AuditLog:
     )
 
 
-def record_many(actor, action: str, entries: list[tuple[models.Model, dict]]) -> None:
+def record_many(actor, action: AuditAction, entries: list[tuple[models.Model, dict]]) -> None:
     """One audit row per (target, changes), written in one statement (batch operations)."""
     AuditLog.objects.bulk_create([_row(actor, action, target, changes, None) for target, changes in entries], 500)
 
 
 def record(
     actor,
-    action: str,
+    action: AuditAction,
     target: models.Model | None = None,
     *,
     changes: dict | None = None,

@@ -1,10 +1,11 @@
-"""Audit entries in words (操作日志, 变更历史): "张三 于 2026-03-20 09:00 将 贷款利率 由 4.35% 改为 4.75%".
+"""Audit entries in words (操作日志, 变更历史): "张三 于 2026-03-20 09:00 将 年利率 由 4.35% 改为 4.75%".
 
-The one place that turns an audit row's codes into what a clerk reads: the action code into a
-phrase, the changed field names into their labels, ids into the names of the people and objects
-they point at (looked up in bulk, inside the reader's scope), choice codes into their labels,
-amounts and rates into the one number format. An action without a phrase of its own is read
-from its last word (created, changed, deleted…) and the object's kind.
+The one place that turns an audit row's codes into what a clerk reads: the action code into its
+words (the registry of core/audit_actions.py), the changed fields into their labels, ids into
+the names of the people and objects they point at (looked up in bulk, inside the reader's
+scope), choice codes into their labels, amounts and rates into the one number format. A code
+no longer registered is read from its last word (created, changed, deleted…) and the object's
+kind.
 """
 
 from collections import defaultdict
@@ -19,37 +20,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xindai.core import masking
+from xindai.core.audit_actions import AuditAction
 from xindai.core.display import format_rate
 from xindai.core.money import format_amount
 
-ACTIONS = {
-    "org.auth.signed_in": gettext_lazy("signed in"),
-    "org.auth.signed_out": gettext_lazy("signed out"),
-    "org.auth.failed": gettext_lazy("failed to sign in"),
-    "org.auth.locked_out": gettext_lazy("was locked out after failed sign-ins"),
-    "org.user.password_changed": gettext_lazy("changed their password"),
-    "org.user.password_reset": gettext_lazy("reset the password of"),
-    "org.user.permissions_changed": gettext_lazy("changed the data scope or role of"),
-    "core.settings.changed": gettext_lazy("changed the system settings"),
-    "customers.customer.imported": gettext_lazy("imported customers"),
-    "imports.loans.imported": gettext_lazy("imported loans"),
-    "jobs.job.started": gettext_lazy("started the background job"),
-    "loans.calendar.changed": gettext_lazy("changed the bank calendar"),
-    "loans.loan.bulk_created": gettext_lazy("created loans in bulk"),
-    "loans.loan.classified": gettext_lazy("set the classification of"),
-    "loans.loan.repricing": gettext_lazy("repriced (LPR)"),
-    "loans.loan.contract_change": gettext_lazy("changed the contract of"),
-    "messaging.auto.switched": gettext_lazy("switched the automatic sending"),
-    "messaging.inbound.answered": gettext_lazy("answered the message of"),
-    "messaging.sending.created": gettext_lazy("sent messages"),
-    "messaging.opt_out": gettext_lazy("opted out of messages"),
-    "messaging.opt_in": gettext_lazy("opted in to messages again"),
-    "repayments.repayment.confirmed": gettext_lazy("confirmed a repayment on"),
-    "repayments.repayment.imported": gettext_lazy("imported a repayment on"),
-    "repayments.repayment.reversed": gettext_lazy("reversed a repayment on"),
-    "repayments.early_repayment.confirmed": gettext_lazy("confirmed an early repayment on"),
-    "repayments.early_repayment.reversed": gettext_lazy("reversed an early repayment on"),
-}
 VERBS = {
     "created": gettext_lazy("created"),
     "changed": gettext_lazy("changed"),
@@ -175,9 +149,10 @@ def _field(model, key: str):
 
 
 def action_words(code: str, target_type: str = "") -> str:
-    """The phrase of an action code: its own, else its verb and the object's kind."""
-    if code in ACTIONS:
-        return str(ACTIONS[code])
+    """The words of an action code: the registry's (core/audit_actions.py), else — for a code no
+    longer registered — its verb and the object's kind."""
+    if code in AuditAction.values:
+        return str(AuditAction(code).label)
     last = code.rsplit(".", 1)[-1]
     model = _model(target_type or ".".join(code.split(".")[:2]))
     kind = str(model._meta.verbose_name) if model is not None else ""

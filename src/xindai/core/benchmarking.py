@@ -4,7 +4,11 @@ import statistics
 import time
 from contextlib import contextmanager
 
-from django.db import connection
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import override_settings
+from django.urls import reverse
 
 
 class QueryTimer:
@@ -58,16 +62,11 @@ def measure_request(call, runs: int = 7) -> tuple[float, float, int]:
 
 def signed_in_clients(usernames):
     """A test client signed in as each of `usernames` (the demo users)."""
-    from django.test import Client
-
-    from xindai.org.models import User
-
+    users = get_user_model().objects
     clients = []
     for username in usernames:
         client = Client()
-        client.force_login(
-            User.objects.get(username=username), backend="xindai.org.auth_backends.RolePermissionBackend"
-        )
+        client.force_login(users.get(username=username), backend="xindai.org.auth_backends.RolePermissionBackend")
         clients.append(client)
     return clients
 
@@ -82,9 +81,6 @@ def bench_list_page(
 ) -> None:
     """Time a list page's searches as real requests, one column per user (scopes differ),
     and print a table of median database milliseconds and query counts."""
-    from django.test.utils import override_settings
-    from django.urls import reverse
-
     header = "".join(f"{name + ' ms':>14}{'queries':>9}" for name in usernames)
     stdout.write(f"   {'search':<38}{header}")
     worst = 0.0
@@ -113,8 +109,6 @@ def rolled_back():
     """A throwaway transaction, rolled back at the end, inside which the services (whose own
     transactions are durable: the outermost owns it) run as they do in a test — Django's
     TestCase marks its transactions the same way."""
-    from django.db import transaction
-
     block = transaction.atomic()
     block._from_testcase = True
     with block:

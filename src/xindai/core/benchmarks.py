@@ -15,6 +15,8 @@ from django.test import Client
 from django.test.utils import override_settings
 
 from xindai.core.loadrun import run_load
+from xindai.loans.benchmarks import ensure_book
+from xindai.org.models import User
 
 USERS, THINK_S, SECONDS = 50, 1.0, 60
 TARGET_P95_MS, TARGET_RPS = 500, 30
@@ -47,8 +49,6 @@ def _free_port() -> int:
 
 
 def _cookies(count: int) -> list[str]:
-    from xindai.org.models import User
-
     users = list(User.objects.filter(username__in=PAGE_USERS, is_active=True)) or list(
         User.objects.filter(is_active=True, is_superuser=True)[:1]
     )
@@ -78,8 +78,6 @@ def _serve(port: int) -> subprocess.Popen:
 
 
 def load_run(*, stdout, scale: float) -> None:
-    from xindai.loans.benchmarks import ensure_book
-
     ensure_book(stdout, scale)
     port = _free_port()
     server = _serve(port)

@@ -1,6 +1,9 @@
 """One exception type for business rules a user broke; its message is shown as it is."""
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext
+
+from xindai.core.display import shown_params
 
 
 class BusinessError(Exception):
@@ -8,7 +11,8 @@ class BusinessError(Exception):
 
     `message` is a translatable constant (often with %-placeholders filled from `params`),
     so tests can assert the exact text and users read it in their language. `field`
-    names the form field the error belongs to, when there is one.
+    names the form field the error belongs to, when there is one. Amounts and dates among
+    the params are shown the one way (core/display.py: 12,345.60, 2026-03-20).
     """
 
     def __init__(self, message: str | Promise, params: dict | None = None, *, field: str | None = None):
@@ -18,18 +22,12 @@ class BusinessError(Exception):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        from xindai.core.display import shown_params
-
         text = str(self.message)
         return text % shown_params(self.params) if self.params else text
 
 
 def translate_pure_error(err: Exception) -> str:
     """Translate an error raised by a pure module (English `message` + `params`)."""
-    from django.utils.translation import gettext
-
-    from xindai.core.display import shown_params
-
     message = getattr(err, "message", None)
     if message is None:
         return str(err)

@@ -8,6 +8,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
 MSG_DAY_RANGE = gettext_lazy("Enter a date between 1900-01-01 and 2199-12-31.")
@@ -40,8 +41,6 @@ def AmountFilter(**kwargs) -> django_filters.NumberFilter:  # noqa: N802
 
 def _empty_label(field) -> None:
     """One wording for "nothing chosen" on every select."""
-    from django.utils.translation import gettext_lazy as _
-
     if getattr(field, "empty_label", None) is not None:
         field.empty_label = _("— choose —")
     elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):

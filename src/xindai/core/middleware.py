@@ -3,6 +3,7 @@
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.utils import translation
 
 current_ip: ContextVar[str | None] = ContextVar("current_ip", default=None)
 
@@ -44,8 +45,6 @@ class DefaultLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.utils import translation
-
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         supported = {code for code, _name in settings.LANGUAGES}
         language = chosen if chosen in supported else settings.LANGUAGE_CODE

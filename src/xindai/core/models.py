@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from xindai.core.audit_actions import FIELD_CHANGES, action_label
 from xindai.core.scope import ScopedManager, ScopedModel, ScopedQuerySet, audit_rule
 
 
@@ -47,6 +48,16 @@ class AuditLog(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.target_repr}"
+
+    @property
+    def action_label(self) -> str:
+        """What happened, in words (core/audit_actions.py)."""
+        return action_label(self.action)
+
+    @property
+    def has_field_changes(self) -> bool:
+        """Whether `changes` is {field: [before, after]}, shown field by field on record pages."""
+        return self.action in FIELD_CHANGES
 
 
 class SystemSettings(models.Model):

@@ -24,24 +24,26 @@ What passes without the door, and why:
   rule of their own (`customer.loans`, `group.members`, `message.matched_customers`) refuse
   like `Model.objects` and are read with `.visible_to(user)` on the related manager.
 
-Every rule lives here, as field paths: the rule of a customer, of a loan, of a message, of a
-joint-guarantee group and of the audit log; models that belong to one of them reuse it through
-`via`. Who a user is (bank or external, which branch or region) is resolved by the user model
-itself (`user.data_scope()`), so this module knows no app above it.
+The rules are field paths: those of a customer, a loan, a mass sending and the audit log live
+here; a rule that needs a model of an app (a message's, a joint-guarantee group's) lives beside
+that model and builds on these (`messaging/models.py`, `loans/models.py`, which also adds "sees
+one of the customer's loans" to the customer's rule); models that belong to one of them reuse it
+through `via`. Who a user is (bank or external, which branch or region) is resolved by the user
+model itself (`user.data_scope()`), so this module knows no app above it.
 """
 
 from __future__ import annotations
 
 import contextvars
 import functools
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from django.apps import apps
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.db.models.sql import Query
 
 
@@ -184,44 +186,17 @@ def customer_rule(scope: Scope, prefix: str = "") -> Q:
         own = Q(**{f"{prefix}registered_by_id": scope.user_id})
     else:
         return Q(pk__in=[])
-    loans = apps.get_model("loans", "Loan").objects.within(scope)
-    return own | Q(Exists(loans.filter(customer_id=OuterRef(f"{prefix}pk"))))
+    return own | functools.reduce(operator.or_, (reach(scope, prefix) for reach in _CUSTOMER_REACH), Q(pk__in=[]))
 
 
-def message_rule(scope: Scope, prefix: str = "") -> Q:
-    """Messages to a customer are seen like the customer — and, when they are about a loan, only
-    with that loan (an automatic reply names loans); inbound messages by any matched customer in
-    scope; messages to users or typed numbers by the user who sent them (and all-data users)."""
-    if scope.reach == Reach.ALL:
-        return Q()
-    if scope.reach == Reach.NOTHING:
-        return Q(pk__in=[])
-    to_customer = (
-        Q(**{f"{prefix}customer__isnull": False})
-        & customer_rule(scope, f"{prefix}customer__")
-        & (Q(**{f"{prefix}loan__isnull": True}) | loan_rule(scope, f"{prefix}loan__"))
-    )
-    message = apps.get_model("messaging", "Message")
-    customers = apps.get_model("customers", "Customer").objects.within(scope).values("pk")
-    links = message.matched_customers.through.objects.filter(
-        message_id=OuterRef(f"{prefix}pk"), customer_id__in=customers
-    )
-    from_matched = Q(**{f"{prefix}direction": "in", f"{prefix}loan__isnull": True}) & Q(Exists(links))
-    rule = to_customer | from_matched
-    if scope.user_id is None:
-        return rule
-    return rule | Q(**{f"{prefix}customer__isnull": True, f"{prefix}created_by_id": scope.user_id})
+# Who else sees a customer: the loans app adds "whoever sees one of the customer's loans". A
+# rule (scope, prefix) -> Q over the customer at `prefix`; none registered reaches no further.
+_CUSTOMER_REACH: list[Callable[[Scope, str], Q]] = []
 
 
-def guarantee_group_rule(scope: Scope, prefix: str = "") -> Q:
-    """A joint-guarantee group is seen by who sees one of its members (its other members are then
-    read through `visible_to` as well: a group never shows a member outside the scope)."""
-    if scope.reach == Reach.ALL:
-        return Q()
-    members = apps.get_model("customers", "Customer").objects.within(scope)
-    through = apps.get_model("loans", "GuaranteeGroup").members.through
-    links = through.objects.filter(guaranteegroup_id=OuterRef(f"{prefix}pk"), customer_id__in=members.values("pk"))
-    return Q(Exists(links))
+def register_customer_reach(rule: Callable[[Scope, str], Q]) -> Callable[[Scope, str], Q]:
+    _CUSTOMER_REACH.append(rule)
+    return rule
 
 
 def sending_rule(scope: Scope, prefix: str = "") -> Q:

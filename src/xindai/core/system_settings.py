@@ -1,12 +1,15 @@
 """Read and change the installation's settings (系统设置)."""
 
+from collections.abc import Callable
+
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from xindai.core import audit
-from xindai.core.errors import BusinessError, translate_pure_error
+from xindai.core.audit_actions import AuditAction
+from xindai.core.errors import BusinessError
 from xindai.core.models import SystemSettings
 
 _CACHE_KEY = "xindai:system-settings"
@@ -45,26 +48,24 @@ def system_settings_update(*, actor, **values) -> SystemSettings:
             setattr(row, name, value)
         _validate(row)
         row.save()
-        audit.record(actor, "core.settings.changed", row, changes=audit.diff(before, audit.snapshot(row, _FIELDS)))
+        audit.record(actor, AuditAction.SETTINGS_CHANGED, row, changes=audit.diff(before, audit.snapshot(row, _FIELDS)))
         transaction.on_commit(lambda: cache.delete(_CACHE_KEY))
     return row
 
 
+# Rules of settings that belong to an app above core (the loans app checks the five-category
+# thresholds): each registers a check (row) -> None that raises BusinessError.
+_CHECKS: list[Callable[[SystemSettings], None]] = []
+
+
+def register_check(check: Callable[[SystemSettings], None]) -> Callable[[SystemSettings], None]:
+    _CHECKS.append(check)
+    return check
+
+
 def _validate(row: SystemSettings) -> None:
     """The rules the settings form shows, enforced here for every caller."""
-    from xindai.repayments.quality import RepaymentError, Thresholds
-
-    try:
-        Thresholds(row.special_mention_max, row.substandard_max, row.doubtful_max).validate()
-    except RepaymentError as err:
-        raise BusinessError(translate_pure_error(err)) from None
+    for check in _CHECKS:
+        check(row)
     if not 1 <= row.off_balance_days <= 90:
         raise BusinessError(OFF_BALANCE_LOOSENED, {"value": row.off_balance_days}, field="off_balance_days")
-
-
-def classification_thresholds():
-    """The five-category thresholds in force (pure ``Thresholds``)."""
-    from xindai.repayments.quality import Thresholds
-
-    row = get_system_settings()
-    return Thresholds(row.special_mention_max, row.substandard_max, row.doubtful_max)

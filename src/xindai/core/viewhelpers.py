@@ -3,8 +3,11 @@
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.forms import Form
+from django.http import Http404
 
 from xindai.core.errors import BusinessError
 
@@ -44,8 +47,6 @@ def paginate(request, queryset, *, default_size: int = 20, count: int | None = N
 def require_perm(user, code: str) -> None:
     """403 unless the user's role holds `code`. Object views call it after finding the object
     in scope, so an object outside the scope answers 404 whatever the permission."""
-    from django.core.exceptions import PermissionDenied
-
     if not user.has_perm(code):
         raise PermissionDenied
 
@@ -53,8 +54,6 @@ def require_perm(user, code: str) -> None:
 def id_param(request, name: str) -> int | None:
     """An object ID from the query string: None when absent, 404 when it is not a number
     (a hand-edited URL must not turn into a server error)."""
-    from django.http import Http404
-
     value = request.GET.get(name, "").strip()
     if not value:
         return None
@@ -66,8 +65,6 @@ def id_param(request, name: str) -> int | None:
 def run_and_report(request, call: Callable[[], Any], success: str) -> bool:
     """Run a service behind a button (delete, deactivate): its BusinessError, or `success`,
     becomes the message shown on the next page. True when it went through."""
-    from django.contrib import messages
-
     try:
         call()
     except BusinessError as err:

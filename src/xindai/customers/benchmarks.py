@@ -3,6 +3,7 @@
 from django.db import connection
 
 from xindai.core.benchmarking import bench_list_page
+from xindai.customers.demo import build_customers
 from xindai.customers.models import Customer
 from xindai.org.demo import build_org
 from xindai.org.models import Region
@@ -15,8 +16,6 @@ def customer_search(*, stdout, scale: float) -> None:
     build_org()
     have = Customer.objects.count()
     if have < wanted:
-        from xindai.customers.demo import build_customers
-
         stdout.write(f"   building {wanted - have:,} customers ...")
         build_customers(wanted - have, contacts_per_customer=0.3)
     with connection.cursor() as cursor:

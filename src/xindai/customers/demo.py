@@ -9,7 +9,7 @@ from django.db import transaction
 
 from xindai.core.idnumber import check_character
 from xindai.customers.models import Contact, ContactChannel, Customer, CustomerStatus
-from xindai.org.demo import SURNAMES
+from xindai.org.demo import BRANCHES, SURNAMES
 from xindai.org.models import Region, RegionLevel, User
 
 GIVEN_MALE = "建国志强明辉国庆晓东振华文博永福德胜天佑立新卫东宏伟俊杰鹏飞学军生财有福长青满仓守业发祥"
@@ -97,8 +97,6 @@ def build_customers(count: int, *, seed: int = 2026, contacts_per_customer: floa
 
 
 def _officers_by_county(officers: list[User]) -> dict[int, list[User]]:
-    from xindai.org.demo import BRANCHES
-
     county_of_branch = {code: county for code, _n, _p, county in BRANCHES}
     counties = {r.name: r.pk for r in Region.objects.filter(level=RegionLevel.COUNTY)}
     result: dict[int, list[User]] = {}

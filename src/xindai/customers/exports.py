@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from xindai.core.masking import shown
 from xindai.core.xlsx import Column
+from xindai.customers.models import CustomerStatus, Gender
 
 CUSTOMER_FIELDS = (
     "name",
@@ -26,8 +27,6 @@ CUSTOMER_FIELDS = (
 
 def customer_columns(user) -> list[Column]:
     """Columns over `customers.values(*CUSTOMER_FIELDS)` rows (no model instances: fast)."""
-    from xindai.customers.models import CustomerStatus, Gender
-
     genders = {value: str(label) for value, label in Gender.choices}
     statuses = {value: str(label) for value, label in CustomerStatus.choices}
     return [

@@ -1,16 +1,14 @@
 """Customer and contact search criteria (客户查询, 沟通查询); they live in the URL."""
 
 import django_filters as filters
-from django import forms
-from django.apps import apps
-from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from xindai.core.forms import BootstrapFilterSetMixin, DateFilter, RemoteSelect, ViewerFilterSetMixin
 from xindai.core.idnumber import normalize_id_number
 from xindai.core.masking import number_search
 from xindai.core.phone import normalize_mobile
+from xindai.core.scope import REGION_FIELDS
 from xindai.customers.models import Contact, ContactChannel, Customer, CustomerStatus
 from xindai.org.models import Branch, Region, User
 
@@ -26,8 +24,6 @@ ORDERING = (
 def _region_filter(queryset, name, value):
     if value is None:
         return queryset
-    from xindai.core.scope import REGION_FIELDS
-
     return queryset.filter(**{f"{REGION_FIELDS[value.level]}_id": value.pk})
 
 
@@ -52,16 +48,6 @@ class CustomerFilter(ViewerFilterSetMixin, BootstrapFilterSetMixin, filters.Filt
     )
     created_from = DateFilter(label=_("registered from"), field_name="created_at__date", lookup_expr="gte")
     created_to = DateFilter(label=_("registered to"), field_name="created_at__date", lookup_expr="lte")
-    has_loans = filters.BooleanFilter(
-        label=_("has loans"),
-        method="filter_has_loans",
-        widget=forms.Select(choices=[("", "---------"), ("true", _("yes")), ("false", _("no"))]),
-    )
-    has_overdue = filters.BooleanFilter(
-        label=_("has overdue loans"),
-        method="filter_has_overdue",
-        widget=forms.Select(choices=[("", "---------"), ("true", _("yes")), ("false", _("no"))]),
-    )
     sort = filters.OrderingFilter(fields=ORDERING, label=_("sort"))
 
     class Meta:
@@ -74,24 +60,6 @@ class CustomerFilter(ViewerFilterSetMixin, BootstrapFilterSetMixin, filters.Filt
             return queryset
         return queryset.filter(number_search(self.viewer, "id_number", ["id_number"], number))
 
-    def filter_has_loans(self, queryset, name, value):
-        """Loans the viewer sees: a loan of another branch is not theirs to know of."""
-        if value is None:
-            return queryset
-        loans = Exists(apps.get_model("loans", "Loan").objects.visible_to(self.viewer).filter(customer=OuterRef("pk")))
-        return queryset.filter(loans if value else ~loans)
-
-    def filter_has_overdue(self, queryset, name, value):
-        if value is None:
-            return queryset
-        installments = apps.get_model("loans", "Installment").objects.visible_to(self.viewer)
-        overdue = Exists(
-            installments.filter(
-                loan__customer=OuterRef("pk"), settled_on__isnull=True, due_date__lt=timezone.localdate()
-            )
-        )
-        return queryset.filter(overdue if value else ~overdue)
-
     def filter_mobile(self, queryset, name, value):
         number = normalize_mobile(value)
         if not number:
@@ -101,6 +69,15 @@ class CustomerFilter(ViewerFilterSetMixin, BootstrapFilterSetMixin, filters.Filt
 
     def filter_branch(self, queryset, name, value):
         return queryset.filter(registered_branch__path__startswith=value.path) if value else queryset
+
+
+def register_filters(**extra: filters.Filter) -> None:
+    """Criteria of the customer search that an app above adds (loans: has loans, has overdue
+    loans), shown before the sort; a filter reads the viewer as `self.parent.viewer`."""
+    base = CustomerFilter.base_filters
+    sort = base.pop("sort")
+    base.update(extra)
+    base["sort"] = sort
 
 
 class ContactFilter(BootstrapFilterSetMixin, filters.FilterSet):

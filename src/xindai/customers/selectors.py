@@ -22,8 +22,6 @@ def customer_search(user, params) -> tuple[CustomerFilter, QuerySet[Customer]]:
 
 
 def customer_detail(user, pk: int) -> Customer:
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(Customer.objects.visible_to(user).select_related(*LIST_RELATED, "area"), pk=pk)
 
 

@@ -1,14 +1,16 @@
 """Writes of customers and contact records; each takes the actor and leaves an audit row."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from xindai.core import audit
+from xindai.core.audit_actions import AuditAction
 from xindai.core.errors import BusinessError
-from xindai.core.scope import UNIQUE, system_scope
-from xindai.customers.models import Contact, Customer, CustomerStatus
+from xindai.core.scope import UNIQUE
+from xindai.customers.models import Contact, ContactChannel, Customer, CustomerStatus
 from xindai.org.models import Region, RegionLevel
 from xindai.org.selectors import region_chain
 
@@ -80,7 +82,7 @@ def customer_create(*, actor, **values) -> Customer:
         if Customer.objects.visible_to(UNIQUE).filter(id_number=values["id_number"]).exists():
             raise BusinessError(DUPLICATE_ID_NUMBER, {"id": values["id_number"]}, field="id_number")
         customer = Customer.objects.create(created_by=actor, updated_by=actor, **values)
-        audit.record(actor, "customers.customer.created", customer, changes=audit.snapshot(customer, CUSTOMER_FIELDS))
+        audit.record(actor, AuditAction.CUSTOMER_CREATED, customer, changes=audit.snapshot(customer, CUSTOMER_FIELDS))
     return customer
 
 
@@ -102,16 +104,22 @@ def customer_update(*, actor, customer: Customer, **values) -> Customer:
         locked.save()
         changes = audit.diff(before, audit.snapshot(locked, CUSTOMER_FIELDS))
         if changes:
-            audit.record(actor, "customers.customer.changed", locked, changes=changes)
+            audit.record(actor, AuditAction.CUSTOMER_CHANGED, locked, changes=changes)
     return locked
 
 
-def customer_has_loans(customer: Customer) -> bool:
-    """Any loan in the bank (a customer with a loan elsewhere is kept too: only "has loans" shows)."""
-    from django.apps import apps
+# Whether a customer has loans anywhere in the bank: the loans app registers the check (a
+# customer with a loan elsewhere is kept too: only "has loans" shows).
+_HAS_LOANS: list[Callable[[Customer], bool]] = []
 
-    loans = apps.get_model("loans", "Loan").objects.visible_to(system_scope("integrity check"))
-    return loans.filter(customer=customer).exists()
+
+def register_loans_check(check: Callable[[Customer], bool]) -> Callable[[Customer], bool]:
+    _HAS_LOANS.append(check)
+    return check
+
+
+def customer_has_loans(customer: Customer) -> bool:
+    return any(check(customer) for check in _HAS_LOANS)
 
 
 def customer_delete(*, actor, customer: Customer) -> None:
@@ -121,7 +129,7 @@ def customer_delete(*, actor, customer: Customer) -> None:
             raise BusinessError(CUSTOMER_HAS_LOANS, {"name": customer.name})
         if customer.contacts.exists():
             raise BusinessError(CUSTOMER_HAS_CONTACTS, {"name": customer.name})
-        audit.record(actor, "customers.customer.deleted", customer, changes=audit.snapshot(customer, CUSTOMER_FIELDS))
+        audit.record(actor, AuditAction.CUSTOMER_DELETED, customer, changes=audit.snapshot(customer, CUSTOMER_FIELDS))
         customer.delete()
 
 
@@ -133,14 +141,12 @@ def contact_create(*, actor, **values) -> Contact:
     """Record a contact with a customer (沟通登记)."""
     with transaction.atomic():
         contact = Contact.objects.create(recorded_by=actor, **values)
-        audit.record(actor, "customers.contact.created", contact, changes=audit.snapshot(contact, CONTACT_FIELDS))
+        audit.record(actor, AuditAction.CONTACT_CREATED, contact, changes=audit.snapshot(contact, CONTACT_FIELDS))
     return contact
 
 
 def contact_channel_save(*, actor, channel=None, **values):
     """Add a contact channel (沟通方式) or change one; channels in use are deactivated, not deleted."""
-    from xindai.customers.models import ContactChannel
-
     channel = channel or ContactChannel()
     with transaction.atomic():
         before = audit.snapshot(channel, ["name", "sort_order", "is_active"]) if channel.pk else {}
@@ -149,7 +155,7 @@ def contact_channel_save(*, actor, channel=None, **values):
         channel.save()
         audit.record(
             actor,
-            "customers.channel.saved",
+            AuditAction.CHANNEL_SAVED,
             channel,
             changes=audit.diff(before, audit.snapshot(channel, ["name", "sort_order", "is_active"])),
         )

@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 
 from xindai.core.viewhelpers import id_param, paginate, require_perm, run_and_report, run_service, wants_export
 from xindai.customers import selectors, services
-from xindai.customers.forms import ContactForm, CustomerForm
-from xindai.customers.models import Customer
+from xindai.customers.detail_sections import sections_for
+from xindai.customers.forms import ContactChannelForm, ContactForm, CustomerForm
+from xindai.customers.models import ContactChannel, Customer
 from xindai.customers.selectors import customer_detail
 from xindai.jobs.exports import export_response
 
@@ -60,8 +61,6 @@ def customer_show(request, pk):
 
 def _detail_sections(user, customer) -> list:
     """Sections later modules add to the customer record (loans, messages), in order."""
-    from xindai.customers.detail_sections import sections_for
-
     return sections_for(user, customer)
 
 
@@ -168,9 +167,6 @@ def contact_list(request):
 
 @permission_required("system.manage_settings", raise_exception=True)
 def channel_list(request):
-    from xindai.customers.forms import ContactChannelForm
-    from xindai.customers.models import ContactChannel
-
     edit_id = id_param(request, "edit")
     editing = get_object_or_404(ContactChannel, pk=edit_id) if edit_id is not None else None
     form = ContactChannelForm(request.POST or None, instance=editing)

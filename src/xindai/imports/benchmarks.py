@@ -16,12 +16,16 @@ from django.db import transaction
 from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
+from xindai.core.benchmarking import get_ok, measure_request, signed_in_clients
+from xindai.core.idnumber import check_character
+from xindai.customers.models import Customer
 from xindai.imports import loan_import as li
 from xindai.imports.loan_import import LoanImport
 from xindai.imports.tests.files import workbook
 from xindai.loans.benchmarks import ensure_book
-from xindai.loans.models import Loan, LoanType
+from xindai.loans.models import Installment, Loan, LoanType
 from xindai.org.demo import build_org
 from xindai.org.models import Branch, Region, RegionLevel, User
 
@@ -33,9 +37,6 @@ EXPORT_TARGET_MB = 300
 def _file(count: int, *, seed: int = 11, birth_year: int = 1950, row=None) -> bytes:
     """An import file of `count` new customers with a loan each; `row(rng, seq)` gives the
     loan's columns (default: this year's loans with a few periods repaid)."""
-    from xindai.core.idnumber import check_character
-    from xindai.customers.models import Customer
-
     rng = random.Random(seed)
     villages = list(Region.objects.filter(level=RegionLevel.VILLAGE).select_related("parent__parent")[:500])
     by_id = {r.pk: r for r in Region.objects.filter(level__lte=RegionLevel.TOWNSHIP)}
@@ -158,11 +159,6 @@ BOOK_TARGET_DB_MS, BOOK_TARGET_MS = 300, 1000
 def imported_book(*, stdout, scale: float) -> None:
     """The overdue list, 资产质量 by customer and the charts over an imported 3,000-loan book (in a
     transaction rolled back at the end), for a user who sees the whole bank and a branch manager."""
-    from django.test.utils import override_settings
-    from django.utils import timezone
-
-    from xindai.core.benchmarking import get_ok, measure_request, signed_in_clients
-    from xindai.loans.models import Installment
 
     build_org()
     others = Loan.objects.count()

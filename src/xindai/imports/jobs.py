@@ -5,6 +5,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from xindai.core.errors import BusinessError
 from xindai.imports.loan_import import import_loans
 from xindai.imports.repayment_import import import_repayments
 from xindai.imports.template import marked_file
@@ -20,8 +21,6 @@ def _upload(job):
     try:
         return stored(job.owner, job.params["token"]).read_bytes()
     except Http404:
-        from xindai.core.errors import BusinessError
-
         raise BusinessError(gettext_lazy("The uploaded file is no longer there; upload it again.")) from None
 
 

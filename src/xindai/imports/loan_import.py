@@ -14,6 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext_lazy
 
 from xindai.core import audit
+from xindai.core.audit_actions import AuditAction
 from xindai.core.errors import BusinessError, translate_pure_error
 from xindai.core.idnumber import check_character, gender_from_id, parse_id_number
 from xindai.core.pure import PureError
@@ -536,7 +537,7 @@ class LoanImport:
             for member in members:
                 member.terms.guarantee_group_id = group.pk
         loans_bulk_create(actor=actor, terms_list=[loan.terms for loan in self.loans])
-        audit.record(actor, "imports.loans.imported", changes=self.result.as_dict() | {"errors": []})
+        audit.record(actor, AuditAction.LOANS_IMPORTED, changes=self.result.as_dict() | {"errors": []})
         if len(self.loans) >= ANALYZE_AFTER_LOANS:
             transaction.on_commit(refresh_statistics)
 
@@ -560,7 +561,7 @@ class LoanImport:
         created = Customer.objects.bulk_create(new, batch_size=2000)
         ids.update({customer.id_number: customer.pk for customer in created})
         if created:
-            audit.record(actor, "customers.customer.imported", changes={"customers": len(created)})
+            audit.record(actor, AuditAction.CUSTOMERS_IMPORTED, changes={"customers": len(created)})
         return ids
 
     def _matched_customers(self) -> dict[str, Customer]:

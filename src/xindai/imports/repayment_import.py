@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from xindai.core import audit
+from xindai.core.audit_actions import AuditAction
 from xindai.core.errors import BusinessError, translate_pure_error
 from xindai.core.scope import system_scope
 from xindai.imports import cells
@@ -186,7 +187,7 @@ class RepaymentImport:
             )
             refresh_loans({item.loan_id for item in self.touched.values()})
             audit.record_many(
-                actor, "repayments.repayment.imported", [(e, _audit_changes(i, e)) for i, e in self.entries]
+                actor, AuditAction.REPAYMENTS_IMPORTED, [(e, _audit_changes(i, e)) for i, e in self.entries]
             )
         return self.result
 

@@ -4,6 +4,7 @@
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -51,7 +52,6 @@ def run(request, kind: str, token: str):
 def template(request):
     response = HttpResponse(loan_template(request.user), content_type=XLSX)
     name = _("loan-import-template") + ".xlsx"
-    from django.utils.http import content_disposition_header
 
     response["Content-Disposition"] = content_disposition_header(True, name)
     return response

@@ -16,11 +16,13 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
 from xindai.core import audit
+from xindai.core.audit_actions import AuditAction
 from xindai.core.errors import BusinessError
 from xindai.core.figures import scope_key
 from xindai.jobs import worker
@@ -51,15 +53,13 @@ def result_dir() -> Path:
 
 def job_start(*, actor, kind: str, params: dict, subject: str = "") -> Job:
     """Queue a job of `kind` for `actor`; the worker takes it once the transaction commits."""
-    from xindai.jobs.tasks import run_job
-
     if not actor.has_perm(kind_of(kind).perm):
         raise BusinessError(MSG_NOT_ALLOWED)
     with transaction.atomic():
         job = Job.objects.create(
             kind=kind, owner=actor, params=params, subject=subject[:200], scope_key=scope_key(actor)
         )
-        audit.record(actor, "jobs.job.started", job, changes={"kind": kind, "subject": job.subject})
+        audit.record(actor, AuditAction.JOB_STARTED, job, changes={"kind": kind, "subject": job.subject})
         transaction.on_commit(lambda: run_job.enqueue(job.pk))
     return job
 
@@ -150,8 +150,6 @@ def _finish(job: Job, state: str, *, error: str = "") -> None:
 
 
 def _requeue(job: Job) -> None:
-    from xindai.jobs.tasks import run_job
-
     _remove_file(job)
     Job.objects.filter(pk=job.pk).update(state=JobState.QUEUED, worker_id="", done=0, result_file="")
     run_job.enqueue(job.pk)
@@ -187,3 +185,18 @@ def purge_expired(now: datetime | None = None) -> int:
 def _remove_file(job: Job) -> None:
     if job.result_file:
         (result_dir() / job.result_file).unlink(missing_ok=True)
+
+
+# The worker's tasks (Django's tasks framework; the database queue of django-tasks-db).
+
+
+@task()
+def run_job(job_id: int) -> None:
+    """Run one background job."""
+    run(job_id)
+
+
+@task()
+def housekeeping() -> int:
+    """Restart jobs whose worker died; delete expired results and old queue rows."""
+    return purge_expired()

@@ -8,4 +8,4 @@ class LoansConfig(AppConfig):
     verbose_name = _("Loans")
 
     def ready(self) -> None:
-        from xindai.loans import customer_section, overview  # noqa: F401 - register home figures and sections
+        from xindai.loans import classification, customer_section, overview  # noqa: F401 - register checks, figures, sections

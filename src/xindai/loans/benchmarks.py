@@ -10,11 +10,13 @@ from django.utils import timezone
 
 from xindai.core.benchmarking import bench_list_page
 from xindai.core.bulk import copy_values
+from xindai.customers.demo import build_customers
 from xindai.customers.models import Customer
 from xindai.loans.demo import demo_terms
 from xindai.loans.models import Installment, Loan, LoanType
 from xindai.loans.services import INSTALLMENT_COLUMNS, _installment_values, _new_loan, loans_bulk_create, plan_for
 from xindai.loans.workdays import Calendar
+from xindai.org.demo import build_org
 from xindai.org.models import User
 
 BULK_TARGET_S = 60
@@ -23,9 +25,6 @@ PREFIX = "BENCH"
 
 
 def _ensure_customers(count: int, stdout) -> None:
-    from xindai.customers.demo import build_customers
-    from xindai.org.demo import build_org
-
     build_org()
     have = Customer.objects.count()
     if have < count:
@@ -47,8 +46,8 @@ def _delete_previous_run() -> None:
             "DELETE FROM repayments_earlyrepayment WHERE loan_id IN (SELECT id FROM bench_loans)",
             "DELETE FROM repayments_classificationchange WHERE loan_id IN (SELECT id FROM bench_loans)",
             # Reversals first: they point at the entries they reverse.
-            "DELETE FROM repayments_repayment WHERE reverses_id IS NOT NULL"
-            " AND loan_id IN (SELECT id FROM bench_loans)",
+            "DELETE FROM repayments_repayment"
+            " WHERE reverses_id IS NOT NULL AND loan_id IN (SELECT id FROM bench_loans)",
             "DELETE FROM repayments_repayment WHERE loan_id IN (SELECT id FROM bench_loans)",
             "DELETE FROM loans_installment WHERE loan_id IN (SELECT id FROM bench_loans)",
             "DELETE FROM loans_planversion WHERE loan_id IN (SELECT id FROM bench_loans)",

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xindai.core import audit
+from xindai.core.audit_actions import AuditAction
 from xindai.core.errors import BusinessError
 from xindai.core.scope import system_scope
 from xindai.loans.models import BankDay, HolidayRule, Installment, Loan
@@ -35,7 +36,7 @@ def bank_day_set(*, actor, day: date, kind: str | None, name: str = "") -> date:
         if kind:
             BankDay.objects.create(day=day, kind=kind, name=name[:40])
         _refresh_payable_dates(day - WALK, day)
-        audit.record(actor, "loans.calendar.changed", changes={"day": day, "kind": [before, kind], "name": name})
+        audit.record(actor, AuditAction.CALENDAR_CHANGED, changes={"day": day, "kind": [before, kind], "name": name})
     return day
 
 

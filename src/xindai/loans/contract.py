@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xindai.core import audit
+from xindai.core.audit_actions import AuditAction
 from xindai.core.errors import BusinessError, translate_pure_error
 from xindai.core.scope import system_scope
 from xindai.loans import lpr, plans, schedule
@@ -85,6 +86,12 @@ def _check(loan: Loan, terms: NewTerms) -> None:
         raise BusinessError(NOTHING_CHANGED)
 
 
+_ACTIONS = {
+    PlanVersion.Kind.CONTRACT_CHANGE: AuditAction.LOAN_CONTRACT_CHANGED,
+    PlanVersion.Kind.REPRICING: AuditAction.LOAN_REPRICED,
+}
+
+
 def _apply(loan, rows, terms: NewTerms, effective: date, kind, actor, reason, quote=None) -> PlanVersion:
     """Supersede the rows `terms` change from `effective` and add their new version (loan locked)."""
     later = [row for row in rows if row.due_date > effective]
@@ -109,7 +116,7 @@ def _apply(loan, rows, terms: NewTerms, effective: date, kind, actor, reason, qu
     Installment.objects.bulk_create(plans.rows_for(loan, version, plan, in_force_from=effective))
     audit.record(
         actor,
-        f"loans.loan.{kind}",
+        _ACTIONS[kind],
         loan,
         changes={
             "effective_from": effective,

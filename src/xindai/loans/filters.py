@@ -20,6 +20,7 @@ from xindai.core.idnumber import normalize_id_number
 from xindai.core.masking import number_search
 from xindai.core.scope import REGION_FIELDS
 from xindai.loans.models import Installment, LoanType, RepaymentMethod
+from xindai.loans.owed import loans_with_status
 from xindai.loans.status import LoanStatus
 from xindai.org.models import Branch, Region, User
 
@@ -73,8 +74,6 @@ class LoanFilter(ViewerFilterSetMixin, BootstrapFilterSetMixin, filters.FilterSe
 
     def filter_status(self, queryset, name, value):
         """On the underlying conditions, not the CASE annotation, so the database can use its indexes."""
-        from xindai.loans.selectors import loans_with_status
-
         return loans_with_status(queryset, value, self.as_of)
 
     def filter_id_number(self, queryset, name, value):

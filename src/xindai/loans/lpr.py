@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from xindai.core import audit
+from xindai.core.audit_actions import AuditAction
 from xindai.core.errors import BusinessError
 from xindai.loans.models import LprQuote, Repricing
 from xindai.loans.schedule import add_months
@@ -65,7 +66,7 @@ def lpr_quote_save(*, actor, announced_on: date, one_year: Decimal, five_year: D
         quote.save()
         audit.record(
             actor,
-            "loans.lpr.saved",
+            AuditAction.LPR_SAVED,
             quote,
             changes={
                 "announced_on": announced_on,

@@ -2,12 +2,22 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from xindai.core.scope import ScopedManager, ScopedModel, ScopedQuerySet, guarantee_group_rule, loan_rule, via
+from xindai.core.scope import (
+    Reach,
+    Scope,
+    ScopedManager,
+    ScopedModel,
+    ScopedQuerySet,
+    loan_rule,
+    register_customer_reach,
+    via,
+)
+from xindai.customers.models import Customer
+from xindai.loans.quality import CATEGORY_LABELS
 from xindai.loans.schedule import Method
-from xindai.repayments.quality import CATEGORY_LABELS
 
 
 class RepaymentMethod(models.TextChoices):
@@ -21,7 +31,7 @@ class RepaymentMethod(models.TextChoices):
     CUSTOM = Method.CUSTOM.value, _("custom plan")  # 自定义
 
 
-# The five categories and their labels come from repayments/quality.py (one definition).
+# The five categories and their labels come from loans/quality.py (one definition).
 CLASSIFICATION_CHOICES = [(category.value, _(label)) for category, label in CATEGORY_LABELS.items()]
 MONEY = {"max_digits": 14, "decimal_places": 2}
 # Amount × days (积数): up to 10^12 yuan-days with 2 places.
@@ -118,6 +128,17 @@ class LoanType(ContractTerms):
 
     def __str__(self) -> str:
         return self.name
+
+
+def guarantee_group_rule(scope: Scope, prefix: str = "") -> Q:
+    """A joint-guarantee group is seen by who sees one of its members (its other members are then
+    read through `visible_to` as well: a group never shows a member outside the scope)."""
+    if scope.reach == Reach.ALL:
+        return Q()
+    members = Customer.objects.within(scope)
+    through = GuaranteeGroup.members.through
+    links = through.objects.filter(guaranteegroup_id=OuterRef(f"{prefix}pk"), customer_id__in=members.values("pk"))
+    return Q(Exists(links))
 
 
 class GuaranteeGroup(ScopedModel):
@@ -306,7 +327,7 @@ class Installment(ScopedModel):
     compound_paid = models.DecimalField(_("compound interest paid"), default=Decimal("0.00"), **MONEY)
     # Σ paid × days the payment came after the payable date (0 for payments on time), for principal
     # and interest. With them the penalty and compound interest as of any date on or after the
-    # last payment are one expression over this row (repayments/owed.py): no ledger scan.
+    # last payment are one expression over this row (loans/owed.py): no ledger scan.
     late_principal_days = models.DecimalField(_("late principal × days"), default=Decimal("0.00"), **MONEY_DAYS)
     late_interest_days = models.DecimalField(_("late interest × days"), default=Decimal("0.00"), **MONEY_DAYS)
     settled_on = models.DateField(_("settled on"), null=True, blank=True)
@@ -427,3 +448,10 @@ class BankDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.kind}"
+
+
+@register_customer_reach
+def customer_with_loan_rule(scope: Scope, prefix: str = "") -> Q:
+    """A customer is seen by whoever sees one of the customer's loans (core/scope.customer_rule)."""
+    loans = Loan.objects.within(scope)
+    return Q(Exists(loans.filter(customer_id=OuterRef(f"{prefix}pk"))))

@@ -8,6 +8,8 @@ published before its date). Administrators add new announcements in 系统设置
 from datetime import date
 from decimal import Decimal
 
+import chinese_calendar
+
 # announced on, 1-year %, 5-year %
 _LPR = [
     ("2019-08-20", "4.25", "4.85"),
@@ -35,8 +37,6 @@ def lpr_history() -> list[tuple[date, Decimal, Decimal]]:
 def bank_calendar_days() -> list[tuple[date, str, str]]:
     """(day, "holiday" | "workday", name) for every day the chinese-calendar package knows that is
     not as the week says: holidays on weekdays, 调休 working days on weekends."""
-    import chinese_calendar
-
     days = []
     for day, name in chinese_calendar.holidays.items():
         if day.weekday() < 5:

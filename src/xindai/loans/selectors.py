@@ -3,52 +3,23 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, Count, DecimalField, Exists, F, OuterRef, Q, Sum, Value, When
+from django.db.models import Count, DecimalField, Exists, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from xindai.core.figures import cached, criteria
 from xindai.core.models import AuditLog
+from xindai.core.system_settings import get_system_settings
+from xindai.loans.classification import with_classification
 from xindai.loans.filters import LoanFilter
-from xindai.loans.models import Installment, Loan
-from xindai.loans.status import LoanStatus, installment_status
+from xindai.loans.models import Installment, Loan, PlanVersion
+from xindai.loans.owed import overdue_installments, owed_totals, unsettled_on, with_owed, with_status
+from xindai.loans.quality import off_balance
+from xindai.loans.status import installment_status
 
 LIST_RELATED = ("customer", "customer__township", "customer__village", "loan_type", "handling_branch", "officer")
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
-
-
-def overdue_installments(as_of: date, loan=None):
-    """Installments of `loan` (default: the outer query's loan) unpaid after their due date on
-    `as_of` (overdue from the day after)."""
-    from xindai.repayments.owed import unsettled_on
-
-    loan = OuterRef("pk") if loan is None else loan
-    return unsettled_on(Installment.objects.children_of(loan).filter(payable_on__lt=as_of), as_of)
-
-
-def with_status(loans, as_of: date):
-    """Annotate `status` (normal / overdue / settled) as of a date."""
-    overdue = Exists(overdue_installments(as_of))
-    return loans.annotate(
-        is_overdue=overdue,
-        status=Case(
-            When(settled_on__isnull=False, settled_on__lte=as_of, then=Value(LoanStatus.SETTLED.value)),
-            When(overdue, then=Value(LoanStatus.OVERDUE.value)),
-            default=Value(LoanStatus.NORMAL.value),
-        ),
-    )
-
-
-def loans_with_status(loans, status: str, as_of: date):
-    """The loans of `loans` whose status on `as_of` is `status` (the same rule as with_status)."""
-    settled = Q(settled_on__isnull=False, settled_on__lte=as_of)
-    overdue = Q(Exists(overdue_installments(as_of)))
-    if status == LoanStatus.SETTLED:
-        return loans.filter(settled)
-    if status == LoanStatus.OVERDUE:
-        return loans.filter(overdue).exclude(settled)
-    return loans.exclude(settled).exclude(overdue)
 
 
 def loan_search(user, params, *, as_of: date | None = None):
@@ -78,8 +49,6 @@ def loans_for_page(user, ids, as_of: date | None = None) -> list[Loan]:
     The list pages over bare ids (a deep page then sorts and skips ids only); the costly parts,
     joins and the status subquery, are computed for the rows shown and no others.
     """
-    from xindai.repayments.classification import with_classification
-
     ids = list(ids)
     as_of = as_of or timezone.localdate()
     loans = with_classification(with_status(Loan.objects.visible_to(user).filter(pk__in=ids), as_of), as_of)
@@ -90,15 +59,11 @@ def loans_for_page(user, ids, as_of: date | None = None) -> list[Loan]:
 
 def loans_for_export(loans, as_of: date | None = None):
     """The filtered loans with status, days overdue and classification (one query)."""
-    from xindai.repayments.classification import with_classification
-
     as_of = as_of or timezone.localdate()
     return with_classification(with_status(loans, as_of), as_of)
 
 
 def loan_detail(user, pk: int) -> Loan:
-    from xindai.repayments.classification import with_classification
-
     as_of = timezone.localdate()
     loans = with_classification(with_status(Loan.objects.visible_to(user), as_of), as_of).select_related(
         *LIST_RELATED, "customer__county", "customer__group", "guarantee_group", "created_by"
@@ -149,14 +114,6 @@ def plan_rows(loan: Loan, as_of: date | None = None) -> tuple[list[Installment],
     return rows, totals
 
 
-def loan_repayments(user, loan: Loan):
-    """The loan's ledger (repayments and reversals), newest first."""
-    from xindai.repayments.models import Repayment
-    from xindai.repayments.selectors import ledger
-
-    return ledger(Repayment.objects.visible_to(user).filter(loan=loan))
-
-
 def loan_history(loan: Loan):
     return AuditLog.objects.about(loan)
 
@@ -201,18 +158,12 @@ def overview_figures(user, as_of: date) -> dict:
 
 def plan_versions(user, loan: Loan):
     """The loan's plan versions, oldest first: its rate history and what changed it."""
-    from xindai.loans.models import PlanVersion
-
     return PlanVersion.objects.visible_to(user).filter(loan=loan).select_related("created_by").order_by("number")
 
 
 def loan_arrears(loan: Loan, days_overdue: int, as_of: date | None = None) -> dict:
     """Interest, penalty and compound owed on the loan's overdue installments, and whether it is
     on or off the balance sheet (表内/表外欠息: more than the setting's days overdue)."""
-    from xindai.core.system_settings import get_system_settings
-    from xindai.repayments.owed import owed_totals, unsettled_on, with_owed
-    from xindai.repayments.quality import off_balance
-
     as_of = as_of or timezone.localdate()
     overdue = unsettled_on(loan.installments.filter(payable_on__lt=as_of), as_of)
     totals = owed_totals(with_owed(overdue, as_of))

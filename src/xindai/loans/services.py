@@ -1,7 +1,7 @@
 """Writes of loans and their plans. The plan is computed by the pure engine and stored with the
 loan in one transaction; one bulk path serves the demo and the Excel import."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -10,9 +10,11 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from xindai.core import audit
+from xindai.core.audit_actions import AuditAction
 from xindai.core.bulk import bulk_insert_values
 from xindai.core.errors import BusinessError, translate_pure_error
 from xindai.core.scope import UNIQUE, Reach, scope_for
+from xindai.customers.models import Customer
 from xindai.loans import lpr, plans, schedule
 from xindai.loans.calendar import calendar_between
 from xindai.loans.models import (
@@ -27,7 +29,7 @@ from xindai.loans.models import (
     RateType,
 )
 from xindai.loans.workdays import payable_on
-from xindai.repayments.history import record_history
+from xindai.org.models import User
 
 DUPLICATE_IOU = _("IOU number %(iou)s is already registered.")
 AMOUNT_OUTSIDE_TYPE = _("The amount of a %(type)s loan must be between %(min)s and %(max)s yuan.")
@@ -125,8 +127,6 @@ def check_type_limits(terms: LoanTerms) -> None:
 
 def check_actor_scope(actor, terms: LoanTerms, officer_branch_id: int | None) -> None:
     """A loan the actor registers must land inside the actor's own data scope."""
-    from xindai.customers.models import Customer
-
     if not Customer.objects.visible_to(actor).filter(pk=terms.customer_id).exists():
         raise BusinessError(CUSTOMER_OUT_OF_SCOPE, field="customer")
     scope = scope_for(actor)
@@ -251,6 +251,16 @@ def _first_version(loan: Loan, actor, quote=None) -> PlanVersion:
     )
 
 
+# The ledger entries of periods brought in as repaid (已还期数) are written by the app that owns
+# the ledger (repayments/history.py), which registers its writer (loan ids, actor) here.
+_PAID_HISTORY: list[Callable[[list[int], User | None], int]] = []
+
+
+def on_paid_history(record: Callable[[list[int], User | None], int]) -> Callable:
+    _PAID_HISTORY.append(record)
+    return record
+
+
 def _store_plans(loans: list[Loan], terms_list, plan_list, actor, quotes) -> None:
     """Version 1 of each loan, its installments (COPY) and the ledger of periods brought in as repaid."""
     versions = PlanVersion.objects.bulk_create(
@@ -265,7 +275,8 @@ def _store_plans(loans: list[Loan], terms_list, plan_list, actor, quotes) -> Non
     ]
     bulk_insert_values(Installment, INSTALLMENT_COLUMNS, rows)
     if any(terms.paid_periods or terms.paid_until for terms in terms_list):
-        record_history([loan.pk for loan in loans], actor)
+        for record in _PAID_HISTORY:
+            record([loan.pk for loan in loans], actor)
 
 
 def loan_create(*, actor, terms: LoanTerms) -> Loan:
@@ -284,7 +295,7 @@ def _create(actor, terms: LoanTerms) -> Loan:
     loan = _new_loan(terms, plan, actor)
     loan.save()
     _store_plans([loan], [terms], [plan], actor, [quote])
-    audit.record(actor, "loans.loan.created", loan, changes=audit.snapshot(loan, LOAN_FIELDS))
+    audit.record(actor, AuditAction.LOAN_CREATED, loan, changes=audit.snapshot(loan, LOAN_FIELDS))
     return loan
 
 
@@ -305,7 +316,7 @@ def loans_bulk_create(*, actor, terms_list: Sequence[LoanTerms], batch_size: int
         loans = Loan.objects.bulk_create([_new_loan(t, p, actor) for t, p in zip(batch, plan_list, strict=True)])
         _store_plans(loans, batch, plan_list, actor, quotes)
         created += len(loans)
-    audit.record(actor, "loans.loan.bulk_created", changes={"loans": created})
+    audit.record(actor, AuditAction.LOANS_BULK_CREATED, changes={"loans": created})
     return created
 
 
@@ -325,8 +336,6 @@ def _financial_terms(source: Loan | LoanTerms) -> tuple:
 
 
 def _officer_branch(officer_id: int) -> int | None:
-    from xindai.org.models import User
-
     return User.objects.filter(pk=officer_id, is_active=True).values_list("branch_id", flat=True).first()
 
 
@@ -379,7 +388,7 @@ def loan_update(*, actor, loan: Loan, terms: LoanTerms) -> Loan:
             locked.plan_versions.all().delete()
             _store_plans([locked], [terms], [plan], actor, [quote])
         changes = audit.diff(before, audit.snapshot(locked, LOAN_FIELDS))
-        audit.record(actor, "loans.loan.changed", locked, changes={**changes, "plan_regenerated": financial_change})
+        audit.record(actor, AuditAction.LOAN_CHANGED, locked, changes={**changes, "plan_regenerated": financial_change})
     return locked
 
 
@@ -388,21 +397,19 @@ def loan_delete(*, actor, loan: Loan) -> None:
         locked = Loan.objects.visible_to(actor).select_for_update(of=("self",)).get(pk=loan.pk)
         if has_repayments(locked):
             raise BusinessError(DELETE_HAS_REPAYMENTS)
-        audit.record(actor, "loans.loan.deleted", locked, changes=audit.snapshot(locked, LOAN_FIELDS))
+        audit.record(actor, AuditAction.LOAN_DELETED, locked, changes=audit.snapshot(locked, LOAN_FIELDS))
         locked.delete()
 
 
 def guarantee_group_create(*, actor, name: str, member_ids: Sequence[int]) -> GuaranteeGroup:
     """Form a joint-guarantee group (联保小组) from customers."""
-    from xindai.customers.models import Customer
-
     visible = set(Customer.objects.visible_to(actor).filter(pk__in=member_ids).values_list("pk", flat=True))
     if visible != set(member_ids):
         raise BusinessError(CUSTOMER_OUT_OF_SCOPE, field="members")
     with transaction.atomic():
         group = GuaranteeGroup.objects.create(name=name, created_by=actor)
         group.members.add(*member_ids)
-        audit.record(actor, "loans.group.created", group, changes={"members": list(member_ids)})
+        audit.record(actor, AuditAction.GROUP_CREATED, group, changes={"members": list(member_ids)})
     return group
 
 
@@ -432,7 +439,7 @@ def loan_type_save(*, actor, loan_type: LoanType | None = None, **values) -> Loa
         loan_type.save()
         audit.record(
             actor,
-            "loans.type.saved",
+            AuditAction.LOAN_TYPE_SAVED,
             loan_type,
             changes=audit.diff(before, audit.snapshot(loan_type, LOAN_TYPE_FIELDS)),
         )

@@ -2,10 +2,10 @@
 
 from django.tasks import task
 
+from xindai.loans.contract import reprice_due
+
 
 @task()
 def run_repricing() -> int:
     """Apply the repricing dates that have come (``contract.reprice_due``); returns how many."""
-    from xindai.loans.contract import reprice_due
-
     return reprice_due()[1]

@@ -1,5 +1,7 @@
 """Loan pages (新增贷款, 贷款管理) and loan types (贷款种类)."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import JsonResponse
@@ -9,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xindai.core.errors import BusinessError
-from xindai.core.viewhelpers import paginate, require_perm, run_and_report, run_service, wants_export
+from xindai.core.viewhelpers import id_param, paginate, require_perm, run_and_report, run_service, wants_export
+from xindai.customers.selectors import customer_detail
 from xindai.jobs.exports import export_response
-from xindai.loans import selectors, services
+from xindai.loans import detail_sections, selectors, services
 from xindai.loans.forms import LoanForm, LoanTypeForm
 from xindai.loans.models import GuaranteeGroup, LoanType
 
@@ -86,8 +89,6 @@ def loan_preview(request):
 
 def _date_param(request, name: str):
     """A date from the query string, None when absent or not a date (then today's plan is shown)."""
-    from datetime import date
-
     try:
         return date.fromisoformat(request.GET.get(name, "").strip())
     except ValueError:
@@ -110,9 +111,9 @@ def loan_show(request, pk):
             "history": selectors.loan_history(loan)[:50],
             "group_members": selectors.group_members(request.user, loan.guarantee_group),
             "locked": services.has_repayments(loan),
-            "repayments": selectors.loan_repayments(request.user, loan),
             "versions": selectors.plan_versions(request.user, loan),
             "arrears": selectors.loan_arrears(loan, loan.days_overdue),
+            **detail_sections.context_for(request.user, loan),
         },
     )
 
@@ -146,9 +147,6 @@ def loan_delete(request, pk):
 @permission_required("loans.add", raise_exception=True)
 def customer_card(request):
     """htmx: the picked customer's address and contacts, from the customer record."""
-    from xindai.core.viewhelpers import id_param
-    from xindai.customers.selectors import customer_detail
-
     customer_id = id_param(request, "customer")
     if customer_id is None:
         return render(request, "loans/_customer_card.html", {})

@@ -10,7 +10,7 @@ class MessagingConfig(AppConfig):
     def ready(self) -> None:
         from django.core import checks
 
-        from xindai.messaging import customer_section, overview  # noqa: F401 - register the section and card
+        from xindai.messaging import customer_section, gateway, overview  # noqa: F401 - register section, card, sender
         from xindai.messaging.backends.config import check_sms_settings
 
         checks.register(check_sms_settings)

@@ -13,12 +13,14 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from xindai.customers.models import Customer
 from xindai.loans.benchmarks import ensure_book
 from xindai.loans.models import Installment
-from xindai.messaging import engine, outbox
+from xindai.messaging import engine, outbox, sending
 from xindai.messaging.backends import locmem
 from xindai.messaging.models import AutoSwitch, Message, SmsTemplate
 from xindai.org.demo import build_org
+from xindai.org.models import User
 
 ENGINE_TARGET_S = 30
 ENGINE_MESSAGES = 50_000
@@ -94,10 +96,6 @@ MASS_MESSAGES = 10_000
 
 def mass_sending(*, stdout, scale: float) -> None:
     """短信群发 to the first 10,000 customers of the customer list: recipients read, rendered, queued."""
-    from xindai.customers.models import Customer
-    from xindai.messaging import sending
-    from xindai.org.models import User
-
     ensure_book(stdout, scale)
     count = int(MASS_MESSAGES * scale)
     admin = User.objects.get(username="admin")

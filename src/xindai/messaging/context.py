@@ -7,7 +7,7 @@ from django.conf import settings
 
 from xindai.core.money import amount_in_words, format_amount
 from xindai.loans.models import Installment
-from xindai.repayments.owed import with_owed
+from xindai.loans.owed import with_owed
 
 RELATED = ("loan__customer", "loan__officer", "loan__handling_branch")
 

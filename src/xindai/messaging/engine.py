@@ -14,16 +14,18 @@ from datetime import datetime, time, timedelta
 
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Mod
+from django.tasks import task
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from xindai.core.phone import sms_segments
 from xindai.core.scope import system_scope
 from xindai.loans.models import Installment
+from xindai.loans.owed import DaysSince
 from xindai.messaging.context import installment_values, owed_rows, signature
 from xindai.messaging.models import Channel, Message, OptOut, Purpose, SmsTemplate
 from xindai.messaging.outbox import auto_switch, next_allowed, queue
 from xindai.messaging.rendering import params_in, render
-from xindai.repayments.owed import DaysSince
 
 PURPOSES = {SmsTemplate.Kind.ADVANCE: Purpose.REMINDER, SmsTemplate.Kind.SCHEDULED: Purpose.COLLECTION}
 
@@ -155,3 +157,11 @@ def _message(template: SmsTemplate, row: Installment, today, slot: str, send_fro
         segments=sms_segments(signature() + text),
         next_attempt_at=send_from,
     )
+
+
+@task()
+def run_reminders(at: str | None = None) -> int:
+    """The worker's task: queue the automatic reminders and collection notices due at `at` (ISO;
+    default now)."""
+    moment = parse_datetime(at) if at else timezone.now()
+    return run(moment).queued

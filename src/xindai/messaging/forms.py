@@ -1,9 +1,14 @@
+import re
+from datetime import timedelta
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xindai.core.forms import DateField, Form, ModelForm
-from xindai.messaging.models import AutoSwitch, SmsTemplate
+from xindai.messaging.models import AutoSwitch, IntentRule, SmsTemplate
 from xindai.messaging.rendering import PARAMETERS
+from xindai.messaging.selectors import STAT_GROUPS
 from xindai.org.models import Branch, Role
 
 TIMES_HELP = _("Times of day, e.g. 09:00 or 09:00,16:00.")
@@ -33,8 +38,6 @@ class TemplateForm(ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
     def clean_send_times(self):
-        import re
-
         value = self.cleaned_data["send_times"].replace("，", ",").replace("：", ":")
         times = [t.strip() for t in value.split(",") if t.strip()]
         for item in times:
@@ -108,8 +111,6 @@ class RuleForm(ModelForm):
     intent = forms.ChoiceField(label=_("intent"), choices=INTENT_CHOICES)
 
     class Meta:
-        from xindai.messaging.models import IntentRule
-
         model = IntentRule
         fields = ["intent", "keywords", "reply", "priority", "is_active", "pattern"]
         # In the bank's words: staff fill in keywords; the pattern is an administrator's advanced option.
@@ -141,11 +142,6 @@ class StatisticsForm(forms.Form):
     group = forms.CharField(required=False)
 
     def period(self):
-        from datetime import timedelta
-
-        from django.utils import timezone
-
-        from xindai.messaging.selectors import STAT_GROUPS
 
         today = timezone.localdate()
         data = self.cleaned_data if self.is_valid() else {}

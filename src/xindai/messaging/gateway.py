@@ -4,35 +4,17 @@ Every message is stored first (the outbox, outbox.py), then sent by a worker aft
 surrounding transaction commits, and its fate is written back.
 """
 
-from functools import cache
-
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from xindai.core.phone import sms_segments
-from xindai.messaging.backends import BaseSmsBackend, OutgoingSms
+from xindai.messaging.backends import OutgoingSms
 from xindai.messaging.context import signature
 from xindai.messaging.models import Message, MessageStatus, Purpose
 from xindai.messaging.outbox import wake_worker
-
-SHORT_NAMES = {
-    "console": "xindai.messaging.backends.console.SmsBackend",
-    "locmem": "xindai.messaging.backends.locmem.SmsBackend",
-    "aliyun": "xindai.messaging.backends.aliyun.SmsBackend",
-    "tencent": "xindai.messaging.backends.tencent.SmsBackend",
-    "http": "xindai.messaging.backends.http.SmsBackend",
-}
-
-
-@cache
-def _backend_class(path: str) -> type[BaseSmsBackend]:
-    return import_string(SHORT_NAMES.get(path, path))
-
-
-def get_backend() -> BaseSmsBackend:
-    return _backend_class(settings.SMS_BACKEND)()
+from xindai.messaging.providers import get_backend
+from xindai.org.login_codes import register_code_sender
 
 
 def send_sms(recipient: str, text: str, *, purpose: str = Purpose.MANUAL, **links) -> Message:
@@ -59,6 +41,12 @@ def send_secret(
     return message
 
 
+@register_code_sender
+def send_login_code(phone: str, text: str, *, stored_text: str, code: str) -> None:
+    """A sign-in code (org/login_codes.py): its text with the code goes out, the log keeps it masked."""
+    send_secret(phone, text, purpose=Purpose.LOGIN_CODE, stored_text=stored_text, template_params=[("code", code)])
+
+
 def _send_now(message: Message, outgoing: OutgoingSms) -> None:
     backend = get_backend()
     result = backend.send(outgoing)
@@ -68,20 +56,3 @@ def _send_now(message: Message, outgoing: OutgoingSms) -> None:
     message.error_code, message.error_message = result.error_code[:50], result.error_message[:500]
     fields = ["backend", "sent_at", "attempts", "status", "provider_id", "error_code", "error_message"]
     message.save(update_fields=fields)
-
-
-VOICE_SHORT_NAMES = {
-    "console": "xindai.messaging.voice.console.VoiceBackend",
-    "locmem": "xindai.messaging.voice.locmem.VoiceBackend",
-    "aliyun": "xindai.messaging.voice.aliyun.VoiceBackend",
-    "tencent": "xindai.messaging.voice.tencent.VoiceBackend",
-}
-
-
-@cache
-def voice_backend_class(path: str):
-    return import_string(VOICE_SHORT_NAMES.get(path, path))
-
-
-def get_voice_backend():
-    return voice_backend_class(settings.VOICE_BACKEND)()

@@ -17,17 +17,18 @@ from django.db.models import Q
 from django.utils import timezone
 
 from xindai.core import audit
+from xindai.core.audit_actions import AuditAction
 from xindai.core.money import format_amount
 from xindai.core.phone import sms_segments
 from xindai.core.scope import system_scope
 from xindai.customers.models import Contact, ContactChannel, Customer
 from xindai.loans.models import Installment, Loan
+from xindai.loans.owed import with_owed
 from xindai.messaging import intents
 from xindai.messaging.context import signature
 from xindai.messaging.models import Direction, IntentRule, Message, MessageStatus, OptOut, Purpose, SmsTemplate
 from xindai.messaging.outbox import auto_switch, queue
 from xindai.messaging.rendering import render
-from xindai.repayments.owed import with_owed
 
 OPT_OUT_REPLY = "您已退订本行短信提醒，如需恢复请回复“订阅”。"
 OPT_IN_REPLY = "您已恢复接收本行短信提醒，回复TD退订。"
@@ -115,11 +116,11 @@ def _handle(message: Message) -> None:
 def _opt(message: Message, intent) -> None:
     if intent == intents.Intent.OPT_OUT:
         OptOut.objects.get_or_create(number=message.recipient, defaults={"source": "短信退订"})
-        text = OPT_OUT_REPLY
+        text, action = OPT_OUT_REPLY, AuditAction.OPTED_OUT
     else:
         OptOut.objects.filter(number=message.recipient).delete()
-        text = OPT_IN_REPLY
-    audit.record(None, f"messaging.{intent.value}", message, changes={"number": message.recipient})
+        text, action = OPT_IN_REPLY, AuditAction.OPTED_IN
+    audit.record(None, action, message, changes={"number": message.recipient})
     _send_reply(message, text, message.customer)
 
 
@@ -249,5 +250,5 @@ def answer(*, actor, message: Message, text: str = "", handled_only: bool = Fals
                 content=f"客户：{locked.text}\n回复：{text.strip()}" if text.strip() else f"客户：{locked.text}",
                 recorded_by=actor,
             )
-        audit.record(actor, "messaging.inbound.answered", locked, changes={"answer": text.strip()})
+        audit.record(actor, AuditAction.INBOUND_ANSWERED, locked, changes={"answer": text.strip()})
     return locked

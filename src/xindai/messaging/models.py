@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from xindai.core.scope import ScopedModel, message_rule, sending_rule
+from xindai.core.scope import Reach, Scope, ScopedModel, customer_rule, loan_rule, sending_rule
+from xindai.customers.models import Customer
 
 
 class Channel(models.TextChoices):
@@ -116,6 +117,30 @@ class MassSending(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.messages_count}"
+
+
+def message_rule(scope: Scope, prefix: str = "") -> Q:
+    """Messages to a customer are seen like the customer — and, when they are about a loan, only
+    with that loan (an automatic reply names loans); inbound messages by any matched customer in
+    scope; messages to users or typed numbers by the user who sent them (and all-data users)."""
+    if scope.reach == Reach.ALL:
+        return Q()
+    if scope.reach == Reach.NOTHING:
+        return Q(pk__in=[])
+    to_customer = (
+        Q(**{f"{prefix}customer__isnull": False})
+        & customer_rule(scope, f"{prefix}customer__")
+        & (Q(**{f"{prefix}loan__isnull": True}) | loan_rule(scope, f"{prefix}loan__"))
+    )
+    customers = Customer.objects.within(scope).values("pk")
+    links = Message.matched_customers.through.objects.filter(
+        message_id=OuterRef(f"{prefix}pk"), customer_id__in=customers
+    )
+    from_matched = Q(**{f"{prefix}direction": "in", f"{prefix}loan__isnull": True}) & Q(Exists(links))
+    rule = to_customer | from_matched
+    if scope.user_id is None:
+        return rule
+    return rule | Q(**{f"{prefix}customer__isnull": True, f"{prefix}created_by_id": scope.user_id})
 
 
 class Message(ScopedModel):

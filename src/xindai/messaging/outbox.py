@@ -19,12 +19,24 @@ from functools import reduce
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
+from django.tasks import task
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from xindai.core import audit
+from xindai.core.audit_actions import AuditAction
+from xindai.core.errors import BusinessError
 from xindai.core.scope import system_scope
+from xindai.customers.models import Customer
 from xindai.jobs.worker import stopping
+from xindai.loans.models import Installment
 from xindai.messaging.backends import DeliveryReport, OutgoingSms, SendResult
+from xindai.messaging.context import installment_values, owed_rows
 from xindai.messaging.models import AUTOMATIC, AutoSwitch, Channel, Message, MessageStatus, OptOut, Purpose
+from xindai.messaging.providers import get_backend, get_voice_backend
+from xindai.messaging.rendering import params_in, render
+from xindai.messaging.voice import OutgoingCall
+from xindai.org.models import User
 
 MAX_ATTEMPTS = 5
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
@@ -67,8 +79,6 @@ def queue(messages: list[Message], *, ignore_conflicts: bool = False) -> int:
 
 
 def wake_worker() -> None:
-    from xindai.messaging.tasks import deliver_messages
-
     deliver_messages.enqueue()
 
 
@@ -141,8 +151,6 @@ def deliver_due(*, now: datetime | None = None, limit: int | None = None) -> int
     3. Cancel those that must not go out now, hold automatic ones outside the allowed hours.
     4. Send the rest one by one, each fate committed as soon as the provider answers; when the
        worker is asked to stop, the claims not yet begun go back to the queue."""
-    from xindai.messaging.gateway import get_backend, get_voice_backend
-
     now = now or timezone.now()
     requeue_stale(now)
     claimed = _claim(now, limit or settings.OUTBOX_CLAIM_SIZE)
@@ -213,8 +221,6 @@ def _outgoing(message: Message) -> OutgoingSms:
 
 
 def _outgoing_call(message: Message):
-    from xindai.messaging.voice import OutgoingCall
-
     return OutgoingCall(
         message_id=message.pk,
         recipient=message.recipient,
@@ -245,6 +251,12 @@ def deliver_all(*, now: datetime | None = None) -> int:
     while not stopping() and (handled := deliver_due(now=now)):
         total += handled
     return total
+
+
+@task()
+def deliver_messages() -> int:
+    """The worker's task: send every queued message that is due (wake_worker, the sweep)."""
+    return deliver_all()
 
 
 def _matching(report: DeliveryReport) -> Q | None:
@@ -290,10 +302,6 @@ def apply_reports(reports: Iterable[DeliveryReport]) -> int:
 def _voice_fallback(messages) -> None:
     """A failed automatic SMS whose template says so is followed by a call with the same text,
     written for the ear (once: the call has its own slot)."""
-    from xindai.loans.models import Installment
-    from xindai.messaging.context import installment_values, owed_rows
-    from xindai.messaging.rendering import params_in, render
-
     for message in messages.filter(
         channel=Channel.SMS, purpose__in=AUTOMATIC, template__voice_fallback=True, installment__isnull=False
     ).select_related("template", "customer"):
@@ -321,8 +329,13 @@ def _voice_fallback(messages) -> None:
         queue([call], ignore_conflicts=True)
 
 
-def resend(message: Message, actor) -> Message:
+NOT_FAILED = _("Only a failed message can be sent again.")
+
+
+def resend(message: Message, *, actor: User) -> Message:
     """A failed message again, as a new row (the failed one stays in the log)."""
+    if message.status != MessageStatus.FAILED:
+        raise BusinessError(NOT_FAILED)
     copy = Message(
         channel=message.channel,
         purpose=message.purpose,
@@ -336,7 +349,9 @@ def resend(message: Message, actor) -> Message:
         segments=message.segments,
         created_by=actor,
     )
-    queue([copy])
+    with transaction.atomic():
+        queue([copy])
+        audit.record(actor, AuditAction.MESSAGE_RESENT, copy, changes={"resent": message.pk})
     return copy
 
 
@@ -347,8 +362,6 @@ RETRY_OUTCOMES = ("no_answer", "busy", "power_off")
 def apply_call_reports(reports) -> int:
     """Call results: 接通 → delivered; 未接/忙/关机 → called again after the template's interval, up
     to its number of tries; 空号 → failed and the customer's mobile flagged; 失败 → failed."""
-    from xindai.customers.models import Customer
-
     updated = 0
     for report in reports:
         query = Message.objects.filter(channel=Channel.VOICE)

@@ -1,11 +1,15 @@
 """Reads of messages — always through `visible_to(user)`."""
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from xindai.customers.models import Customer
+from xindai.loans.models import Installment
+from xindai.messaging.context import installment_values, owed_rows
 from xindai.messaging.filters import MessageFilter
-from xindai.messaging.models import Message, MessageStatus
+from xindai.messaging.models import Direction, Message, MessageStatus
+from xindai.messaging.outbox import CANCEL_OPTED_OUT
 
 
 def messages(user):
@@ -35,9 +39,6 @@ def customer_messages(user, customer, limit: int = 20):
 
 def sample_installment(user) -> dict[str, str] | None:
     """Parameter values of a real installment in the user's scope, for template previews."""
-    from xindai.loans.models import Installment
-    from xindai.messaging.context import installment_values, owed_rows
-
     today = timezone.localdate()
     rows = Installment.objects.visible_to(user).filter(settled_on__isnull=True, superseded_on__isnull=True)
     rows = rows.order_by("due_date")
@@ -47,16 +48,11 @@ def sample_installment(user) -> dict[str, str] | None:
 
 def inbox(user):
     """Inbound messages in scope waiting for an answer (the officer's inbox)."""
-    from xindai.messaging.models import Direction
-
     return messages(user).filter(direction=Direction.INBOUND, handled_at__isnull=True)
 
 
 def inbox_page_rows(user):
     """Each message with the matched customers the user sees (`matched`), never the others."""
-    from django.db.models import Prefetch
-
-    from xindai.customers.models import Customer
 
     matched = Prefetch("matched_customers", queryset=Customer.objects.visible_to(user), to_attr="matched")
     return inbox(user).select_related("customer").prefetch_related(matched).order_by("-created_at", "-id")
@@ -74,9 +70,6 @@ STAT_GROUPS = {
 def statistics(user, group: str, date_from, date_to):
     """Outbound messages in scope grouped: sent, delivered/answered, failed, cancelled because the
     number opted out; and inbound replies by intent."""
-    from xindai.messaging.models import Direction
-    from xindai.messaging.outbox import CANCEL_OPTED_OUT
-
     field = STAT_GROUPS.get(group, STAT_GROUPS["day"])[0]
     rows = messages(user).filter(created_at__date__gte=date_from, created_at__date__lte=date_to)
     outbound = (

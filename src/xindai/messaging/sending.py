@@ -14,9 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xindai.core import audit
+from xindai.core.audit_actions import AuditAction
 from xindai.core.errors import BusinessError, translate_pure_error
 from xindai.core.phone import parse_mobile, sms_segments
 from xindai.core.pure import PureError
+from xindai.customers.models import Contact, ContactChannel
 from xindai.messaging.context import installment_values, owed_rows, signature, user_values
 from xindai.messaging.models import MassSending, Message, OptOut, Purpose, SmsTemplate
 from xindai.messaging.outbox import queue
@@ -182,7 +184,7 @@ def mass_send(
             _record_contacts(actor, sendable, text)
         audit.record(
             actor,
-            "messaging.sending.created",
+            AuditAction.SENDING_CREATED,
             sending,
             changes={"messages": len(sendable), "opted_out": sending.skipped_opted_out, "source": source},
         )
@@ -190,8 +192,6 @@ def mass_send(
 
 
 def _record_contacts(actor, recipients: list[Recipient], text: str) -> None:
-    from xindai.customers.models import Contact, ContactChannel
-
     channel, _created = ContactChannel.objects.get_or_create(name="短信")
     now = timezone.now()
     Contact.objects.bulk_create(

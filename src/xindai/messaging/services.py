@@ -4,8 +4,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from xindai.core import audit
+from xindai.core.audit_actions import AuditAction
 from xindai.core.errors import BusinessError, translate_pure_error
-from xindai.messaging.models import AutoSwitch, SmsTemplate
+from xindai.messaging import intents
+from xindai.messaging.models import AutoSwitch, IntentRule, SmsTemplate
 from xindai.messaging.rendering import TemplateError, check_text
 
 REPLY_PARAMETERS = ("余额明细", "还款明细", "还款方式说明")
@@ -45,7 +47,7 @@ def template_save(*, actor, template: SmsTemplate | None = None, **values) -> Sm
         for name, value in values.items():
             setattr(template, name, value)
         template.save()
-        action = "messaging.template.changed" if before else "messaging.template.created"
+        action = AuditAction.TEMPLATE_CHANGED if before else AuditAction.TEMPLATE_CREATED
         audit.record(actor, action, template, changes=audit.diff(before, audit.snapshot(template, TEMPLATE_FIELDS)))
     return template
 
@@ -62,7 +64,7 @@ def auto_switch_set(*, actor, enabled: bool, allowed_from, allowed_to, replies_e
         row.save()
         audit.record(
             actor,
-            "messaging.auto.switched",
+            AuditAction.AUTO_SWITCHED,
             row,
             changes=audit.diff(before, audit.snapshot(row, fields)),
         )
@@ -71,9 +73,6 @@ def auto_switch_set(*, actor, enabled: bool, allowed_from, allowed_to, replies_e
 
 def rule_save(*, actor, rule=None, **values):
     """Create or change an automatic-reply rule."""
-    from xindai.messaging import intents
-    from xindai.messaging.models import IntentRule
-
     try:
         intents.Rule(
             values["intent"], values.get("keywords", ""), values.get("pattern") or None, values.get("priority", 0)
@@ -87,5 +86,5 @@ def rule_save(*, actor, rule=None, **values):
         for name, value in values.items():
             setattr(rule, name, value)
         rule.save()
-        audit.record(actor, "messaging.rule.saved", rule, changes=audit.diff(before, audit.snapshot(rule, fields)))
+        audit.record(actor, AuditAction.RULE_SAVED, rule, changes=audit.diff(before, audit.snapshot(rule, fields)))
     return rule

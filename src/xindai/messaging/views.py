@@ -1,24 +1,41 @@
 """短信群发, 人工催缴, 短信模板, 自动发送启停, the message log and the providers' report pushes."""
 
 import hmac
+import json
 from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from xindai.core.errors import BusinessError
-from xindai.core.viewhelpers import paginate, require_perm, run_service
-from xindai.messaging import outbox, selectors, sending, services
-from xindai.messaging.forms import AutoSwitchForm, ComposeForm, NumbersForm, TemplateForm, UsersForm
-from xindai.messaging.models import MassSending, MessageStatus, Purpose, SmsTemplate
+from xindai.core.viewhelpers import paginate, require_perm, run_and_report, run_service
+from xindai.customers.models import Customer
+from xindai.customers.selectors import customer_search
+from xindai.loans.models import Installment, Loan
+from xindai.loans.selectors import loan_search
+from xindai.messaging import inbound, inbound_parsers, outbox, selectors, sending, services
+from xindai.messaging.forms import (
+    AutoSwitchForm,
+    ComposeForm,
+    NumbersForm,
+    RuleForm,
+    StatisticsForm,
+    TemplateForm,
+    UsersForm,
+)
+from xindai.messaging.ivr import step
+from xindai.messaging.models import IntentRule, MassSending, MessageStatus, Purpose, SmsTemplate
+from xindai.messaging.providers import SHORT_NAMES, VOICE_SHORT_NAMES, _backend_class, voice_backend_class
 from xindai.messaging.rendering import PARAMETERS
 from xindai.messaging.rendering import render as render_text
+from xindai.org.models import User
+from xindai.repayments.selectors import installment_search
 
 
 def provider_push(view):
@@ -64,29 +81,18 @@ def _recipients(request, source: str, data):
     query = QueryDict(data.get("query", ""))
     ids = [int(i) for i in data.getlist("ids") if i.isdigit()] if hasattr(data, "getlist") else []
     if source == "customers":  # the ticked rows (or one customer's record), else the whole filtered list
-        from xindai.customers.models import Customer
-        from xindai.customers.selectors import customer_search
-
         rows = Customer.objects.visible_to(user).filter(pk__in=ids) if ids else customer_search(user, query)[1]
         return sending.from_customers(rows), None
     if source == "loans":
-        from xindai.loans.models import Loan
-        from xindai.loans.selectors import loan_search
-
         rows = Loan.objects.visible_to(user).filter(pk__in=ids) if ids else loan_search(user, query)[1]
         return sending.from_loans(rows), None
     if source == "due":
-        from xindai.loans.models import Installment
-        from xindai.repayments.selectors import installment_search
-
         options, _filterset, rows, _totals = installment_search(user, query)
         as_of = options.values()[1]
         if ids:
             rows = Installment.objects.visible_to(user).filter(pk__in=ids)
         return sending.from_installments(rows, as_of), None
     if source == "users":
-        from xindai.org.models import User
-
         form = UsersForm(data if "role" in data or "branch" in data else None)
         users = User.objects.filter(is_active=True).exclude(mobile="")
         if form.is_bound and form.is_valid():
@@ -184,11 +190,7 @@ def message_log(request):
 def message_resend(request, pk):
     message = get_object_or_404(selectors.messages(request.user), pk=pk)
     require_perm(request.user, "messaging.send")
-    if message.status != MessageStatus.FAILED:
-        messages.error(request, _("Only a failed message can be sent again."))
-    else:
-        outbox.resend(message, request.user)
-        messages.success(request, _("The message was queued again."))
+    run_and_report(request, lambda: outbox.resend(message, actor=request.user), _("The message was queued again."))
     return redirect("messaging:log")
 
 
@@ -239,8 +241,6 @@ def auto_switch(request):
 @provider_push
 def delivery_report(request, provider: str):
     """A provider's push of delivery reports."""
-    from xindai.messaging.gateway import SHORT_NAMES, _backend_class
-
     if provider not in SHORT_NAMES:
         raise Http404
     return _reports_pushed(request, _backend_class(provider), outbox.apply_reports)
@@ -252,8 +252,6 @@ INBOUND_PARSERS = {"aliyun": "parse_aliyun", "tencent": "parse_tencent", "http":
 @provider_push
 def inbound_push(request, provider: str):
     """A provider's push of borrowers' replies (短信上行)."""
-    from xindai.messaging import inbound, inbound_parsers
-
     if provider not in INBOUND_PARSERS:
         raise Http404
     parse = getattr(inbound_parsers, INBOUND_PARSERS[provider])
@@ -282,8 +280,6 @@ def inbox(request):
 
 @require_POST
 def inbox_answer(request, pk):
-    from xindai.messaging import inbound
-
     message = get_object_or_404(selectors.inbox(request.user), pk=pk)
     require_perm(request.user, "messaging.send")
     text = request.POST.get("text", "")
@@ -298,8 +294,6 @@ def inbox_answer(request, pk):
 
 @permission_required("messaging.manage_templates", raise_exception=True)
 def rule_list(request):
-    from xindai.messaging.models import IntentRule
-
     return render(
         request,
         "messaging/rule_list.html",
@@ -309,9 +303,6 @@ def rule_list(request):
 
 @permission_required("messaging.manage_templates", raise_exception=True)
 def rule_edit(request, pk=None):
-    from xindai.messaging.forms import RuleForm
-    from xindai.messaging.models import IntentRule
-
     rule = get_object_or_404(IntentRule, pk=pk) if pk else None
     form = RuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():
@@ -330,8 +321,6 @@ def rule_edit(request, pk=None):
 @provider_push
 def call_report(request, provider: str):
     """A voice provider's push of call results (接通, 未接, 忙, 关机, 空号, 失败 with the duration)."""
-    from xindai.messaging.gateway import VOICE_SHORT_NAMES, voice_backend_class
-
     if provider not in VOICE_SHORT_NAMES:
         raise Http404
     return _reports_pushed(request, voice_backend_class(provider), outbox.apply_call_reports)
@@ -340,11 +329,6 @@ def call_report(request, provider: str):
 @provider_push
 def ivr(request):
     """The provider's IVR callback: one JSON step of an inbound call in, what to say out."""
-    import json
-
-    from django.http import JsonResponse
-
-    from xindai.messaging.ivr import step
 
     try:
         data = json.loads(request.body or b"{}")
@@ -357,8 +341,6 @@ def ivr(request):
 @permission_required("messaging.view", raise_exception=True)
 def statistics(request):
     """短信与语音统计: per day, template, channel, branch or officer; replies by intent."""
-    from xindai.messaging.forms import StatisticsForm
-
     form = StatisticsForm(request.GET)
     date_from, date_to, group = form.period()
     outbound, replies = selectors.statistics(request.user, group, date_from, date_to)

@@ -3,6 +3,8 @@
 from django.contrib.auth.backends import ModelBackend
 
 from xindai.org import login_codes
+from xindai.org.models import User
+from xindai.org.permissions import ALL
 
 
 class RolePermissionBackend(ModelBackend):
@@ -10,8 +12,6 @@ class RolePermissionBackend(ModelBackend):
 
     def get_user(self, user_id):
         """The signed-in user with what every page reads of them (role, branch, region): one query."""
-        from xindai.org.models import User
-
         user = User.objects.select_related("role", "branch", "region").filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
 
@@ -19,8 +19,6 @@ class RolePermissionBackend(ModelBackend):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         if user_obj.is_superuser:
-            from xindai.org.permissions import ALL
-
             return set(ALL)
         if not hasattr(user_obj, "_xindai_perms"):
             role = user_obj.role

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from xindai.core.tree import tree_save_path
 from xindai.org.models import Branch, Region, RegionLevel, Role, ScopeKind, User, UserKind
+from xindai.org.selectors import scope_label
 
 DEMO_PASSWORD = "Xindai@2026"  # noqa: S105 - printed by `make run` for the demo logins
 
@@ -241,8 +242,6 @@ def build_org(seed: int = 2026) -> dict:
 
 def demo_logins() -> list[tuple[str, str, str]]:
     """(username, who, scope) of the demo users, for `make run` to print."""
-    from xindai.org.selectors import scope_label
-
     users = (
         User.objects.select_related("role", "branch", "region")
         .filter(

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from xindai.core.errors import translate_pure_error
 from xindai.core.forms import BootstrapFormMixin, Form, ModelForm
 from xindai.core.phone import PhoneError, parse_mobile
 from xindai.org import permissions
@@ -16,8 +17,6 @@ def clean_mobile_value(value: str, *, required: bool) -> str:
     try:
         return parse_mobile(value)
     except PhoneError as err:
-        from xindai.core.errors import translate_pure_error
-
         raise forms.ValidationError(translate_pure_error(err)) from None
 
 

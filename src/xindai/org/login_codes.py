@@ -8,6 +8,7 @@ number belongs to a user.
 import hashlib
 import hmac
 import secrets
+from typing import Protocol
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -15,13 +16,25 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xindai.core.errors import BusinessError
-from xindai.messaging.gateway import send_secret
-from xindai.messaging.models import Purpose
 from xindai.org.models import LoginCode, User
 
 TOO_MANY_REQUESTS = _("Too many codes were requested for this number. Please try again later.")
 CODE_SENT = _("If this number belongs to a user, a 6-digit code has been sent to it. It is valid for 5 minutes.")
 CODE_TEXT = _("Your Xindai sign-in code is %(code)s, valid for 5 minutes. Do not tell anyone.")
+
+
+class CodeSender(Protocol):
+    def __call__(self, phone: str, text: str, *, stored_text: str, code: str) -> None: ...
+
+
+# The SMS is sent by the messaging app above this one (an SMS that never stores the secret); it
+# names its sender here at start-up (MessagingConfig.ready). Without one, no code can be sent.
+_senders: list[CodeSender] = []
+
+
+def register_code_sender(sender: CodeSender) -> CodeSender:
+    _senders[:] = [sender]
+    return sender
 
 
 def _digest(phone: str, code: str) -> str:
@@ -62,12 +75,10 @@ def login_code_request(*, phone: str, purpose: str = "login", ip: str | None = N
             ip_address=ip,
         )
         if target is not None:
-            send_secret(
-                phone,
-                str(CODE_TEXT) % {"code": code},
-                purpose=Purpose.LOGIN_CODE,
-                stored_text=str(CODE_TEXT) % {"code": "******"},
-                template_params=[("code", code)],
+            if not _senders:
+                raise RuntimeError("no sign-in code sender: the messaging app registers one")
+            _senders[0](
+                phone, str(CODE_TEXT) % {"code": code}, stored_text=str(CODE_TEXT) % {"code": "******"}, code=code
             )
 
 

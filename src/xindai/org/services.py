@@ -7,10 +7,11 @@ from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext_lazy as _
 
 from xindai.core import audit
+from xindai.core.audit_actions import AuditAction
 from xindai.core.errors import BusinessError
 from xindai.core.tree import tree_save_path
 from xindai.org import permissions
-from xindai.org.models import ALLOWED_PARENT_LEVELS, Branch, Region, Role, ScopeKind, User, UserKind
+from xindai.org.models import ALLOWED_PARENT_LEVELS, Branch, Region, RegionLevel, Role, ScopeKind, User, UserKind
 
 BRANCH_IN_USE = _(
     "The branch %(name)s is in use (by sub-branches, users, customers or loans) and cannot be "
@@ -55,7 +56,7 @@ def _check_no_loop(node, parent) -> None:
         raise BusinessError(PARENT_LOOP, field="parent")
 
 
-def _save_tree_node(*, actor, node, values: dict, fields: list[str], action: str):
+def _save_tree_node(*, actor, node, values: dict, fields: list[str], actions: tuple[AuditAction, AuditAction]):
     before = audit.snapshot(node, fields) if node.pk else {}
     _check_no_loop(node, values.get("parent", node.parent if node.pk else None))
     for name, value in values.items():
@@ -65,7 +66,7 @@ def _save_tree_node(*, actor, node, values: dict, fields: list[str], action: str
     tree_save_path(node)
     audit.record(
         actor,
-        f"{action}.{'created' if created else 'changed'}",
+        actions[0] if created else actions[1],
         node,
         changes=audit.diff(before, audit.snapshot(node, fields)),
     )
@@ -76,7 +77,11 @@ def branch_save(*, actor: User, branch: Branch | None = None, **values) -> Branc
     """Create a branch (branch=None) or change one; a change of parent moves its subtree."""
     with transaction.atomic():
         return _save_tree_node(
-            actor=actor, node=branch or Branch(), values=values, fields=BRANCH_FIELDS, action="org.branch"
+            actor=actor,
+            node=branch or Branch(),
+            values=values,
+            fields=BRANCH_FIELDS,
+            actions=(AuditAction.BRANCH_CREATED, AuditAction.BRANCH_CHANGED),
         )
 
 
@@ -84,8 +89,6 @@ def _check_region_parent(level: int, parent: Region | None) -> None:
     allowed = ALLOWED_PARENT_LEVELS[level]
     parent_level = parent.level if parent else None
     if parent_level not in allowed:
-        from xindai.org.models import RegionLevel
-
         raise BusinessError(
             REGION_PARENT_LEVEL,
             {
@@ -105,10 +108,16 @@ def region_save(*, actor: User, region: Region | None = None, **values) -> Regio
     if node.pk and level != node.level and node.children.exists():
         raise BusinessError(REGION_IN_USE, {"name": node.name}, field="level")
     with transaction.atomic():
-        return _save_tree_node(actor=actor, node=node, values=values, fields=REGION_FIELDS, action="org.region")
+        return _save_tree_node(
+            actor=actor,
+            node=node,
+            values=values,
+            fields=REGION_FIELDS,
+            actions=(AuditAction.REGION_CREATED, AuditAction.REGION_CHANGED),
+        )
 
 
-def _delete(*, actor, obj, action: str, in_use_message) -> None:
+def _delete(*, actor, obj, action: AuditAction, in_use_message) -> None:
     with transaction.atomic():
         if obj.children.exists():
             raise BusinessError(in_use_message, {"name": obj.name})
@@ -121,11 +130,11 @@ def _delete(*, actor, obj, action: str, in_use_message) -> None:
 
 
 def branch_delete(*, actor: User, branch: Branch) -> None:
-    _delete(actor=actor, obj=branch, action="org.branch.deleted", in_use_message=BRANCH_IN_USE)
+    _delete(actor=actor, obj=branch, action=AuditAction.BRANCH_DELETED, in_use_message=BRANCH_IN_USE)
 
 
 def region_delete(*, actor: User, region: Region) -> None:
-    _delete(actor=actor, obj=region, action="org.region.deleted", in_use_message=REGION_IN_USE)
+    _delete(actor=actor, obj=region, action=AuditAction.REGION_DELETED, in_use_message=REGION_IN_USE)
 
 
 def _labels(codes) -> str:
@@ -170,7 +179,7 @@ def role_save(*, actor: User, role: Role | None = None, **values) -> Role:
         for name, value in values.items():
             setattr(role, name, value)
         role.save()
-        action = "org.role.created" if created else "org.role.changed"
+        action = AuditAction.ROLE_CREATED if created else AuditAction.ROLE_CHANGED
         changes = audit.diff(before, audit.snapshot(role, ROLE_FIELDS))
         changes.pop("permissions", None)
         if new != old:
@@ -186,7 +195,7 @@ def role_delete(*, actor: User, role: Role) -> None:
     if count:
         raise BusinessError(ROLE_IN_USE, {"name": role.name, "count": count})
     with transaction.atomic():
-        audit.record(actor, "org.role.deleted", role)
+        audit.record(actor, AuditAction.ROLE_DELETED, role)
         role.delete()
 
 
@@ -213,7 +222,7 @@ def user_create(*, actor: User, password: str, **values) -> User:
     user.set_password(password)
     with transaction.atomic():
         user.save()
-        audit.record(actor, "org.user.created", user, changes=audit.snapshot(user, USER_FIELDS))
+        audit.record(actor, AuditAction.USER_CREATED, user, changes=audit.snapshot(user, USER_FIELDS))
     return user
 
 
@@ -231,7 +240,7 @@ def user_update(*, actor: User, user: User, **values) -> User:
         user.save()
         changes = audit.diff(before, audit.snapshot(user, USER_FIELDS))
         sensitive = {"role", "scope", "region", "branch", "kind", "is_active"} & changes.keys()
-        action = "org.user.permissions_changed" if sensitive else "org.user.changed"
+        action = AuditAction.USER_PERMISSIONS_CHANGED if sensitive else AuditAction.USER_CHANGED
         audit.record(actor, action, user, changes=changes)
     return user
 
@@ -244,7 +253,7 @@ def user_change_own_password(*, actor: User, old_password: str, password: str) -
     with transaction.atomic():
         actor.set_password(password)
         actor.save(update_fields=["password"])
-        audit.record(actor, "org.user.password_changed", actor)
+        audit.record(actor, AuditAction.PASSWORD_CHANGED, actor)
 
 
 def user_set_password(*, actor: User, user: User, password: str) -> None:
@@ -252,7 +261,7 @@ def user_set_password(*, actor: User, user: User, password: str) -> None:
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
-        audit.record(actor, "org.user.password_reset", user)
+        audit.record(actor, AuditAction.PASSWORD_RESET, user)
 
 
 def user_deactivate(*, actor: User, user: User) -> None:

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from xindai.core.viewhelpers import id_param, paginate, run_and_report, run_service
 from xindai.org import services
+from xindai.org.cascade_forms import CascadeOnlyForm
 from xindai.org.forms import BranchForm, PasswordResetForm, RegionForm, RoleForm, UserForm
 from xindai.org.models import Branch, Region, RegionLevel, Role, User, UserKind
 from xindai.org.selectors import region_chain
@@ -209,8 +211,6 @@ def user_edit(request, pk=None):
 
 
 def _run_user_service(form, call):
-    from django.core.exceptions import ValidationError
-
     try:
         return run_service(form, call)
     except ValidationError as err:  # password validators
@@ -223,8 +223,6 @@ def user_password(request, pk):
     target = get_object_or_404(User, pk=pk)
     form = PasswordResetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        from django.core.exceptions import ValidationError
-
         try:
             services.user_set_password(actor=request.user, user=target, password=form.cleaned_data["password1"])
         except ValidationError as err:
@@ -249,8 +247,6 @@ def user_toggle_active(request, pk):
 
 def region_cascade(request):
     """htmx: the county/township/village/group block re-rendered for the levels chosen so far."""
-    from xindai.org.cascade_forms import CascadeOnlyForm
-
     required = request.GET.get("required") == "1"
     form = CascadeOnlyForm(request.GET, required=required)
     return render(request, "org/_region_cascade_fields.html", {"form": form, "hide_errors": True})

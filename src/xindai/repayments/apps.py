@@ -8,4 +8,4 @@ class RepaymentsConfig(AppConfig):
     verbose_name = _("Repayments")
 
     def ready(self) -> None:
-        from xindai.repayments import customer_section, owed  # noqa: F401 - register the section and SQL functions
+        from xindai.repayments import customer_section, history, loan_section  # noqa: F401 - register sections, history

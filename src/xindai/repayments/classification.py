@@ -1,63 +1,22 @@
-"""Days overdue and the five-category classification of loans (五级分类), as of a date in SQL.
-
-A loan's days overdue are those of its oldest installment unpaid after its due date; the
-suggestion follows the thresholds of the system settings (``quality.suggest_category`` is the
-same rule in Python); a permitted user may set the classification by hand with a reason.
-"""
+"""Setting a loan's five-category classification by hand (五级分类), with a reason kept in its
+history; the classification as of a date is loans/classification.py."""
 
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Case, CharField, F, IntegerField, Min, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from xindai.core import audit
+from xindai.core.audit_actions import AuditAction
 from xindai.core.errors import BusinessError
-from xindai.core.system_settings import classification_thresholds
-from xindai.loans.models import Installment, Loan
+from xindai.loans.classification import classification_thresholds, with_classification
+from xindai.loans.models import Loan
+from xindai.loans.quality import CATEGORY_LABELS, suggest_category
 from xindai.repayments.models import ClassificationChange
-from xindai.repayments.owed import DaysSince, unsettled_on
-from xindai.repayments.quality import CATEGORY_LABELS, Category, Thresholds, suggest_category
 
 REASON_REQUIRED = _("Please give the reason for the classification.")
 UNKNOWN_CATEGORY = _("Unknown classification %(category)s.")
 UNCHANGED = _("The loan already has this classification.")
-
-
-def oldest_overdue_due_date(as_of: date):
-    """Subquery: the payable date of the loan's oldest installment overdue on `as_of` (or NULL)."""
-    overdue = unsettled_on(Installment.objects.children_of(OuterRef("pk")).filter(payable_on__lt=as_of), as_of)
-    return Subquery(overdue.order_by().values("loan").annotate(m=Min("payable_on")).values("m")[:1])
-
-
-def category_case(days: str, thresholds: Thresholds) -> Case:
-    thresholds.validate()
-    return Case(
-        When(Q(**{f"{days}__lte": 0}), then=Value(Category.NORMAL.value)),
-        When(Q(**{f"{days}__lte": thresholds.special_mention_max}), then=Value(Category.SPECIAL_MENTION.value)),
-        When(Q(**{f"{days}__lte": thresholds.substandard_max}), then=Value(Category.SUBSTANDARD.value)),
-        When(Q(**{f"{days}__lte": thresholds.doubtful_max}), then=Value(Category.DOUBTFUL.value)),
-        default=Value(Category.LOSS.value),
-        output_field=CharField(),
-    )
-
-
-def with_classification(loans, as_of: date, thresholds: Thresholds | None = None):
-    """Annotate days_overdue (0 when none), suggested_category and category (the override if set)."""
-    thresholds = thresholds or classification_thresholds()
-    return (
-        loans.annotate(oldest_overdue=oldest_overdue_due_date(as_of))
-        .annotate(days_overdue=Coalesce(DaysSince("oldest_overdue", as_of), Value(0), output_field=IntegerField()))
-        .annotate(suggested_category=category_case("days_overdue", thresholds))
-        .annotate(
-            category=Case(
-                When(~Q(classification_override=""), then=F("classification_override")),
-                default=F("suggested_category"),
-                output_field=CharField(),
-            )
-        )
-    )
 
 
 def classification_set(*, actor, loan: Loan, category: str, reason: str, as_of: date) -> ClassificationChange:
@@ -88,7 +47,7 @@ def classification_set(*, actor, loan: Loan, category: str, reason: str, as_of: 
         locked.save(update_fields=["classification_override", "classification_reason", "updated_at"])
         audit.record(
             actor,
-            "loans.loan.classified",
+            AuditAction.LOAN_CLASSIFIED,
             locked,
             changes={"classification": [before, category], "reason": reason, "days_overdue": days},
         )

@@ -19,6 +19,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from xindai.core import audit
+from xindai.core.audit_actions import AuditAction
 from xindai.core.errors import BusinessError, translate_pure_error
 from xindai.loans import plans, schedule
 from xindai.loans.models import Installment, Loan, PlanVersion
@@ -176,7 +177,7 @@ def early_repayment_confirm(
         )
         audit.record(
             actor,
-            "repayments.early_repayment.confirmed",
+            AuditAction.EARLY_CONFIRMED,
             loan,
             changes={
                 "kind": plan.kind,
@@ -240,7 +241,7 @@ def early_repayment_reverse(*, actor, early_id: int, reason: str) -> EarlyRepaym
         record.save(update_fields=["reversed_by"])
         audit.record(
             actor,
-            "repayments.early_repayment.reversed",
+            AuditAction.EARLY_REVERSED,
             loan,
             changes={
                 "early_repayment": record.pk,

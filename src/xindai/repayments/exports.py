@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xindai.core.masking import shown
 from xindai.core.xlsx import Column
-from xindai.repayments.quality import BUCKET_LABELS, OverdueBucket
+from xindai.loans.quality import BUCKET_LABELS, OverdueBucket
 
 
 def _address(customer) -> str:

@@ -20,9 +20,9 @@ from xindai.core.masking import number_search
 from xindai.core.phone import normalize_mobile
 from xindai.core.scope import REGION_FIELDS
 from xindai.loans.models import LoanType
+from xindai.loans.quality import BUCKET_BOUNDS, BUCKET_LABELS
 from xindai.org.models import Branch, Region, User
 from xindai.repayments.models import Channel
-from xindai.repayments.quality import BUCKET_BOUNDS, BUCKET_LABELS
 
 OVERDUE, DUE = "overdue", "due"
 BUCKET_CHOICES = [(bucket.value, _(BUCKET_LABELS[bucket])) for _upper, bucket in BUCKET_BOUNDS[1:]]

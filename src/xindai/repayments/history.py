@@ -3,6 +3,8 @@ entries, value date = accounting date = due date, so every report counts them.""
 
 from django.db import connection
 
+from xindai.loans.services import on_paid_history
+
 # Installments of the given loans paid in full with no ledger entry behind them, one entry each.
 _HISTORY = """
 INSERT INTO repayments_repayment (loan_id, installment_id, paid_on, accounting_date, amount, principal, interest,
@@ -15,6 +17,7 @@ WHERE i.loan_id = ANY(%s) AND i.principal_paid + i.interest_paid > 0
 """
 
 
+@on_paid_history
 def record_history(loan_ids: list[int], actor) -> int:
     """Write the history entries of `loan_ids` (one statement); returns how many."""
     with connection.cursor() as cursor:

@@ -2,16 +2,16 @@
 
 from datetime import date, timedelta
 
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from xindai.core.figures import cached, criteria
 from xindai.core.system_settings import get_system_settings
 from xindai.loans.models import Installment, Loan
-from xindai.repayments.filters import DUE, OVERDUE, InstallmentFilter, ListOptions
+from xindai.loans.owed import OWED_FIELDS, owed_totals, unsettled_on, uses_running_totals, with_arrears, with_owed
+from xindai.repayments.filters import DUE, OVERDUE, InstallmentFilter, ListOptions, RepaymentFilter
 from xindai.repayments.models import ClassificationChange, EarlyRepayment, Repayment
-from xindai.repayments.owed import OWED_FIELDS, owed_totals, unsettled_on, uses_running_totals, with_arrears, with_owed
 
 ROW_RELATED = (
     "loan__customer__county",
@@ -128,8 +128,6 @@ def customer_repayments(user, customer, limit: int = 20):
 
 def ledger(entries):
     """Ledger rows for display: is_reversed and is_early marks, related rows, newest first."""
-    from django.db.models import Exists, OuterRef
-
     return (
         entries.annotate(
             is_reversed=Exists(Repayment.objects.children_of(OuterRef("loan")).filter(reverses=OuterRef("pk"))),
@@ -145,9 +143,6 @@ LEDGER_TOTALS = ("amount", "principal", "interest", "penalty", "compound")
 
 def repayment_search(user, params):
     """(filter form, matching ledger entries in scope, totals of all of them: reversals net out)."""
-    from django.db.models import Count, DecimalField, Sum, Value
-
-    from xindai.repayments.filters import RepaymentFilter
 
     base = Repayment.objects.visible_to(user)
     filterset = RepaymentFilter(params or None, queryset=base)

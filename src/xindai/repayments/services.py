@@ -27,13 +27,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xindai.core import audit
+from xindai.core.audit_actions import AuditAction
 from xindai.core.errors import BusinessError, translate_pure_error
 from xindai.core.scope import system_scope
 from xindai.loans.models import Installment, Loan
+from xindai.loans.owed import ZERO as SQL_ZERO
+from xindai.loans.owed import owed_totals, with_owed
 from xindai.repayments import arithmetic
 from xindai.repayments.models import Channel, Repayment
-from xindai.repayments.owed import ZERO as SQL_ZERO
-from xindai.repayments.owed import owed_totals, with_owed
 
 FUTURE_DATE = _("The repayment date %(date)s is in the future.")
 BEFORE_START = _("The repayment date %(date)s is before the loan started (%(start)s).")
@@ -291,7 +292,7 @@ def repayment_confirm(
         installment.settled_on = paid_on if allocation.total == owing.total else None
         installment.save(update_fields=PAID_FIELDS)
         refresh_loans([loan.pk])
-        audit.record(actor, "repayments.repayment.confirmed", entry, changes=_audit_changes(installment, entry))
+        audit.record(actor, AuditAction.REPAYMENT_CONFIRMED, entry, changes=_audit_changes(installment, entry))
     return entry
 
 
@@ -393,7 +394,7 @@ def repayments_confirm_batch(
         refresh_loans(loans)
         audit.record_many(
             actor,
-            "repayments.repayment.confirmed",
+            AuditAction.REPAYMENT_CONFIRMED,
             [(e, _audit_changes(r, e)) for r, e in zip(rows, entries, strict=True)],
         )
     summary = defaultdict(lambda: ZERO)
@@ -457,7 +458,7 @@ def repayment_reverse(*, actor, repayment_id: int, reason: str) -> Repayment:
         refresh_loans([installment.loan_id])
         audit.record(
             actor,
-            "repayments.repayment.reversed",
+            AuditAction.REPAYMENT_REVERSED,
             original,
             changes={"reversal": reversal.pk, "amount": original.amount, "reason": reason.strip()},
         )

@@ -7,6 +7,7 @@ from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,11 +19,11 @@ from xindai.core.money import format_amount
 from xindai.core.viewhelpers import paginate, require_perm, run_service, wants_export
 from xindai.jobs.exports import export_response
 from xindai.loans.models import Installment
+from xindai.loans.quality import BUCKET_LABELS
 from xindai.loans.selectors import loan_detail
 from xindai.repayments import early, selectors, services
 from xindai.repayments.classification import classification_set
 from xindai.repayments.forms import BatchForm, ClassificationForm, ConfirmForm, EarlyForm, ReverseForm
-from xindai.repayments.quality import BUCKET_LABELS
 from xindai.repayments.services import BATCH_MAX
 
 BUCKETS = {bucket.value: gettext_lazy(label) for bucket, label in BUCKET_LABELS.items()}
@@ -99,8 +100,6 @@ def _confirmed_message(entry, installment) -> str:
 
 
 def _date_param(request):
-    from django.utils.dateparse import parse_date
-
     try:
         return parse_date(request.GET.get("paid_on", ""))
     except ValueError:

@@ -12,6 +12,9 @@ from django.utils import timezone
 from xindai.core.benchmarking import rolled_back
 from xindai.core.scope import system_scope
 from xindai.loans.benchmarks import ensure_book
+from xindai.loans.models import Installment
+from xindai.org.models import User
+from xindai.repayments.services import repayments_confirm_batch
 from xindai.reports import queries
 
 BENCHMARK = system_scope("benchmark")
@@ -97,10 +100,6 @@ def _median(call) -> float:
 def report_speed(*, stdout, scale: float) -> None:
     """Inside a transaction rolled back at the end: 5,000 overdue installments are first settled
     by a batch confirmation, so the collection report has today's entries beside the history."""
-    from xindai.loans.models import Installment
-    from xindai.org.models import User
-    from xindai.repayments.services import repayments_confirm_batch
-
     ensure_book(stdout, scale)
     today = timezone.localdate()
     with rolled_back():

@@ -12,13 +12,15 @@ branch or loan officer, always through the scope of the user (or of a named syst
 Collections and balances go by accounting date: the outstanding principal at the end of a day is
 the amount less the principal booked by then, so opening + disbursed − collected = closing for
 every period and grouping (domain.md, Reconciliation). What is overdue and owed goes by value
-date, over the plan in force on the date (repayments/owed.py).
+date, over the plan in force on the date (loans/owed.py).
 """
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Count,
     DecimalField,
@@ -33,9 +35,12 @@ from django.utils import timezone
 
 from xindai.core.masking import shown
 from xindai.core.scope import REGION_FIELDS
+from xindai.core.system_settings import get_system_settings
+from xindai.loans.classification import classification_thresholds
 from xindai.loans.models import Installment, Loan
-from xindai.repayments.owed import accrual_sql, unsettled_on, uses_running_totals, with_owed
-from xindai.repayments.quality import BUCKET_BOUNDS, NPL_CATEGORIES, Category, bucket_sql, category_sql, npl_ratio
+from xindai.loans.owed import accrual_sql, unsettled_on, uses_running_totals, with_owed
+from xindai.loans.quality import BUCKET_BOUNDS, NPL_CATEGORIES, Category, bucket_sql, category_sql, npl_ratio
+from xindai.repayments.models import Repayment
 
 KINDS = ("disbursement", "collection", "balance", "quality")
 GROUPS = ("customer", "village", "township", "county", "branch", "officer")
@@ -147,8 +152,6 @@ def disbursement(user, group, date_from, date_to, filters=None) -> Report:
 
 
 def collection(user, group, date_from, date_to, filters=None) -> Report:
-    from xindai.repayments.models import Repayment
-
     filters = filters or Filters()
     entries = Repayment.objects.visible_to(user)
     entries = entries.filter(filters.q("loan__"), accounting_date__gte=date_from, accounting_date__lte=date_to)
@@ -243,9 +246,6 @@ def _loan_rows(
     and days overdue (by value date), then `figures` (SQL over the columns o, overdue, owed,
     days, off, ov) summed per group. The loans are the ORM's scoped and filtered queryset.
     Without `owed` the statement skips the figures owed (overdue and owed are 0): for sums of `o`."""
-    from django.db import connection
-
-    from xindai.core.system_settings import get_system_settings
 
     loans = _live(_loans(user).filter(filters.q()), as_of).order_by()
     # The scoped, filtered loans are the statement's table `l` (a derived table the planner flattens).
@@ -307,8 +307,6 @@ def balance(user, group, as_of, filters=None) -> Report:
 def _category_columns() -> tuple[str, str]:
     """Each loan's bucket and class from its days overdue (quality.bucket_sql / category_sql: the
     one definition) as the statement's extra columns, and the NPL filter over them."""
-    from xindai.core.system_settings import classification_thresholds
-
     category = f"CASE WHEN ov <> '' THEN ov ELSE {category_sql('days', classification_thresholds())} END"
     npl = ", ".join(f"'{code.value}'" for code in sorted(NPL_CATEGORIES))
     return f", {bucket_sql('days')} AS bucket, {category} AS cat", f"cat IN ({npl})"
@@ -350,19 +348,85 @@ def quality(user, group, as_of, filters=None, *, compare: bool = True) -> Report
 
 def trend(user, days: list[date], filters=None) -> list[dict]:
     """Outstanding principal, NPL and its ratio at each of `days` (the charts' line of 贷款余额 and
-    资产质量): one statement a day that sums `o` only — the same figures as the reports' totals,
-    without computing what is owed on every overdue installment."""
+    资产质量, 资产质量's comparison): the reports' totals without what is owed. Past days in one
+    statement (`_past_points`); today or later through the reports' own statement."""
+    filters = filters or Filters()
     columns, is_npl = _category_columns()
-    figures = f"SUM(o), SUM(o) FILTER (WHERE {is_npl})"
+    today = timezone.localdate()
+    sums = {}
+    past = sorted({day for day in days if day < today})
+    if past:
+        sums.update(_past_points(user, past, filters, columns, is_npl))
+    for day in {day for day in days if day >= today}:
+        rows = _loan_rows(user, "branch", day, filters, f"SUM(o), SUM(o) FILTER (WHERE {is_npl})", columns, owed=False)
+        sums[day] = (sum(row[3] or 0 for row in rows), sum(row[4] or 0 for row in rows))
     points = []
     for day in days:
-        rows = _loan_rows(user, "branch", day, filters or Filters(), figures, columns, owed=False)
-        outstanding = sum((row[3] or Decimal(0) for row in rows), Decimal(0)).quantize(Decimal("0.01"))
-        npl = sum((row[4] or Decimal(0) for row in rows), Decimal(0)).quantize(Decimal("0.01"))
+        outstanding, npl = (Decimal(value or 0).quantize(Decimal("0.01")) for value in sums.get(day, (0, 0)))
         points.append(
             {"as_of": day, "outstanding_principal": outstanding, "npl": npl, "npl_ratio": npl_ratio(npl, outstanding)}
         )
     return points
+
+
+def _past_points(user, days: list[date], filters: Filters, columns: str, is_npl: str) -> dict:
+    """Per past day: the sum of each loan's outstanding principal (amount less the principal booked
+    by then) and of those in an NPL class (days overdue from the oldest installment open on the
+    day — in force, unsettled, payable before it — or the class set by hand by then): the
+    definitions of `_loan_rows` as of a past date (a test holds them equal), for all days in one
+    pass over the installments and one over the ledger, each day a filtered aggregate."""
+    loans = _loans(user).filter(filters.q()).order_by()
+    loans_sql, loans_params = loans.values("id", "amount", "start_date").query.sql_with_params()
+    # An installment is open and overdue from the first day after it is payable (and in force)
+    # until the day before it is settled or superseded: day indexes kf..kt of the sorted days.
+    oldest = ", ".join(f"MIN(p) FILTER (WHERE kf <= {k} AND kt >= {k})" for k in range(1, len(days) + 1))
+    booked = ", ".join("COALESCE(SUM(r.principal) FILTER (WHERE r.accounting_date <= %s), 0)" for _day in days)
+    # The class set by hand in force at the end of each day: the newest change made by then.
+    by_hand = ", ".join(
+        "(array_agg(cc.category ORDER BY cc.created_at DESC, cc.id DESC)"
+        " FILTER (WHERE cc.created_at < (%s::timestamp AT TIME ZONE %s)))[1]"
+        for _day in days
+    )
+    first, last = days[0], days[-1]
+    sql = f"""
+        WITH l AS MATERIALIZED ({loans_sql}),
+        od AS (
+            SELECT loan_id, ARRAY[{oldest}] AS due FROM (
+                SELECT i.loan_id, i.payable_on AS p,
+                       width_bucket(GREATEST(i.payable_on, i.in_force_from - 1), %s::date[]) + 1 AS kf,
+                       width_bucket(
+                           LEAST(COALESCE(i.settled_on, 'infinity'), COALESCE(i.superseded_on, 'infinity')) - 1,
+                           %s::date[]
+                       ) AS kt
+                FROM loans_installment i
+                WHERE i.loan_id IN (SELECT id FROM l) AND i.payable_on < %s AND i.in_force_from <= %s
+                  AND (i.settled_on IS NULL OR i.settled_on > %s) AND (i.superseded_on IS NULL OR i.superseded_on > %s)
+            ) open GROUP BY loan_id
+        ),
+        booked AS (
+            SELECT r.loan_id, ARRAY[{booked}] AS principal FROM repayments_repayment r
+            WHERE r.loan_id IN (SELECT id FROM l) AND r.accounting_date <= %s GROUP BY r.loan_id
+        ),
+        cls AS (
+            SELECT cc.loan_id, ARRAY[{by_hand}] AS category FROM repayments_classificationchange cc
+            WHERE cc.loan_id IN (SELECT id FROM l) GROUP BY cc.loan_id
+        ),
+        x AS (
+            SELECT d.day, l.amount - COALESCE(b.principal[d.k], 0) AS o, COALESCE(d.day - od.due[d.k], 0) AS days,
+                   COALESCE(cls.category[d.k], '') AS ov
+            FROM unnest(%s::date[]) WITH ORDINALITY AS d(day, k) JOIN l ON l.start_date <= d.day
+            LEFT JOIN od ON od.loan_id = l.id LEFT JOIN booked b ON b.loan_id = l.id LEFT JOIN cls ON cls.loan_id = l.id
+        ),
+        y AS (SELECT *{columns} FROM x WHERE o > 0)
+        SELECT day, SUM(o), SUM(o) FILTER (WHERE {is_npl}) FROM y GROUP BY day
+    """  # noqa: S608 - every value is a parameter; the fragments are this module's constants
+    zone = settings.TIME_ZONE
+    params = [*loans_params, list(days), list(days), last, last, first, first, *days, last]
+    params += [value for day in days for value in (day + timedelta(days=1), zone)]
+    params.append(list(days))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {day: (outstanding, npl) for day, outstanding, npl in cursor.fetchall()}
 
 
 def run(kind: str, group: str, *, user, date_from=None, date_to=None, as_of=None, filters=None, compare=True) -> Report:

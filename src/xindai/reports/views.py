@@ -2,10 +2,13 @@
 
 import copy
 import io
+from urllib.parse import quote, urlencode
 
+import xlsxwriter
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,7 +16,8 @@ from django.utils.translation import gettext_lazy
 from xindai.core.figures import cached
 from xindai.core.viewhelpers import paginate, require_perm
 from xindai.core.xlsx import XLSX
-from xindai.repayments.quality import BUCKET_LABELS, CATEGORY_LABELS
+from xindai.loans.quality import BUCKET_LABELS, CATEGORY_LABELS
+from xindai.org.models import Branch, Region, User
 from xindai.reports import queries
 from xindai.reports.forms import GROUP_CHOICES, KIND_CHOICES, ReportForm, month_ends
 
@@ -103,9 +107,6 @@ def report_page(request):
 
 def _detail_url(report, row, ids) -> str:
     """The loans (or, for collections, the repayments) behind a row's figures."""
-    from urllib.parse import urlencode
-
-    from django.urls import reverse
 
     params = {}
     if report.group == "customer":
@@ -126,8 +127,6 @@ def _detail_url(report, row, ids) -> str:
 
 def _row_ids(user, report, rows) -> dict[str, int]:
     """The region/branch/officer id of each row's key, for drill-down links."""
-    from xindai.org.models import Branch, Region, User
-
     keys = [row["key"] for row in rows]
     if report.group in ("county", "township", "village"):
         return dict(Region.objects.filter(code__in=keys).values_list("code", "pk"))
@@ -139,8 +138,6 @@ def _row_ids(user, report, rows) -> dict[str, int]:
 
 
 def _xlsx(report, choice) -> HttpResponse:
-    import xlsxwriter
-
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     sheet = book.add_worksheet(str(dict(KIND_CHOICES)[report.kind])[:31])
@@ -195,7 +192,6 @@ def _xlsx(report, choice) -> HttpResponse:
         sheet.insert_chart(last + 2, 1, chart, {"x_scale": 2, "y_scale": 1.2})
     book.close()
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    from urllib.parse import quote
 
     name = f"{dict(KIND_CHOICES)[report.kind]}-{dict(GROUP_CHOICES)[report.group]}-{timezone.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"

@@ -76,8 +76,6 @@ def field_named(form, name: str):
 @register.filter
 def percent(value) -> str:
     """A fraction (Decimal("0.0221")) as a percent with two decimals: 2.21%."""
-    from decimal import Decimal
-
     if value in (None, ""):
         return ""
     return f"{Decimal(value) * 100:.2f}%"

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from xindai.core.models import AuditLog
 from xindai.messaging import outbox
 from xindai.messaging.backends import DeliveryReport, SendResult, locmem
 from xindai.messaging.gateway import send_secret, send_sms
@@ -73,7 +74,8 @@ def test_a_permanent_failure_fails_at_once_and_can_be_sent_again(db, flaky, sms_
     outbox.deliver_all()
     message.refresh_from_db()
     assert (message.status, message.error_message) == (MessageStatus.FAILED, "黑名单")
-    copy = outbox.resend(message, world.admin)
+    copy = outbox.resend(message, actor=world.admin)
+    assert AuditLog.objects.system("tests").filter(action="messaging.message.resent", target_id=str(copy.pk)).exists()
     outbox.deliver_all()
     assert Message.objects.system("tests").get(pk=copy.pk).status == MessageStatus.SUBMITTED
 

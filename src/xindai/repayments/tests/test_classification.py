@@ -16,10 +16,10 @@ from xindai.core.models import AuditLog
 from xindai.core.system_settings import system_settings_update
 from xindai.customers.tests.factories import CustomerFactory
 from xindai.loans.models import Loan
+from xindai.loans.quality import Category, Thresholds, suggest_category
 from xindai.loans.tests.factories import loan_type, make_loan
 from xindai.repayments import classification, services
 from xindai.repayments.models import ClassificationChange
-from xindai.repayments.quality import Category, Thresholds, suggest_category
 
 D = Decimal
 DUE = date(2025, 4, 1)

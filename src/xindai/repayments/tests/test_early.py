@@ -17,10 +17,10 @@ from xindai.core.errors import BusinessError
 from xindai.core.models import AuditLog
 from xindai.customers.tests.factories import CustomerFactory
 from xindai.loans import schedule
+from xindai.loans.classification import with_classification
 from xindai.loans.models import Installment, Loan
 from xindai.loans.tests.factories import loan_type, make_loan
 from xindai.repayments import arithmetic, early, services
-from xindai.repayments.classification import with_classification
 from xindai.repayments.models import EarlyRepayment, Repayment
 
 D = Decimal

@@ -16,6 +16,7 @@ from xindai.core.scope import system_scope
 from xindai.customers.tests.factories import CustomerFactory
 from xindai.loans.tests.factories import loan_type, make_loan
 from xindai.repayments import services
+from xindai.repayments.classification import classification_set
 from xindai.repayments.early import early_repayment_confirm
 from xindai.reports import queries
 
@@ -266,7 +267,27 @@ def test_the_charts_trend_is_the_reports_totals_at_each_month_end(world, book, w
     """queries.trend skips the figures owed: its outstanding principal, NPL and ratio are still
     exactly 贷款余额's and 资产质量's totals on every date (scoped like them)."""
     user = EVERYTHING if who == "everything" else getattr(world, who)
-    days = [date(2026, 1, 31), date(2026, 3, 31), date(2026, 4, 30), date(2026, 7, 15), date(2026, 11, 30)]
+    with booked_on(date(2026, 6, 20)):  # superseded installments from 06-20 on
+        early_repayment_confirm(
+            actor=world.admin, loan_id=book["wang"].pk, paid_on=date(2026, 6, 20), principal=D("2000.00")
+        )
+    with booked_on(date(2026, 7, 10)):  # set by hand to 可疑 on 07-10, cleared on 09-01
+        classification_set(
+            actor=world.admin, loan=book["wang"], category="doubtful", reason="人工", as_of=date(2026, 7, 10)
+        )
+    book["wang"].refresh_from_db()
+    assert book["wang"].classification_override == "doubtful", book["wang"].classification_override
+    with booked_on(date(2026, 9, 1)):
+        classification_set(actor=world.admin, loan=book["wang"], category="", reason="恢复", as_of=date(2026, 9, 1))
+    days = [date(2026, 1, 31), date(2026, 3, 31), date(2026, 4, 30), date(2026, 6, 19), date(2026, 6, 30)]
+    days += [
+        date(2026, 7, 9),
+        date(2026, 7, 10),
+        date(2026, 7, 15),
+        date(2026, 8, 31),
+        date(2026, 11, 30),
+        date(2026, 12, 1),
+    ]
     with time_machine.travel(date(2026, 12, 1), tick=False):
         points = queries.trend(user, days)
         for point, day in zip(points, days, strict=True):

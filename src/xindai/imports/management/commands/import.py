@@ -15,6 +15,7 @@ from django.utils import translation
 from xindai.imports.loan_import import import_loans
 from xindai.imports.repayment_import import import_repayments
 from xindai.imports.template import loan_template
+from xindai.org.models import User
 
 
 class Command(BaseCommand):
@@ -51,7 +52,6 @@ class Command(BaseCommand):
     def _actor(self, username):
         if not username:
             return None
-        from xindai.org.models import User
 
         try:
             return User.objects.get(username=username, is_active=True)

@@ -2,10 +2,12 @@
 
 import json
 from datetime import date
+from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 
 from xindai.core.scope import system_scope
+from xindai.org.models import User
 from xindai.reports import queries
 
 
@@ -41,8 +43,6 @@ class Command(BaseCommand):
             raise CommandError(f"{kind} needs --as-of (and no --from/--to)", returncode=2)
         actor = system_scope("report command")
         if user:
-            from xindai.org.models import User
-
             actor = User.objects.filter(username=user, is_active=True).first()
             if actor is None:
                 raise CommandError(f"no active user {user}", returncode=2)
@@ -58,8 +58,6 @@ class Command(BaseCommand):
 
 
 def _plain(value):
-    from decimal import Decimal
-
     if isinstance(value, Decimal):
         return f"{value:.4f}" if value.as_tuple().exponent == -4 else f"{value:.2f}"
     return value

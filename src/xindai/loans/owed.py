@@ -16,6 +16,7 @@ these non-negative amounts — the same figures ``arithmetic.accrual`` gives in 
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db import connections
 from django.db.models import (
     BooleanField,
     Case,
@@ -36,7 +37,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from xindai.loans.models import Installment
-from xindai.repayments.quality import BUCKET_BOUNDS
+from xindai.loans.quality import BUCKET_BOUNDS
+from xindai.loans.status import LoanStatus
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 MONEY_DAYS = DecimalField(max_digits=20, decimal_places=2)
@@ -86,10 +88,14 @@ class OutstandingAccrual(Func):
         return accrual_sql(owed, days, late, rate, paid), params
 
 
-def _ledger_sum(field, as_of: date, expression=None):
-    from xindai.repayments.models import Repayment  # repayments.models is loaded after this module
+def _ledger():
+    """The ledger model (repayments.Repayment), reached by its key to the installment: the app
+    above this one owns the entries, this module only sums them."""
+    return Installment._meta.get_field("repayments").related_model
 
-    entries = Repayment.objects.children_of(OuterRef("loan")).filter(installment=OuterRef("pk"), paid_on__lte=as_of)
+
+def _ledger_sum(field, as_of: date, expression=None):
+    entries = _ledger().objects.children_of(OuterRef("loan")).filter(installment=OuterRef("pk"), paid_on__lte=as_of)
     total = entries.order_by().values("installment").annotate(s=Sum(expression or F(field))).values("s")
     return Coalesce(Subquery(total, output_field=MONEY_DAYS if expression is not None else MONEY), ZERO)
 
@@ -196,8 +202,6 @@ def owed_totals(rows, fields: tuple[str, ...] = OWED_FIELDS) -> dict:
     once per row and summed, on either path (Django's aggregate over annotations that hold
     subqueries does not carry them into its inner query).
     """
-    from django.db import connections
-
     split = [name for name in fields if name in ARREARS_SPLIT]  # 表内/表外: the flag computed once a row
     selected = [name for name in fields if name not in ARREARS_SPLIT] + (["arrears", "arrears_is_off"] if split else [])
     inner = rows.order_by().values("pk", *selected)
@@ -212,3 +216,37 @@ def owed_totals(rows, fields: tuple[str, ...] = OWED_FIELDS) -> dict:
         cursor.execute(f"SELECT COUNT(*), {sums} FROM ({sql}) owed", params)  # noqa: S608 — the ORM's own SQL
         count, *values = cursor.fetchone()
     return {"count": count, **dict(zip(fields, values, strict=True))}
+
+
+# The status of loans as of a date (normal / overdue / settled), from what their installments owe.
+
+
+def overdue_installments(as_of: date, loan=None):
+    """Installments of `loan` (default: the outer query's loan) unpaid after their due date on
+    `as_of` (overdue from the day after)."""
+    loan = OuterRef("pk") if loan is None else loan
+    return unsettled_on(Installment.objects.children_of(loan).filter(payable_on__lt=as_of), as_of)
+
+
+def with_status(loans, as_of: date):
+    """Annotate `status` (normal / overdue / settled) as of a date."""
+    overdue = Exists(overdue_installments(as_of))
+    return loans.annotate(
+        is_overdue=overdue,
+        status=Case(
+            When(settled_on__isnull=False, settled_on__lte=as_of, then=Value(LoanStatus.SETTLED.value)),
+            When(overdue, then=Value(LoanStatus.OVERDUE.value)),
+            default=Value(LoanStatus.NORMAL.value),
+        ),
+    )
+
+
+def loans_with_status(loans, status: str, as_of: date):
+    """The loans of `loans` whose status on `as_of` is `status` (the same rule as with_status)."""
+    settled = Q(settled_on__isnull=False, settled_on__lte=as_of)
+    overdue = Q(Exists(overdue_installments(as_of)))
+    if status == LoanStatus.SETTLED:
+        return loans.filter(settled)
+    if status == LoanStatus.OVERDUE:
+        return loans.filter(overdue).exclude(settled)
+    return loans.exclude(settled).exclude(overdue)

@@ -7,8 +7,12 @@ from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from enum import StrEnum
 
-from xindai.core.pure import _
-from xindai.repayments.arithmetic import RepaymentError
+from xindai.core.pure import PureError, _
+
+
+class QualityError(PureError):
+    """Refused classification thresholds or NPL figures."""
+
 
 RATIO_PLACES = Decimal("0.0001")
 
@@ -91,7 +95,7 @@ class Thresholds:
     doubtful_max: int = 360
 
     def validate(self) -> None:
-        """Raise ``RepaymentError`` unless the thresholds are whole, tightened and increasing.
+        """Raise ``QualityError`` unless the thresholds are whole, tightened and increasing.
 
         Codes: ``thresholds_invalid`` (not an int), ``thresholds_loosened`` (a value above its
         regulatory default), ``thresholds_order`` (not 1 <= special < substandard < doubtful).
@@ -99,13 +103,13 @@ class Thresholds:
         for field in fields(self):
             value = getattr(self, field.name)
             if isinstance(value, bool) or not isinstance(value, int):
-                raise RepaymentError(
+                raise QualityError(
                     "thresholds_invalid",
                     _("%(name)s must be a whole number of days (got %(value)s)."),
                     {"name": field.name, "value": value},
                 )
             if value > field.default:
-                raise RepaymentError(
+                raise QualityError(
                     "thresholds_loosened",
                     _(
                         "%(name)s may not exceed the regulatory %(maximum)s days "
@@ -114,7 +118,7 @@ class Thresholds:
                     {"name": field.name, "maximum": field.default, "value": value},
                 )
         if not 1 <= self.special_mention_max < self.substandard_max < self.doubtful_max:
-            raise RepaymentError(
+            raise QualityError(
                 "thresholds_order",
                 _(
                     "Thresholds must increase strictly from at least 1 day: "
@@ -135,7 +139,7 @@ def suggest_category(days_overdue: int, thresholds: Thresholds = DEFAULT_THRESHO
     """Suggest the five-category class from a loan's days overdue (0 or less: 正常).
 
     1..special_mention_max → 关注, ..substandard_max → 次级, ..doubtful_max → 可疑, beyond →
-    损失. Invalid thresholds raise ``RepaymentError`` (see ``Thresholds.validate``).
+    损失. Invalid thresholds raise ``QualityError`` (see ``Thresholds.validate``).
     """
     thresholds.validate()
     if days_overdue <= 0:
@@ -180,17 +184,17 @@ def npl_ratio(npl_principal: Decimal, total_principal: Decimal) -> Decimal:
     """NPL principal / total outstanding principal as a fraction with 4 places, half-up.
 
     ``Decimal("0.0123")`` means 1.23 %. Returns ``0.0000`` when the total is 0. Raises
-    ``RepaymentError`` for non-Decimal or negative inputs or an NPL part above the total.
+    ``QualityError`` for non-Decimal or negative inputs or an NPL part above the total.
     """
     for name, value in (("npl_principal", npl_principal), ("total_principal", total_principal)):
         if not isinstance(value, Decimal) or not value.is_finite() or value < 0:
-            raise RepaymentError(
+            raise QualityError(
                 "invalid_principal",
                 _("%(name)s must be a non-negative Decimal (got %(value)s)."),
                 {"name": name, "value": value},
             )
     if npl_principal > total_principal:
-        raise RepaymentError(
+        raise QualityError(
             "npl_exceeds_total",
             _("Non-performing principal %(npl)s exceeds the total principal %(total)s."),
             {"npl": npl_principal, "total": total_principal},

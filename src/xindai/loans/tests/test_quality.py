@@ -1,4 +1,4 @@
-"""Tests for xindai.repayments.quality."""
+"""Tests for xindai.loans.quality."""
 
 from decimal import Decimal
 
@@ -7,14 +7,14 @@ from django.utils.translation import gettext
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xindai.repayments.arithmetic import RepaymentError
-from xindai.repayments.quality import (
+from xindai.loans.quality import (
     BUCKET_BOUNDS,
     BUCKET_LABELS,
     CATEGORY_LABELS,
     NPL_CATEGORIES,
     Category,
     OverdueBucket,
+    QualityError,
     Thresholds,
     bucket_for,
     npl_ratio,
@@ -197,16 +197,16 @@ def test_default_and_tightened_thresholds_are_valid():
 )
 def test_invalid_thresholds(kwargs, code):
     thresholds = Thresholds(**kwargs)
-    with pytest.raises(RepaymentError) as exc:
+    with pytest.raises(QualityError) as exc:
         thresholds.validate()
     assert exc.value.code == code
     assert str(exc.value)  # the message formats with its params
-    with pytest.raises(RepaymentError):
+    with pytest.raises(QualityError):
         suggest_category(10, thresholds)
 
 
 def test_loosened_message_names_the_limit():
-    with pytest.raises(RepaymentError) as exc:
+    with pytest.raises(QualityError) as exc:
         Thresholds(doubtful_max=400).validate()
     assert exc.value.params == {"name": "doubtful_max", "maximum": 360, "value": 400}
     assert "360" in str(exc.value) and "400" in str(exc.value)
@@ -248,7 +248,7 @@ def test_npl_ratio(npl, total, ratio):
     ],
 )
 def test_npl_ratio_errors(npl, total, code):
-    with pytest.raises(RepaymentError) as exc:
+    with pytest.raises(QualityError) as exc:
         npl_ratio(npl, total)
     assert exc.value.code == code
 
@@ -258,7 +258,7 @@ def test_npl_ratio_errors(npl, total, code):
 def test_the_report_sql_buckets_and_classes_days_as_python_does(days):
     from django.db import connection
 
-    from xindai.repayments.quality import bucket_sql, category_sql, suggest_category
+    from xindai.loans.quality import bucket_sql, category_sql, suggest_category
 
     thresholds = Thresholds(60, 180, 300)
     with connection.cursor() as cursor:

@@ -1,8 +1,16 @@
 from django.core.management.base import BaseCommand
-from django.utils import translation
+from django.db.models import Max
+from django.utils import timezone, translation
 
 from xindai.core.scope import system_scope
+from xindai.customers.demo import build_customers
+from xindai.customers.models import Customer
+from xindai.loans.demo import build_loans
+from xindai.loans.models import Loan
+from xindai.messaging.demo import build_templates
 from xindai.org.demo import DEMO_PASSWORD, build_org, demo_logins
+from xindai.org.models import ScopeKind, User
+from xindai.repayments.demo import build_history
 
 
 class Command(BaseCommand):
@@ -27,14 +35,10 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Demo organisation created."))
         customers = options["customers"] if options["customers"] is not None else (300 if made else 0)
         if customers:
-            from xindai.customers.demo import build_customers
-
             added = build_customers(customers, seed=options["seed"])
             self.stdout.write(self.style.SUCCESS(f"{added} demo customers added."))
             if not options["no_loans"]:
                 self._loans(options["seed"])
-        from xindai.messaging.demo import build_templates
-
         build_templates()
         if options["logins"]:
             self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
@@ -43,15 +47,6 @@ class Command(BaseCommand):
             self.stdout.write("")
 
     def _loans(self, seed: int) -> None:
-        from django.db.models import Max
-        from django.utils import timezone
-
-        from xindai.customers.models import Customer
-        from xindai.loans.demo import build_loans
-        from xindai.loans.models import Loan
-        from xindai.org.models import ScopeKind, User
-        from xindai.repayments.demo import build_history
-
         without_loans = Customer.objects.filter(loans__isnull=True, status="active")
         last_id = Loan.objects.aggregate(m=Max("pk"))["m"] or 0
         made = build_loans(without_loans, seed=seed, actor=User.objects.filter(username="admin").first())

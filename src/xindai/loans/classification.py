@@ -1,0 +1,68 @@
+"""Days overdue and the five-category classification of loans (五级分类), as of a date in SQL.
+
+A loan's days overdue are those of its oldest installment unpaid after its due date; the
+suggestion follows the thresholds of the system settings (``quality.suggest_category`` is the
+same rule in Python). Setting it by hand is repayments/classification.py.
+"""
+
+from datetime import date
+
+from django.db.models import Case, CharField, F, IntegerField, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+
+from xindai.core.errors import BusinessError, translate_pure_error
+from xindai.core.models import SystemSettings
+from xindai.core.system_settings import get_system_settings, register_check
+from xindai.loans.models import Installment
+from xindai.loans.owed import DaysSince, unsettled_on
+from xindai.loans.quality import Category, QualityError, Thresholds
+
+
+def classification_thresholds() -> Thresholds:
+    """The five-category thresholds in force (pure ``Thresholds``)."""
+    row = get_system_settings()
+    return Thresholds(row.special_mention_max, row.substandard_max, row.doubtful_max)
+
+
+@register_check
+def check_thresholds(row: SystemSettings) -> None:
+    """The settings page's thresholds may only be tightened (system_settings_update)."""
+    try:
+        Thresholds(row.special_mention_max, row.substandard_max, row.doubtful_max).validate()
+    except QualityError as err:
+        raise BusinessError(translate_pure_error(err)) from None
+
+
+def oldest_overdue_due_date(as_of: date):
+    """Subquery: the payable date of the loan's oldest installment overdue on `as_of` (or NULL)."""
+    overdue = unsettled_on(Installment.objects.children_of(OuterRef("pk")).filter(payable_on__lt=as_of), as_of)
+    return Subquery(overdue.order_by().values("loan").annotate(m=Min("payable_on")).values("m")[:1])
+
+
+def category_case(days: str, thresholds: Thresholds) -> Case:
+    thresholds.validate()
+    return Case(
+        When(Q(**{f"{days}__lte": 0}), then=Value(Category.NORMAL.value)),
+        When(Q(**{f"{days}__lte": thresholds.special_mention_max}), then=Value(Category.SPECIAL_MENTION.value)),
+        When(Q(**{f"{days}__lte": thresholds.substandard_max}), then=Value(Category.SUBSTANDARD.value)),
+        When(Q(**{f"{days}__lte": thresholds.doubtful_max}), then=Value(Category.DOUBTFUL.value)),
+        default=Value(Category.LOSS.value),
+        output_field=CharField(),
+    )
+
+
+def with_classification(loans, as_of: date, thresholds: Thresholds | None = None):
+    """Annotate days_overdue (0 when none), suggested_category and category (the override if set)."""
+    thresholds = thresholds or classification_thresholds()
+    return (
+        loans.annotate(oldest_overdue=oldest_overdue_due_date(as_of))
+        .annotate(days_overdue=Coalesce(DaysSince("oldest_overdue", as_of), Value(0), output_field=IntegerField()))
+        .annotate(suggested_category=category_case("days_overdue", thresholds))
+        .annotate(
+            category=Case(
+                When(~Q(classification_override=""), then=F("classification_override")),
+                default=F("suggested_category"),
+                output_field=CharField(),
+            )
+        )
+    )
