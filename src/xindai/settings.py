@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "xindai.printing",
     "xindai.imports",
     "xindai.reports",
+    "xindai.credit",
     "xindai.demo",
 ]
 
@@ -322,6 +323,7 @@ WORKER_CLOCK = [
     ("xindai.messaging.outbox.deliver_messages", env_int("WORKER_SWEEP_S", default=30)),
     ("xindai.jobs.services.housekeeping", 60),
     ("xindai.loans.tasks.run_repricing", 3600),  # LPR repricing dates that have come (idempotent)
+    ("xindai.credit.tasks.expire_requests", 300),  # approval requests past their time (idempotent)
 ]
 
 LANGUAGE_CODE = "zh-hans"

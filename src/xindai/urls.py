@@ -25,5 +25,5 @@ urlpatterns = [
 # Each business app with pages mounts them under its own name.
 urlpatterns += [
     path(f"{app}/", include(f"xindai.{app}.urls"))
-    for app in ("customers", "loans", "repayments", "imports", "printing", "messaging", "reports")
+    for app in ("customers", "loans", "repayments", "imports", "printing", "messaging", "reports", "credit")
 ]

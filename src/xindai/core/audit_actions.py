@@ -12,6 +12,17 @@ from django.utils.translation import gettext_lazy as _
 class AuditAction(models.TextChoices):
     SETTINGS_CHANGED = "core.settings.changed", _("System settings changed")
 
+    REQUEST_CREATED = "credit.request.created", _("Request for approval made")
+    REQUEST_APPROVED = "credit.request.approved", _("Request approved")
+    REQUEST_REJECTED = "credit.request.rejected", _("Request rejected")
+    REQUEST_EXPIRED = "credit.request.expired", _("Request expired")
+    APPROVAL_POLICY_CHANGED = "credit.policy.changed", _("Two-person approval settings changed")
+    LOAN_EXTENDED = "credit.loan.extension", _("Loan extended")
+    LOAN_RESTRUCTURED = "credit.loan.restructuring", _("Loan restructured")
+    LOAN_WRITTEN_OFF = "credit.loan.written_off", _("Loan written off")
+    INSTALLMENT_WAIVED = "credit.installment.waived", _("Penalty or interest waived")
+    LOAN_TRANSFERRED = "credit.loan.transferred", _("Loan transferred to another officer")
+
     CHANNEL_SAVED = "customers.channel.saved", _("Contact channel saved")
     CONTACT_CREATED = "customers.contact.created", _("Contact recorded")
     CUSTOMER_CREATED = "customers.customer.created", _("Customer registered")

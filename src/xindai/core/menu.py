@@ -48,6 +48,7 @@ MENU: tuple[Module, ...] = (
             Entry(_("Repayment records"), "repayments:ledger", "repayments.view"),
             Entry(_("Interest receipts"), "printing:receipts", "loans.print"),
             Entry(_("Data import"), "imports:upload", "loans.import"),
+            Entry(_("Portfolio transfer"), "credit:transfer", "credit.transfer"),
         ),
     ),
     Module(
@@ -77,6 +78,16 @@ MENU: tuple[Module, ...] = (
         (
             Entry(_("Reports"), "reports:report", "reports.view"),
             Entry(_("Comparison charts"), "reports:charts", "reports.view"),
+            Entry(_("Write-off register"), "credit:write_offs", "reports.view"),
+            Entry(_("Waiver report"), "credit:waivers", "reports.view"),
+        ),
+    ),
+    Module(
+        _("Approvals"),
+        "check2-square",
+        (
+            Entry(_("Waiting for my approval"), "credit:inbox", "credit.approve"),
+            Entry(_("My requests"), "credit:mine", "loans.view"),
         ),
     ),
     Module(
@@ -92,6 +103,7 @@ MENU: tuple[Module, ...] = (
             Entry(_("Holidays"), "loans:calendar", "system.manage_settings"),
             Entry(_("LPR"), "loans:lpr", "system.manage_settings"),
             Entry(_("System settings"), "core:settings", "system.manage_settings"),
+            Entry(_("Two-person approval"), "credit:policy", "system.manage_settings"),
             Entry(_("Audit log"), "core:audit_list", "system.view_audit"),
         ),
     ),

@@ -8,7 +8,7 @@ same rule in Python). Setting it by hand is repayments/classification.py.
 from datetime import date
 
 from django.db.models import Case, CharField, F, IntegerField, Min, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 
 from xindai.core.errors import BusinessError, translate_pure_error
 from xindai.core.models import SystemSettings
@@ -51,18 +51,47 @@ def category_case(days: str, thresholds: Thresholds) -> Case:
     )
 
 
+# The least class of a loan from apps above this one (the credit app's watch after an extension or
+# restructuring): functions of the date giving an expression of the outer loan's least rank
+# (RANKS), which may use its `days_overdue`. Registered at start-up.
+CATEGORY_FLOORS: list = []
+RANKS = {category.value: rank for rank, category in enumerate(Category)}  # 正常 0 … 损失 4
+
+
+def _ranked(expression) -> Case:
+    return Case(
+        *(When(Q(**{expression: code}), then=Value(rank)) for code, rank in RANKS.items()),
+        output_field=IntegerField(),
+    )
+
+
 def with_classification(loans, as_of: date, thresholds: Thresholds | None = None):
-    """Annotate days_overdue (0 when none), suggested_category and category (the override if set)."""
+    """Annotate days_overdue (0 when none), suggested_category and category (the override if set,
+    never below a registered floor)."""
     thresholds = thresholds or classification_thresholds()
-    return (
+    loans = (
         loans.annotate(oldest_overdue=oldest_overdue_due_date(as_of))
         .annotate(days_overdue=Coalesce(DaysSince("oldest_overdue", as_of), Value(0), output_field=IntegerField()))
         .annotate(suggested_category=category_case("days_overdue", thresholds))
-        .annotate(
-            category=Case(
-                When(~Q(classification_override=""), then=F("classification_override")),
-                default=F("suggested_category"),
-                output_field=CharField(),
-            )
+    )
+    chosen = Case(
+        When(~Q(classification_override=""), then=F("classification_override")),
+        default=F("suggested_category"),
+        output_field=CharField(),
+    )
+    if not CATEGORY_FLOORS:
+        return loans.annotate(category=chosen)
+    floor = Greatest(*(f(as_of) for f in CATEGORY_FLOORS), Value(0), output_field=IntegerField())
+    loans = loans.annotate(chosen_category=chosen, category_floor=floor).annotate(
+        chosen_rank=_ranked("chosen_category")
+    )
+    floored = Case(
+        *(When(category_floor=rank, then=Value(code)) for code, rank in RANKS.items()), output_field=CharField()
+    )
+    return loans.annotate(
+        category=Case(
+            When(category_floor__gt=F("chosen_rank"), then=floored),
+            default=F("chosen_category"),
+            output_field=CharField(),
         )
     )

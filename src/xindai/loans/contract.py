@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xindai.core import audit
+from xindai.core import approval, audit
 from xindai.core.audit_actions import AuditAction
 from xindai.core.errors import BusinessError, translate_pure_error
 from xindai.core.scope import system_scope
@@ -64,6 +64,7 @@ def contract_change(
         raise BusinessError(REASON_REQUIRED, field="reason")
     with transaction.atomic(durable=True):
         loan, rows = plans.lock_plan(loan_id, Loan.objects.visible_to(actor))
+        approval.guard(approval.Action.TERMS_CHANGE, target=loan.pk)
         if not loan.start_date < effective_from <= timezone.localdate():
             raise BusinessError(DATE_RANGE, {"start": loan.start_date.isoformat()}, field="effective_from")
         terms = NewTerms(

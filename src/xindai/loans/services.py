@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from xindai.core import audit
+from xindai.core import approval, audit
 from xindai.core.audit_actions import AuditAction
 from xindai.core.bulk import bulk_insert_values
 from xindai.core.errors import BusinessError, translate_pure_error
@@ -395,6 +395,7 @@ def loan_update(*, actor, loan: Loan, terms: LoanTerms) -> Loan:
 def loan_delete(*, actor, loan: Loan) -> None:
     with transaction.atomic():
         locked = Loan.objects.visible_to(actor).select_for_update(of=("self",)).get(pk=loan.pk)
+        approval.guard(approval.Action.LOAN_DELETE, target=locked.pk)
         if has_repayments(locked):
             raise BusinessError(DELETE_HAS_REPAYMENTS)
         audit.record(actor, AuditAction.LOAN_DELETED, locked, changes=audit.snapshot(locked, LOAN_FIELDS))

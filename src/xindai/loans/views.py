@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xindai.core import approval
 from xindai.core.errors import BusinessError
 from xindai.core.viewhelpers import id_param, paginate, require_perm, run_and_report, run_service, wants_export
 from xindai.customers.selectors import customer_detail
@@ -136,6 +137,13 @@ def loan_edit(request, pk):
 def loan_delete(request, pk):
     loan = selectors.loan_detail(request.user, pk)
     require_perm(request.user, "loans.delete")
+    if approval.needs_approval(approval.Action.LOAN_DELETE):
+        run_and_report(
+            request,
+            lambda: approval.submit(actor=request.user, action=approval.Action.LOAN_DELETE, loan=loan, params={}),
+            str(approval.SUBMITTED),
+        )
+        return redirect("loans:detail", pk)
     deleted = run_and_report(
         request,
         lambda: services.loan_delete(actor=request.user, loan=loan),

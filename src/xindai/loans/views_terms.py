@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xindai.core import approval
 from xindai.core.viewhelpers import require_perm, run_service
 from xindai.loans import calendar, contract, lpr, selectors
 from xindai.loans.forms import BankDayForm, ContractChangeForm, LprQuoteForm
@@ -22,26 +23,44 @@ def contract_change(request, pk):
     form = ContractChangeForm(request.POST or None, initial={"effective_from": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        version = run_service(
-            form,
-            lambda: contract.contract_change(
-                actor=request.user,
-                loan_id=loan.pk,
-                effective_from=data["effective_from"],
-                reason=data["reason"],
-                annual_rate=data["annual_rate"],
-                penalty_markup=data["penalty_markup"],
-                compound_interest=data["compound_interest"],
-            ),
-        )
-        if version:
+        done = run_service(form, lambda: _change_or_submit(request.user, loan, data))
+        if done:
+            version, submitted = done
             messages.success(
                 request,
-                _("Contract change in force from %(date)s: plan version %(version)s.")
+                str(approval.SUBMITTED)
+                if submitted
+                else _("Contract change in force from %(date)s: plan version %(version)s.")
                 % {"date": version.effective_from.isoformat(), "version": version.number},
             )
             return redirect("loans:detail", loan.pk)
     return render(request, "loans/contract_form.html", {"loan": loan, "form": form})
+
+
+def _change_or_submit(user, loan, data):
+    """The change now, or its request when changes of terms need a second person's approval."""
+    params = {
+        "effective_from": data["effective_from"].isoformat(),
+        "reason": data["reason"],
+        "annual_rate": str(loan.annual_rate if data["annual_rate"] is None else data["annual_rate"]),
+        "penalty_markup": str(loan.penalty_markup if data["penalty_markup"] is None else data["penalty_markup"]),
+        "compound_interest": loan.compound_interest if data["compound_interest"] is None else data["compound_interest"],
+    }
+    return approval.submit_or_run(
+        approval.Action.TERMS_CHANGE,
+        actor=user,
+        loan=loan,
+        params=params,
+        run=lambda: contract.contract_change(
+            actor=user,
+            loan_id=loan.pk,
+            effective_from=data["effective_from"],
+            reason=data["reason"],
+            annual_rate=data["annual_rate"],
+            penalty_markup=data["penalty_markup"],
+            compound_interest=data["compound_interest"],
+        ),
+    )
 
 
 @manage_settings

@@ -15,8 +15,13 @@ OFFICER = VIEW + [
     "messaging.view",
     "messaging.send",
     "reports.export",
+    "credit.extend",
 ]
 MANAGER = OFFICER + [
+    "credit.approve",
+    "credit.write_off",
+    "credit.waive",
+    "credit.transfer",
     "customers.delete",
     "loans.delete",
     "loans.import",

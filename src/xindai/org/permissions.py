@@ -54,6 +54,16 @@ MODULES: list[tuple[Promise, list[PermissionDef]]] = [
         ],
     ),
     (
+        _("Credit operations"),
+        [
+            PermissionDef("credit.approve", _("Approve requests (second person)")),
+            PermissionDef("credit.extend", _("Extend and restructure loans")),
+            PermissionDef("credit.write_off", _("Write off loss-class loans")),
+            PermissionDef("credit.waive", _("Waive penalty and interest")),
+            PermissionDef("credit.transfer", _("Transfer loans to another officer or branch")),
+        ],
+    ),
+    (
         _("SMS and voice"),
         [
             PermissionDef("messaging.view", _("View message log"), read_only=True),

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext_lazy as _
 
-from xindai.core import audit
+from xindai.core import approval, audit
 from xindai.core.audit_actions import AuditAction
 from xindai.core.errors import BusinessError
 from xindai.core.tree import tree_save_path
@@ -171,6 +171,7 @@ def role_save(*, actor: User, role: Role | None = None, **values) -> Role:
     with transaction.atomic():
         if role.pk:
             role = Role.objects.select_for_update().get(pk=role.pk)
+        approval.guard(approval.Action.ROLE_CHANGE, target=f"role:{role.pk or 'new'}")
         old = set(role.permissions) if role.pk else set()
         new = set(values["permissions"])
         _check_grant(actor, new - old, "permissions")
@@ -195,6 +196,7 @@ def role_delete(*, actor: User, role: Role) -> None:
     if count:
         raise BusinessError(ROLE_IN_USE, {"name": role.name, "count": count})
     with transaction.atomic():
+        approval.guard(approval.Action.ROLE_CHANGE, target=f"role:{role.pk}")
         audit.record(actor, AuditAction.ROLE_DELETED, role)
         role.delete()
 
@@ -234,6 +236,8 @@ def user_update(*, actor: User, user: User, **values) -> User:
     if values.get("role") is not None and values["role"].pk != user.role_id:
         _check_grant(actor, set(values["role"].permissions), "role")
     with transaction.atomic():
+        if permission_change(user, values):  # what the user may do or see: under the role approval
+            approval.guard(approval.Action.ROLE_CHANGE, target=f"user:{user.pk}")
         before = audit.snapshot(user, USER_FIELDS)
         for name, value in values.items():
             setattr(user, name, value)
@@ -243,6 +247,14 @@ def user_update(*, actor: User, user: User, **values) -> User:
         action = AuditAction.USER_PERMISSIONS_CHANGED if sensitive else AuditAction.USER_CHANGED
         audit.record(actor, action, user, changes=changes)
     return user
+
+
+PERMISSION_FIELDS = ("role", "scope", "region", "branch", "kind")
+
+
+def permission_change(user: User, values: dict) -> bool:
+    """Whether `values` change what `user` may do or see (role, data scope and its node, kind)."""
+    return any(name in values and values[name] != getattr(user, name) for name in PERMISSION_FIELDS)
 
 
 def user_change_own_password(*, actor: User, old_password: str, password: str) -> None:

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xindai.core import approval
 from xindai.core.viewhelpers import id_param, paginate, run_and_report, run_service
 from xindai.org import services
 from xindai.org.cascade_forms import CascadeOnlyForm
@@ -144,8 +145,10 @@ def role_edit(request, pk=None):
     form = RoleForm(request.POST or None, instance=role)
     if request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in form.Meta.fields}
-        if run_service(form, lambda: services.role_save(actor=request.user, role=role, **data)):
-            messages.success(request, _("Role %(name)s saved.") % {"name": data["name"]})
+        done = run_service(form, lambda: _role_save_or_submit(request.user, role, data))
+        if done:
+            saved = _("Role %(name)s saved.") % {"name": data["name"]}
+            messages.success(request, str(approval.SUBMITTED) if done[1] else saved)
             return redirect("org:role_list")
     return _form_page(request, form, "org/role_form.html", {"role": role})
 
@@ -154,12 +157,30 @@ def role_edit(request, pk=None):
 @require_POST
 def role_delete(request, pk):
     role = get_object_or_404(Role, pk=pk)
+    submitted = approval.needs_approval(approval.Action.ROLE_CHANGE)
     run_and_report(
         request,
-        lambda: services.role_delete(actor=request.user, role=role),
-        _("Role %(name)s deleted.") % {"name": role.name},
+        lambda: approval.submit_or_run(
+            approval.Action.ROLE_CHANGE,
+            actor=request.user,
+            params={"role_id": role.pk, "delete": True},
+            target=f"role:{role.pk}",
+            run=lambda: services.role_delete(actor=request.user, role=role),
+        ),
+        str(approval.SUBMITTED) if submitted else _("Role %(name)s deleted.") % {"name": role.name},
     )
     return redirect("org:role_list")
+
+
+def _role_save_or_submit(actor, role, data):
+    params = {"role_id": role.pk if role else None, **data, "permissions": sorted(data.get("permissions", []))}
+    return approval.submit_or_run(
+        approval.Action.ROLE_CHANGE,
+        actor=actor,
+        params=params,
+        target=f"role:{role.pk if role else 'new'}",
+        run=lambda: services.role_save(actor=actor, role=role, **data),
+    )
 
 
 # Users ----------------------------------------------------------------------------------------
@@ -201,13 +222,26 @@ def user_edit(request, pk=None):
         data = {f: form.cleaned_data[f] for f in form.Meta.fields}
         if target is None:
             call = lambda: services.user_create(actor=request.user, password=form.cleaned_data["password1"], **data)  # noqa: E731
+        elif approval.needs_approval(approval.Action.ROLE_CHANGE) and services.permission_change(target, data):
+            call = lambda: _user_request(request.user, target, data)  # noqa: E731
         else:
             call = lambda: services.user_update(actor=request.user, user=target, **data)  # noqa: E731
         saved = _run_user_service(form, call)
         if saved:
-            messages.success(request, _("User %(name)s saved.") % {"name": saved.display_name})
+            submitted = isinstance(saved, tuple)
+            done = str(approval.SUBMITTED) if submitted else _("User %(name)s saved.") % {"name": saved.display_name}
+            messages.success(request, done)
             return redirect("org:user_list")
     return _form_page(request, form, "org/user_form.html", {"target": target})
+
+
+def _user_request(actor, target, data):
+    """The request for a change of what a user may do or see (role, scope): kept as keys."""
+    values = {name: getattr(value, "pk", value) for name, value in data.items()}
+    params = {"user_id": target.pk, "values": values}
+    return approval.submit(
+        actor=actor, action=approval.Action.ROLE_CHANGE, params=params, target=f"user:{target.pk}"
+    ), True
 
 
 def _run_user_service(form, call):

@@ -6,7 +6,7 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from xindai.core import audit
+from xindai.core import approval, audit
 from xindai.core.audit_actions import AuditAction
 from xindai.core.errors import BusinessError
 from xindai.loans.classification import classification_thresholds, with_classification
@@ -28,6 +28,7 @@ def classification_set(*, actor, loan: Loan, category: str, reason: str, as_of: 
         raise BusinessError(UNKNOWN_CATEGORY, {"category": category}, field="category")
     with transaction.atomic():
         locked = Loan.objects.visible_to(actor).select_for_update(of=("self",)).get(pk=loan.pk)
+        approval.guard(approval.Action.CLASSIFICATION, target=locked.pk)
         if locked.classification_override == category:
             raise BusinessError(UNCHANGED, field="category")
         days = with_classification(Loan.objects.visible_to(actor).filter(pk=loan.pk), as_of).values_list(

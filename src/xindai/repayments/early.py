@@ -18,7 +18,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from xindai.core import audit
+from xindai.core import approval, audit
 from xindai.core.audit_actions import AuditAction
 from xindai.core.errors import BusinessError, translate_pure_error
 from xindai.loans import plans, schedule
@@ -207,6 +207,7 @@ def early_repayment_reverse(*, actor, early_id: int, reason: str) -> EarlyRepaym
         if loan_id is None:
             raise Http404
         loan, _rows = plans.lock_plan(loan_id, Loan.objects.visible_to(actor))
+        approval.guard(approval.Action.REPAYMENT_REVERSAL, target=loan.pk)
         record = (
             EarlyRepayment.objects.children_of(loan)
             .select_for_update(of=("self",))

@@ -10,8 +10,8 @@ from xindai.core.money import MoneyError, parse_amount
 from xindai.loans.models import CLASSIFICATION_CHOICES
 from xindai.repayments.models import Channel
 
-# Import is the channel of imported repayment data, not one a clerk picks.
-CHANNELS = [(value, label) for value, label in Channel.choices if value != Channel.IMPORT]
+# Import is the channel of imported repayment data, waiver that of a waiver: not ones a clerk picks.
+CHANNELS = [(value, label) for value, label in Channel.choices if value not in (Channel.IMPORT, Channel.WAIVER)]
 
 
 def _amount(value: str):

@@ -14,6 +14,7 @@ class Channel(models.TextChoices):
     DEBIT = "debit", _("automatic debit")  # 代扣
     IMPORT = "import", _("imported")  # 还款数据导入
     HISTORY = "history", _("history import")  # 历史导入: 已还期数 brought in with a loan file
+    WAIVER = "waiver", _("waiver")  # 减免: amounts waived, not money received (credit app)
     OTHER = "other", _("other")
 
 

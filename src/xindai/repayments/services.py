@@ -26,7 +26,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xindai.core import audit
+from xindai.core import approval, audit
 from xindai.core.audit_actions import AuditAction
 from xindai.core.errors import BusinessError, translate_pure_error
 from xindai.core.scope import system_scope
@@ -67,6 +67,7 @@ BATCH_OLDER_OWED = _(
     "that is not selected (%(ious)s); installments are paid oldest first."
 )
 BATCH_MAX = 5000
+WAIVER_CHANNEL = _("A waiver is not a repayment: enter it as a waiver (减免).")
 
 ZERO = Decimal("0.00")
 
@@ -275,6 +276,8 @@ def repayment_confirm(
     refusing more than is owed; 4. write
     the ledger entry, the installment's running totals and the loan's balance; 5. audit.
     """
+    if channel == Channel.WAIVER:  # only the waiver service writes these (approved where asked)
+        raise BusinessError(WAIVER_CHANNEL, field="channel")
     with transaction.atomic(durable=True):
         installment = _lock(installment_id, actor)
         loan = installment.loan
@@ -343,6 +346,8 @@ def repayments_confirm_batch(
     `expected_total` is the total of the summary the user saw: a different total refuses.
     A fixed number of queries whatever the size of the batch.
     """
+    if channel == Channel.WAIVER:
+        raise BusinessError(WAIVER_CHANNEL, field="channel")
     ids = sorted(set(installment_ids))
     if not ids:
         raise BusinessError(BATCH_EMPTY)
@@ -440,6 +445,7 @@ def repayment_reverse(*, actor, repayment_id: int, reason: str) -> Repayment:
         if installment_id is None:
             raise Http404
         installment = _lock(installment_id, actor)
+        approval.guard(approval.Action.REPAYMENT_REVERSAL, target=installment.loan_id)
         original = (
             Repayment.objects.children_of(installment.loan_id).select_for_update(of=("self",)).get(pk=repayment_id)
         )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from xindai.core import approval
 from xindai.core.display import shown_params
 from xindai.core.errors import BusinessError
 from xindai.core.money import format_amount
@@ -199,10 +200,16 @@ def repayment_reverse(request, pk):
             call = lambda: early.early_repayment_reverse(actor=request.user, early_id=early_record.pk, reason=reason)  # noqa: E731
         else:
             call = lambda: services.repayment_reverse(actor=request.user, repayment_id=entry.pk, reason=reason)  # noqa: E731
-        reversal = run_service(form, call)
-        if reversal:
-            amount = format_amount(entry.amount)
-            messages.success(request, _("Repayment of %(amount)s yuan reversed.") % {"amount": amount})
+        params = {"repayment_id": entry.pk, "reason": reason}
+        done = run_service(
+            form,
+            lambda: approval.submit_or_run(
+                approval.Action.REPAYMENT_REVERSAL, actor=request.user, loan=entry.loan, params=params, run=call
+            ),
+        )
+        if done:
+            reversed_ = _("Repayment of %(amount)s yuan reversed.") % {"amount": format_amount(entry.amount)}
+            messages.success(request, str(approval.SUBMITTED) if done[1] else reversed_)
             return redirect(loan_url)
     return render(request, "repayments/reverse.html", {"entry": entry, "form": form, "review": review})
 
@@ -251,18 +258,19 @@ def classification(request, pk):
     }
     form = ClassificationForm(request.POST or None, initial={"category": loan.classification_override})
     if request.method == "POST" and form.is_valid():
+        params = {"category": form.cleaned_data["category"], "reason": form.cleaned_data["reason"]}
         done = run_service(
             form,
-            lambda: classification_set(
+            lambda: approval.submit_or_run(
+                approval.Action.CLASSIFICATION,
                 actor=request.user,
                 loan=loan,
-                category=form.cleaned_data["category"],
-                reason=form.cleaned_data["reason"],
-                as_of=as_of,
+                params=params,
+                run=lambda: classification_set(actor=request.user, loan=loan, as_of=as_of, **params),
             ),
         )
         if done:
-            messages.success(request, _("Classification saved."))
+            messages.success(request, str(approval.SUBMITTED) if done[1] else _("Classification saved."))
             return redirect("loans:detail", loan.pk)
     return render(
         request,

@@ -24,8 +24,10 @@ from django.db import connection
 from django.db.models import (
     Count,
     DecimalField,
+    Exists,
     F,
     Min,
+    OuterRef,
     Q,
     Sum,
     Value,
@@ -36,11 +38,14 @@ from django.utils import timezone
 from xindai.core.masking import shown
 from xindai.core.scope import REGION_FIELDS
 from xindai.core.system_settings import get_system_settings
-from xindai.loans.classification import classification_thresholds
+from xindai.credit.models import WriteOff
+from xindai.credit.restructure import WATCH_FLOOR_SQL, watch_join_sql
+from xindai.credit.transfer import assignment_sql
+from xindai.loans.classification import RANKS, classification_thresholds
 from xindai.loans.models import Installment, Loan
 from xindai.loans.owed import accrual_sql, unsettled_on, uses_running_totals, with_owed
 from xindai.loans.quality import BUCKET_BOUNDS, NPL_CATEGORIES, Category, bucket_sql, category_sql, npl_ratio
-from xindai.repayments.models import Repayment
+from xindai.repayments.models import Channel, Repayment
 
 KINDS = ("disbursement", "collection", "balance", "quality")
 GROUPS = ("customer", "village", "township", "county", "branch", "officer")
@@ -155,6 +160,8 @@ def collection(user, group, date_from, date_to, filters=None) -> Report:
     filters = filters or Filters()
     entries = Repayment.objects.visible_to(user)
     entries = entries.filter(filters.q("loan__"), accounting_date__gte=date_from, accounting_date__lte=date_to)
+    # Recoveries after write-off (核销后收回) are reported on their own (credit app), not collected here.
+    entries = entries.exclude(recovered_after_write_off()).exclude(channel=Channel.WAIVER)  # waived: not received
     rows = list(
         _grouped(entries, group, "loan__").annotate(
             repayments=Count("id", filter=Q(reverses__isnull=True)) - Count("id", filter=Q(reverses__isnull=False)),
@@ -165,6 +172,23 @@ def collection(user, group, date_from, date_to, filters=None) -> Report:
         )
     )
     return _finish(Report("collection", group, date_from, date_to), rows)
+
+
+def recovered_after_write_off() -> Q:
+    """Ledger entries of a loan made after it was written off (核销后收回)."""
+    written_off = WriteOff.objects.children_of(OuterRef("loan_id")).filter(ledger_before__lt=OuterRef("pk"))
+    return Q(Exists(written_off))
+
+
+def written_off(user, group, date_from, date_to, filters=None) -> dict[str, Decimal]:
+    """Principal written off in the period, by group key (the reconciliation's fourth term)."""
+    filters = filters or Filters()
+    rows = WriteOff.objects.visible_to(user).filter(
+        filters.q("loan__"), written_off_on__gte=date_from, written_off_on__lte=date_to
+    )
+    _grouped_on, key, _name = group_fields(group, "loan__")
+    totals = rows.order_by().values(group_key=F(key)).annotate(principal=Sum("principal"))
+    return {str(row["group_key"] or ""): row["principal"] for row in totals}
 
 
 def _live(loans, as_of: date):
@@ -269,14 +293,27 @@ def _loan_rows(
         )
         override_params = [timezone.make_aware(datetime.combine(as_of + timedelta(days=1), time()))]
     gid, key, name, group_join = _SQL_GROUPS[group]
+    group_params = []
+    if group in ("officer", "branch") and as_of < timezone.localdate():
+        # The officer or branch the loan had on the date: transfers (移交) since then do not move its past.
+        current = "l.officer_id" if group == "officer" else "l.handling_branch_id"
+        held, group_params = assignment_sql(as_of, "l.id", group, current)
+        group_join = group_join.replace(current, held)
+    # A loan written off by then (核销) has left the balance sheet: its principal and interest count
+    # nowhere here (the write-off register keeps them, credit app). `watch` serves the
+    # classification floor of watched loans (_category_columns).
+    watch_join = watch_join_sql("l.id")
     sql = f"""
         WITH od AS ({od_sql}),
         x AS (
-            SELECT {gid} AS gid, {key} AS gkey, {name} AS gname, {outstanding} AS o,
-                   COALESCE(od.principal, 0) AS overdue, COALESCE(od.interest, 0) AS owed,
+            SELECT {gid} AS gid, {key} AS gkey, {name} AS gname, COALESCE(wt.watch, 0) AS watch,
+                   CASE WHEN wo.loan_id IS NULL THEN {outstanding} ELSE 0 END AS o,
+                   CASE WHEN wo.loan_id IS NULL THEN COALESCE(od.principal, 0) ELSE 0 END AS overdue,
+                   CASE WHEN wo.loan_id IS NULL THEN COALESCE(od.interest, 0) ELSE 0 END AS owed,
                    COALESCE(%s::date - od.due, 0) AS days, {override} AS ov
             FROM ({loans_sql}) l JOIN customers_customer c ON c.id = l.customer_id {group_join}
             LEFT JOIN od ON od.loan_id = l.id {booked_join}
+            LEFT JOIN credit_writeoff wo ON wo.loan_id = l.id AND wo.written_off_on <= %s {watch_join}
         ),
         y AS (SELECT *, days > %s AS off{columns} FROM x WHERE o > 0 OR owed > 0)
         SELECT gid, gkey, gname, {figures} FROM y GROUP BY gid, gkey, gname
@@ -286,7 +323,10 @@ def _loan_rows(
         as_of,
         *override_params,
         *loans_params,
+        *group_params,
         *booked_params,
+        as_of,
+        [as_of],
         get_system_settings().off_balance_days,
     ]
     with connection.cursor() as cursor:
@@ -307,7 +347,15 @@ def balance(user, group, as_of, filters=None) -> Report:
 def _category_columns() -> tuple[str, str]:
     """Each loan's bucket and class from its days overdue (quality.bucket_sql / category_sql: the
     one definition) as the statement's extra columns, and the NPL filter over them."""
-    category = f"CASE WHEN ov <> '' THEN ov ELSE {category_sql('days', classification_thresholds())} END"
+    chosen = f"CASE WHEN ov <> '' THEN ov ELSE {category_sql('days', classification_thresholds())} END"
+    # Never below the floor of a watched loan (extension, restructuring: credit app), over the
+    # statement's columns watch and days (overdue).
+    floor = f"({WATCH_FLOOR_SQL})"
+    ranked = " ".join(f"WHEN {rank} THEN '{code}'" for code, rank in RANKS.items())
+    chosen_rank = " ".join(f"WHEN '{code}' THEN {rank}" for code, rank in RANKS.items())
+    category = (
+        f"CASE WHEN {floor} > (CASE ({chosen}) {chosen_rank} END) THEN CASE {floor} {ranked} END ELSE {chosen} END"
+    )
     npl = ", ".join(f"'{code.value}'" for code in sorted(NPL_CATEGORIES))
     return f", {bucket_sql('days')} AS bucket, {category} AS cat", f"cat IN ({npl})"
 
@@ -388,6 +436,7 @@ def _past_points(user, days: list[date], filters: Filters, columns: str, is_npl:
         for _day in days
     )
     first, last = days[0], days[-1]
+    watch_join = watch_join_sql("l.id", "d.day")  # the floor of watched loans (credit app)
     sql = f"""
         WITH l AS MATERIALIZED ({loans_sql}),
         od AS (
@@ -412,10 +461,12 @@ def _past_points(user, days: list[date], filters: Filters, columns: str, is_npl:
             WHERE cc.loan_id IN (SELECT id FROM l) GROUP BY cc.loan_id
         ),
         x AS (
-            SELECT d.day, l.amount - COALESCE(b.principal[d.k], 0) AS o, COALESCE(d.day - od.due[d.k], 0) AS days,
-                   COALESCE(cls.category[d.k], '') AS ov
+            SELECT d.day, COALESCE(wt.watch, 0) AS watch,
+                   CASE WHEN wo.written_off_on <= d.day THEN 0 ELSE l.amount - COALESCE(b.principal[d.k], 0) END AS o,
+                   COALESCE(d.day - od.due[d.k], 0) AS days, COALESCE(cls.category[d.k], '') AS ov
             FROM unnest(%s::date[]) WITH ORDINALITY AS d(day, k) JOIN l ON l.start_date <= d.day
             LEFT JOIN od ON od.loan_id = l.id LEFT JOIN booked b ON b.loan_id = l.id LEFT JOIN cls ON cls.loan_id = l.id
+            LEFT JOIN credit_writeoff wo ON wo.loan_id = l.id {watch_join}
         ),
         y AS (SELECT *{columns} FROM x WHERE o > 0)
         SELECT day, SUM(o), SUM(o) FILTER (WHERE {is_npl}) FROM y GROUP BY day
@@ -423,7 +474,7 @@ def _past_points(user, days: list[date], filters: Filters, columns: str, is_npl:
     zone = settings.TIME_ZONE
     params = [*loans_params, list(days), list(days), last, last, first, first, *days, last]
     params += [value for day in days for value in (day + timedelta(days=1), zone)]
-    params.append(list(days))
+    params += [list(days), list(days)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {day: (outstanding, npl) for day, outstanding, npl in cursor.fetchall()}

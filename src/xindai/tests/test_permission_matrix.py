@@ -74,6 +74,7 @@ class Objects:
 
 def _build(world) -> Objects:
     from xindai.core.system_settings import get_system_settings
+    from xindai.credit.models import ApprovalRequest
     from xindai.customers.tests.factories import CustomerFactory, channel
     from xindai.jobs.models import Job, JobState
     from xindai.jobs.services import Progress, scope_key
@@ -150,6 +151,23 @@ def _build(world) -> Objects:
     Progress(job).result_file("errors.xlsx").write_bytes(b"PK")
     job.save()
     assert Branch.objects.filter(pk=spare_branch.pk).exists() and Region.objects.filter(pk=spare_region.pk).exists()
+    requests = {
+        key: ApprovalRequest.objects.create(
+            action="classification",
+            loan=loan,
+            branch=loan.handling_branch,
+            target=str(loan.pk),
+            summary=f"五级分类认定 · {loan.iou_number}",
+            params={"category": "loss", "reason": "失联"},
+            effect=[["classification", "", "损失"]],
+            maker=maker,
+            expires_at=timezone.now() + timezone.timedelta(days=3),
+        )
+        for key, loan, maker in (
+            ("my_request", my_loan, world.officer_a),
+            ("other_request", other_loan, world.officer_b),
+        )
+    }
     return Objects(
         world,
         {
@@ -175,6 +193,7 @@ def _build(world) -> Objects:
             "job": job,
             **failed,
             **inbound,
+            **requests,
         },
     )
 
@@ -589,6 +608,53 @@ MATRIX: list[Row] = [
     Row("reports:report", "POST", ALL_200),
     Row("reports:charts", "GET", ALL_200),
     Row("reports:charts", "POST", ALL_200),
+    # Credit operations (#20): the checker's inbox and decisions, the maker's requests, the settings,
+    # extension/restructuring, write-off, waiver, transfer, the write-off register and waiver report.
+    Row("credit:inbox", "GET", s(302, 200, 403, 200, 403, 403, 403)),
+    Row("credit:inbox", "POST", s(302, 200, 403, 200, 403, 403, 403)),
+    Row("credit:bulk", "GET", s(302, 405, 403, 405, 403, 403, 403)),
+    Row("credit:bulk", "POST", s(302, 302, 403, 302, 403, 403, 403), data=lambda o: {"decision": "approve"}),
+    Row("credit:mine", "GET", ALL_200),
+    Row("credit:mine", "POST", ALL_200),
+    Row("credit:request", "GET", s(302, 200, 403, 200, 200, 403, 404), url=u("credit:request", pk("my_request"))),
+    Row("credit:request", "GET", s(302, 200, 403, 404, 404, 404, 404), url=u("credit:request", pk("other_request"))),
+    Row(
+        "credit:request",
+        "POST",
+        s(302, 302, 403, 302, 403, 403, 404),
+        url=u("credit:request", pk("my_request")),
+        data=lambda o: {"decision": "reject", "reason": "材料不全"},
+    ),
+    Row(
+        "credit:request",
+        "POST",
+        s(302, 302, 403, 404, 404, 404, 404),
+        url=u("credit:request", pk("other_request")),
+        data=lambda o: {"decision": "reject", "reason": "材料不全"},
+    ),
+    Row("credit:policy", "GET", ADMIN_ONLY),
+    Row("credit:policy", "POST", ADMIN_ONLY, data=lambda o: {"max_extensions": "0"}),
+    Row("credit:change", "GET", s(302, 200, 403, 200, 200, 403, 404), url=u("credit:change", pk("my_loan"))),
+    Row("credit:change", "GET", s(302, 200, 403, 404, 404, 404, 404), url=u("credit:change", pk("other_loan"))),
+    Row("credit:change", "POST", s(302, 200, 403, 404, 404, 404, 404), url=u("credit:change", pk("other_loan"))),
+    Row("credit:write_off", "GET", s(302, 200, 403, 200, 403, 403, 404), url=u("credit:write_off", pk("my_loan"))),
+    Row("credit:write_off", "GET", s(302, 200, 403, 404, 404, 404, 404), url=u("credit:write_off", pk("other_loan"))),
+    Row(
+        "credit:write_off",
+        "POST",
+        s(302, 200, 403, 404, 404, 404, 404),
+        url=u("credit:write_off", pk("other_loan")),
+        data=lambda o: {"reason": "核销"},
+    ),
+    Row("credit:waive", "GET", s(302, 200, 403, 200, 403, 403, 404), url=u("credit:waive", pk("my_first"))),
+    Row("credit:waive", "GET", s(302, 200, 403, 404, 404, 404, 404), url=u("credit:waive", pk("other_first"))),
+    Row("credit:waive", "POST", s(302, 200, 403, 404, 404, 404, 404), url=u("credit:waive", pk("other_first"))),
+    Row("credit:transfer", "GET", s(302, 200, 403, 200, 403, 403, 403)),
+    Row("credit:transfer", "POST", s(302, 200, 403, 200, 403, 403, 403)),
+    Row("credit:write_offs", "GET", ALL_200),
+    Row("credit:write_offs", "POST", ALL_200),
+    Row("credit:waivers", "GET", ALL_200),
+    Row("credit:waivers", "POST", ALL_200),
 ]
 
 
@@ -616,7 +682,7 @@ def matrix(django_db_setup, django_db_blocker):
 
 
 def _tables() -> list[str]:
-    prefixes = ("core_", "org_", "customers_", "loans_", "repayments_", "messaging_")
+    prefixes = ("core_", "org_", "customers_", "loans_", "repayments_", "messaging_", "credit_")
     models = apps.get_models(include_auto_created=True)
     return sorted({m._meta.db_table for m in models if m._meta.db_table.startswith(prefixes)})
 

@@ -1,5 +1,6 @@
 """Reconciliation (domain.md): for random books and random periods, per grouping, to the cent:
-opening outstanding principal + disbursed − principal collected (net of reversals) = closing."""
+opening outstanding principal + disbursed − principal collected (net of reversals) − principal
+written off (核销, credit app) = closing."""
 
 import itertools
 from datetime import date, timedelta
@@ -7,15 +8,17 @@ from decimal import Decimal
 
 import time_machine
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from xindai.core.errors import BusinessError
 from xindai.core.scope import system_scope
+from xindai.credit.writeoff import loan_write_off
 from xindai.customers.tests.factories import CustomerFactory
 from xindai.loans.schedule import add_months
 from xindai.loans.tests.factories import loan_type, make_loan
 from xindai.repayments import early, services
+from xindai.repayments.classification import classification_set
 from xindai.repayments.models import Repayment
 from xindai.reports import queries
 
@@ -56,7 +59,7 @@ def _act(world, data, loan, today, clock: date) -> date:
     returns the day it was booked."""
     value = min(loan.start_date + timedelta(days=data.draw(st.integers(1, 500))), today)
     booked = min(max(value + timedelta(days=data.draw(st.integers(0, 45))), clock), today)
-    action = data.draw(st.sampled_from(["pay", "pay", "pay", "reverse", "early"]))
+    action = data.draw(st.sampled_from(["pay", "pay", "pay", "reverse", "early", "write_off"]))
     with time_machine.travel(booked, tick=False):
         try:
             if action == "pay":
@@ -72,6 +75,10 @@ def _act(world, data, loan, today, clock: date) -> date:
                 )
                 if entry is not None:
                     services.repayment_reverse(actor=world.admin, repayment_id=entry.pk, reason="冲正")
+            elif action == "write_off":  # classified loss by hand, then written off; payments after it recover
+                classification_set(actor=world.admin, loan=loan, category="loss", reason="认定", as_of=booked)
+                loan_write_off(actor=world.admin, loan_id=loan.pk, reason="核销")
+                event("written off")
             else:
                 principal = data.draw(st.sampled_from([None, D("100.00")]))
                 early.early_repayment_confirm(actor=world.admin, loan_id=loan.pk, paid_on=value, principal=principal)
@@ -98,7 +105,8 @@ def test_opening_plus_disbursed_minus_collected_is_closing_for_every_grouping(wo
         opening = _by_key(queries.balance(EVERYTHING, group, d1 - timedelta(days=1)), "outstanding_principal")
         disbursed = _by_key(queries.disbursement(EVERYTHING, group, d1, d2), "amount")
         collected = _by_key(queries.collection(EVERYTHING, group, d1, d2), "principal")
+        written_off = queries.written_off(EVERYTHING, group, d1, d2)
         closing = _by_key(queries.balance(EVERYTHING, group, d2), "outstanding_principal")
-        for key in opening | disbursed | collected | closing:
-            expected = opening.get(key, 0) + disbursed.get(key, 0) - collected.get(key, 0)
+        for key in opening | disbursed | collected | written_off | closing:
+            expected = opening.get(key, 0) + disbursed.get(key, 0) - collected.get(key, 0) - written_off.get(key, 0)
             assert expected == closing.get(key, 0), (group, key, d1, d2)
