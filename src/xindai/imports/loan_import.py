@@ -82,6 +82,7 @@ GENDER_UNKNOWN = gettext_lazy("Enter 男 or 女.")
 # made-up ID number, it is refused — a user who forgets to delete it must not import a fake loan.
 EXAMPLE_NAME = "马建国（示例）"
 EXAMPLE_ID_BODY = "62070219900101001"
+EXAMPLE_IOU = "GZ2026030001"
 EXAMPLE_ROW = gettext_lazy(
     "Row %(row)s is the template's example (%(name)s): delete it and enter your own rows, then import again."
 )
@@ -185,9 +186,10 @@ class _Row:
 
 
 def _is_example(row: _Row) -> bool:
-    """The template's example row: its made-up ID number, or the example's name."""
+    """The template's example row: the example's name, or its made-up ID number with its IOU number."""
     example_id = EXAMPLE_ID_BODY + check_character(EXAMPLE_ID_BODY)
-    return row.raw(ID).strip().upper() == example_id or row.raw(NAME).strip() == EXAMPLE_NAME
+    same_id = row.raw(ID).strip().upper() == example_id and row.raw(IOU).strip() == EXAMPLE_IOU
+    return same_id or row.raw(NAME).strip() == EXAMPLE_NAME
 
 
 class _Lookups:

@@ -30,7 +30,7 @@ EXAMPLE = {
     li.MOBILE: "13909361234",
     li.GENDER: "男",
     li.HOUSE: "3组18号",
-    li.IOU: "GZ2026030001",
+    li.IOU: li.EXAMPLE_IOU,
     li.AMOUNT: "50,000.00",
     li.RATE: "5.22",
     li.PURPOSE: "购买基础母牛",
