@@ -366,6 +366,7 @@ LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
+FORMAT_MODULE_PATH = ["xindai.formats"]  # dates one way in every language: 2026-03-20
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -386,7 +387,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},  # fontTools: ~30 lines per PDF
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},  # ~30 lines per PDF
+        # Django's own console handler printed every 403's traceback a second time beside the root's.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }
 
 FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("— choose —")  # django-filter's "nothing chosen", as on every form

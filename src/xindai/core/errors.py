@@ -4,13 +4,16 @@ is), and an object the caller cannot reach (the view answers 404)."""
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 
+from xindai.core.display import shown_params
+
 
 class BusinessError(Exception):
     """A rule of the business refused the action.
 
     `message` is a translatable constant (often with %-placeholders filled from `params`),
     so tests can assert the exact text and users read it in their language. `field`
-    names the form field the error belongs to, when there is one.
+    names the form field the error belongs to, when there is one. Amounts and dates among
+    the params are shown the one way (core/display.py: 12,345.60, 2026-03-20).
     """
 
     def __init__(self, message: str | Promise, params: dict | None = None, *, field: str | None = None):
@@ -21,7 +24,7 @@ class BusinessError(Exception):
 
     def __str__(self) -> str:
         text = str(self.message)
-        return text % self.params if self.params else text
+        return text % shown_params(self.params) if self.params else text
 
 
 class NotFound(LookupError):
@@ -36,4 +39,4 @@ def translate_pure_error(err: Exception) -> str:
         return str(err)
     params = getattr(err, "params", None) or {}
     text = gettext(message)
-    return text % params if params else text
+    return text % shown_params(params) if params else text

@@ -20,7 +20,12 @@ def card(key: str, label, value, url: str, *, note=None, alert: bool = False) ->
     return {"key": key, "label": label, "value": value, "url": url, "note": note, "alert": alert}
 
 
+# What an officer acts on first comes first (on a phone, 逾期贷款 is the first card, not the tenth).
+ORDER = ("overdue", "due_7", "inbox", "due_30", "follow_ups", "outstanding", "loans", "disbursed", "customers")
+
+
 def overview_for(user) -> dict:
-    """Figures of `user`'s scope, each with the list URL behind it."""
+    """Figures of `user`'s scope, each with the list URL behind it, the urgent ones first."""
     cards = [c for provider in _PROVIDERS for c in provider(user)]
+    cards.sort(key=lambda c: ORDER.index(c["key"]) if c["key"] in ORDER else len(ORDER))
     return {"scope": scope_for(user), "cards": cards}

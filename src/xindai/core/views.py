@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from xindai.core import audit_words
 from xindai.core.figures import cached
 from xindai.core.forms import DateField, ModelForm
 from xindai.core.models import AuditLog, SystemSettings
@@ -46,7 +47,9 @@ def settings_page(request):
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.CharField(label=gettext_lazy("action"), required=False)
+    """操作日志's criteria: the action chosen from the actions in the log, named in words."""
+
+    action = forms.ChoiceField(label=gettext_lazy("action"), required=False)
     actor = forms.CharField(label=gettext_lazy("operator"), required=False)
     date_from = DateField(label=gettext_lazy("from"), required=False)
     date_to = DateField(label=gettext_lazy("to"), required=False)
@@ -56,14 +59,19 @@ class AuditFilterForm(forms.Form):
 def audit_list(request):
     form = AuditFilterForm(request.GET or None)
     entries = AuditLog.objects.visible_to(request.user)
+    form.fields["action"].choices = [("", _("all actions")), *audit_words.logged_actions(entries)]
     if form.is_valid():
         data = form.cleaned_data
         if data["action"]:
-            entries = entries.filter(action__startswith=data["action"])
+            entries = entries.filter(action=data["action"])
         if data["actor"]:
             entries = entries.filter(actor_name__contains=data["actor"])
         if data["date_from"]:
             entries = entries.filter(created_at__date__gte=data["date_from"])
         if data["date_to"]:
             entries = entries.filter(created_at__date__lte=data["date_to"])
-    return render(request, "core/audit_list.html", {"page": paginate(request, entries, default_size=50), "form": form})
+    page = paginate(request, entries, default_size=50)
+    page.object_list = list(page.object_list)
+    for entry, words in zip(page.object_list, audit_words.in_words(request.user, page.object_list), strict=True):
+        entry.words = words
+    return render(request, "core/audit_list.html", {"page": page, "form": form})

@@ -24,7 +24,7 @@ def customer_cards(user) -> list[dict]:
     customers_url = reverse("customers:list")
     contacts_url = reverse("customers:contact_list")
     return [
-        card("customers", _("Customers"), f"{figures['total']:,}", customers_url),
+        card("customers", _("Number of customers"), f"{figures['total']:,}", customers_url),
         card("prospects", _("Prospects"), f"{figures['prospects']:,}", f"{customers_url}?status=prospect"),
         card(
             "follow_ups",

@@ -39,6 +39,11 @@ def contact_search(user, params) -> tuple[ContactFilter, QuerySet[Contact]]:
     return filterset, filterset.qs
 
 
+def contact_detail(user, pk: int) -> Contact:
+    rows = Contact.objects.visible_to(user).select_related("customer", "channel", "recorded_by", "customer__village")
+    return get_object_or_404(rows, pk=pk)
+
+
 def customer_pick(user, query: str, limit: int = 20) -> list[dict]:
     """Customers for a searchable picker: by name, ID number digits or mobile."""
 

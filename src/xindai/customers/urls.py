@@ -12,5 +12,6 @@ urlpatterns = [
     path("<int:pk>/delete/", views.customer_delete, name="delete"),
     path("contacts/", views.contact_list, name="contact_list"),
     path("contacts/new/", views.contact_create, name="contact_create"),
+    path("contacts/<int:pk>/", views.contact_detail, name="contact_detail"),
     path("channels/", views.channel_list, name="channel_list"),
 ]

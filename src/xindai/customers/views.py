@@ -146,8 +146,15 @@ def contact_create(request):
         contact = run_service(form, lambda: services.contact_create(actor=request.user, **form.cleaned_data))
         if contact:
             messages.success(request, _("Contact with %(name)s recorded.") % {"name": contact.customer.name})
-            return redirect("customers:contact_list")
+            return redirect("customers:detail", contact.customer_id)  # back to the customer, not the global list
     return render(request, "customers/contact_form.html", {"form": form})
+
+
+@view_customers
+def contact_detail(request, pk):
+    """One contact record on its own page (沟通记录详情)."""
+    contact = selectors.contact_detail(request.user, pk)
+    return render(request, "customers/contact_detail.html", {"contact": contact})
 
 
 @view_customers

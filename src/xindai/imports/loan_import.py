@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from xindai.core import audit
 from xindai.core.audit_actions import AuditAction
 from xindai.core.errors import BusinessError, translate_pure_error
-from xindai.core.idnumber import gender_from_id, parse_id_number
+from xindai.core.idnumber import check_character, gender_from_id, parse_id_number
 from xindai.core.pure import PureError
 from xindai.core.scope import Reach, scope_for, system_scope
 from xindai.customers.models import Customer
@@ -78,6 +78,14 @@ UNKNOWN_METHOD = gettext_lazy("Unknown repayment method; expected one of: %(choi
 CUSTOM_METHOD = gettext_lazy("Loans with a custom plan (自定义) cannot be imported; register them in the app.")
 GENDER_MISMATCH = gettext_lazy("The gender does not agree with the ID number (which says %(gender)s).")
 GENDER_UNKNOWN = gettext_lazy("Enter 男 or 女.")
+# The template's example row (imports/template.py): marked in its name and recognised by its
+# made-up ID number, it is refused — a user who forgets to delete it must not import a fake loan.
+EXAMPLE_NAME = "马建国（示例）"
+EXAMPLE_ID_BODY = "62070219900101001"
+EXAMPLE_IOU = "GZ2026030001"
+EXAMPLE_ROW = gettext_lazy(
+    "Row %(row)s is the template's example (%(name)s): delete it and enter your own rows, then import again."
+)
 IOU_EXISTS = gettext_lazy("IOU number %(value)s is already in the system.")
 IOU_TWICE = gettext_lazy("IOU number %(value)s also appears on row %(row)s.")
 ID_OTHER_NAME = gettext_lazy("ID number already registered to %(name)s; the name must be the same.")
@@ -175,6 +183,13 @@ class _Row:
         except PureError as err:
             self.error(column, translate_pure_error(err))
             return None
+
+
+def _is_example(row: _Row) -> bool:
+    """The template's example row: the example's name, or its made-up ID number with its IOU number."""
+    example_id = EXAMPLE_ID_BODY + check_character(EXAMPLE_ID_BODY)
+    same_id = row.raw(ID).strip().upper() == example_id and row.raw(IOU).strip() == EXAMPLE_IOU
+    return same_id or row.raw(NAME).strip() == EXAMPLE_NAME
 
 
 class _Lookups:
@@ -279,6 +294,9 @@ class LoanImport:
             if self.on_progress and index % 200 == 0:
                 self.on_progress(index, len(self.sheet.rows))
             row = _Row(number, values, self.result.errors)
+            if _is_example(row):
+                row.error(NAME, EXAMPLE_ROW % {"row": number, "name": row.raw(NAME)})
+                continue
             customer = self._customer(row, lookups, seen_ids)
             self._loan(row, lookups, seen_ious, customer)
         self.result.customers_created = len(self.new_customers)

@@ -23,14 +23,14 @@ from xindai.loans.schedule import METHOD_LABELS, Method
 from xindai.org.models import Branch, Region, RegionLevel, User
 
 ERROR_HEADER = "错误说明"
-EXAMPLE_ID = "62070219900101001"
+EXAMPLE_ID = li.EXAMPLE_ID_BODY
 EXAMPLE = {
-    li.NAME: "马建国",
+    li.NAME: li.EXAMPLE_NAME,
     li.ID: "620702199001010016",  # replaced by a valid number below
     li.MOBILE: "13909361234",
     li.GENDER: "男",
     li.HOUSE: "3组18号",
-    li.IOU: "GZ2026030001",
+    li.IOU: li.EXAMPLE_IOU,
     li.AMOUNT: "50,000.00",
     li.RATE: "5.22",
     li.PURPOSE: "购买基础母牛",
@@ -41,7 +41,8 @@ EXAMPLE = {
 }
 INSTRUCTIONS = [
     ("填写说明", ""),
-    ("表头", "第 1 行是列名，列的顺序可以调整，多余的列会被忽略；第 2 行是示例，导入前请删除。"),
+    ("表头", "第 1 行是列名，列的顺序可以调整，多余的列会被忽略。"),
+    ("示例行", "第 2 行是示例（灰色斜体，姓名带“示例”），导入前请删除，否则整个文件不予导入。"),
     ("必填列", "、".join(li.REQUIRED)),
     ("身份证号码", "18 位，末位 X 大小写均可；请把该列设为“文本”格式，否则 Excel 会丢掉末几位。"),
     ("地区", "所在县区、所在乡镇、所在村须与“参考数据”表一致；所在片区、所在社可不填。"),
@@ -128,6 +129,7 @@ def loan_template(user) -> bytes:
             if first:
                 value = first[0][{li.COUNTY: 0, li.TOWNSHIP: 2, li.VILLAGE: 3}[name]]
         sheet.write_string(1, col, value, example)
+    sheet.write_comment(1, 0, "示例行：仅供参考，导入前请删除本行。", {"visible": True, "x_scale": 1.6})
     sheet.freeze_panes(1, 0)
 
     blocks = [

@@ -17,7 +17,7 @@ def loan_cards(user) -> list[dict]:
     f = overview_figures(user, today)
     url = reverse("loans:list")
     return [
-        card("loans", _("Loans"), f"{f['loans']:,}", url),
+        card("loans", _("Number of loans"), f"{f['loans']:,}", url),
         card("disbursed", _("Amount disbursed (yuan)"), format_amount(f["disbursed"]), url),
         card("outstanding", _("Outstanding principal (yuan)"), format_amount(f["outstanding"]), f"{url}?status=normal"),
         card(

@@ -93,7 +93,9 @@ def plan_rows(loan: Loan, as_of: date | None = None) -> tuple[list[Installment],
         key=lambda row: row.period,
     )
     balance = loan.amount
+    oldest_owing = next((row for row in rows if row.settled_on is None), None)
     for row in rows:
+        row.payable = row is oldest_owing  # paid oldest first (domain.md): one row takes payments
         balance -= row.principal
         row.balance = balance
         row.days = (row.due_date - row.start_date).days

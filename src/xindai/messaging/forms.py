@@ -118,7 +118,22 @@ class RuleForm(ModelForm):
 
     class Meta:
         model = IntentRule
-        fields = ["intent", "keywords", "pattern", "priority", "reply", "is_active"]
+        fields = ["intent", "keywords", "reply", "priority", "is_active", "pattern"]
+        # In the bank's words: staff fill in keywords; the pattern is an administrator's advanced option.
+        labels = {
+            "intent": _("when the customer asks about"),
+            "keywords": _("keywords in the customer's message"),
+            "priority": _("order (higher first)"),
+            "reply": _("reply with the template"),
+            "pattern": _("advanced matching rule (optional)"),
+        }
+        help_texts = {
+            "keywords": _("Separate them with commas, e.g. 余额,还多少. A message containing any of them matches."),
+            "priority": _("When a message matches several rules, the one with the higher number answers."),
+            "pattern": _("Usually left empty: the keywords are enough. Filled in by the system administrator only."),
+        }
+
+    ADVANCED = ("pattern",)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_POST
 
 from xindai.core.errors import BusinessError
 from xindai.core.viewhelpers import paginate, require_perm, run_and_report, run_service
+from xindai.customers.models import Customer
 from xindai.customers.selectors import customer_search
-from xindai.loans.models import Installment
+from xindai.loans.models import Installment, Loan
 from xindai.loans.selectors import loan_search
 from xindai.messaging import inbound, inbound_parsers, outbox, selectors, sending, services
 from xindai.messaging.forms import (
@@ -79,10 +80,12 @@ def _recipients(request, source: str, data):
     user = request.user
     query = QueryDict(data.get("query", ""))
     ids = [int(i) for i in data.getlist("ids") if i.isdigit()] if hasattr(data, "getlist") else []
-    if source == "customers":
-        return sending.from_customers(customer_search(user, query)[1]), None
+    if source == "customers":  # the ticked rows (or one customer's record), else the whole filtered list
+        rows = Customer.objects.visible_to(user).filter(pk__in=ids) if ids else customer_search(user, query)[1]
+        return sending.from_customers(rows), None
     if source == "loans":
-        return sending.from_loans(loan_search(user, query)[1]), None
+        rows = Loan.objects.visible_to(user).filter(pk__in=ids) if ids else loan_search(user, query)[1]
+        return sending.from_loans(rows), None
     if source == "due":
         options, _filterset, rows, _totals = installment_search(user, query)
         as_of = options.values()[1]

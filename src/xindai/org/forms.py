@@ -125,6 +125,13 @@ class UserForm(ModelForm):
             "email",
             "is_active",
         ]
+        # Django's stock help texts ("指明用户是否被认为是活跃的。以反选代替删除帐号。") in the bank's words.
+        labels = {"is_active": _("may sign in")}
+        help_texts = {
+            "username": _("Used to sign in: letters, digits and @ . + - _ only, e.g. wangxd."),
+            "is_active": _("Untick when the person leaves: they can no longer sign in; their records stay."),
+            "email": "",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

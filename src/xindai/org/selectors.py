@@ -11,7 +11,8 @@ def scope_label(user: User) -> str:
     if user.is_superuser or (user.kind == UserKind.BANK and user.scope == ScopeKind.ALL):
         return _("All data")
     if user.kind == UserKind.EXTERNAL:
-        return f"{user.region.name if user.region_id else '—'} · {_('External user')}"
+        external = _("External user")  # outside the f-string, so that makemessages finds it
+        return f"{user.region.name if user.region_id else '—'} · {external}"
     place = user.branch.name if user.branch_id else "—"
     return f"{place} · {user.get_scope_display()}"
 

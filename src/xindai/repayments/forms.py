@@ -32,16 +32,19 @@ class PaymentFields(Form):
 
 
 class ConfirmForm(PaymentFields):
-    """One installment: the amount defaults to all that is owed on the date."""
+    """One installment: the amount received is required (prefilled with all that is owed on the
+    date) — an empty field never means "pay everything"."""
 
     amount = forms.CharField(
-        label=_("amount"), max_length=30, required=False, help_text=_("Leave empty to pay all that is owed.")
+        label=_("amount received"),
+        max_length=30,
+        error_messages={"required": _("Enter the amount received.")},
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
     field_order = ["paid_on", "amount", "channel", "remark"]
 
     def clean_amount(self):
-        value = self.cleaned_data["amount"].strip()
-        return _amount(value) if value else None
+        return _amount(self.cleaned_data["amount"].strip())
 
 
 class BatchForm(PaymentFields):

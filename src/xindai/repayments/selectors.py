@@ -77,6 +77,14 @@ def rows_for_export(rows):
     yield from rows.select_related(*ROW_RELATED).iterator(chunk_size=2000)
 
 
+def older_owing():
+    """The unsettled installments in force of the outer row's loan before its period: while there
+    is one, the outer row cannot be paid (oldest first, domain.md)."""
+    return Installment.objects.children_of(OuterRef("loan_id")).filter(
+        period__lt=OuterRef("period"), superseded_on__isnull=True, settled_on__isnull=True
+    )
+
+
 def rows_for_page(user, ids, as_of: date, view: str = DUE) -> list[Installment]:
     """The rows of one list page, in the page's order, with what they owe and their related rows.
 
@@ -85,6 +93,7 @@ def rows_for_page(user, ids, as_of: date, view: str = DUE) -> list[Installment]:
     """
     ids = list(ids)
     rows = with_owed(Installment.objects.visible_to(user).filter(pk__in=ids), as_of).select_related(*ROW_RELATED)
+    rows = rows.annotate(payable=~Exists(older_owing()))
     if view == OVERDUE:
         rows = with_arrears(rows, as_of, get_system_settings().off_balance_days)
     by_id = {row.pk: row for row in rows}

@@ -20,7 +20,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Case, Exists, F, Max, OuterRef, Subquery, Sum, When
+from django.db.models import Case, Exists, F, Max, Min, OuterRef, Subquery, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -57,6 +57,14 @@ BATCH_MISSING = _("%(count)s of the selected installments no longer exist or are
 BATCH_SETTLED = _("%(count)s of the selected installments are already settled (%(ious)s); review the list again.")
 BATCH_CHANGED = _(
     "The amounts changed since the summary was shown (now %(total)s instead of %(expected)s); review it again."
+)
+OLDER_OWED = _(
+    "Period %(older)s of this loan still owes money: installments are paid oldest first, "
+    "confirm period %(older)s first."
+)
+BATCH_OLDER_OWED = _(
+    "%(count)s of the selected installments have an older installment of the same loan still owing "
+    "that is not selected (%(ious)s); installments are paid oldest first."
 )
 BATCH_MAX = 5000
 WAIVER_CHANNEL = _("A waiver is not a repayment: enter it as a waiver (减免).")
@@ -140,6 +148,27 @@ def _lock(installment_id: int, actor) -> Installment:
     return installment
 
 
+def oldest_owing_periods(loan_ids: Iterable[int], exclude: Iterable[int] = ()) -> dict[int, int]:
+    """Each loan's oldest period of the plan in force that is not settled (one query), leaving out
+    the installments `exclude` — installments are paid oldest first (domain.md)."""
+    rows = (
+        Installment.objects.visible_to(LEDGER)
+        .filter(loan_id__in=list(loan_ids), superseded_on__isnull=True, settled_on__isnull=True)
+        .exclude(pk__in=list(exclude))
+        .order_by()
+        .values("loan_id")
+        .annotate(first=Min("period"))
+    )
+    return {row["loan_id"]: row["first"] for row in rows}
+
+
+def check_oldest(installment: Installment) -> None:
+    """Refuse a payment on an installment while an older one of its loan still owes."""
+    first = oldest_owing_periods([installment.loan_id]).get(installment.loan_id)
+    if first is not None and first < installment.period:
+        raise BusinessError(OLDER_OWED, {"older": first})
+
+
 def _post(installment: Installment, entry: Repayment, sign: int = 1) -> None:
     """Add (sign 1) or take back (sign -1) a ledger entry's amounts on its installment, in memory."""
     installment.principal_paid += sign * entry.principal
@@ -190,6 +219,14 @@ def _allocate(amount: Decimal | None, owing: Owing) -> arithmetic.Allocation:
         raise BusinessError(translate_pure_error(err), field="amount") from None
 
 
+def payment_preview(installment: Installment, amount: Decimal, paid_on: date) -> arithmetic.Allocation:
+    """How `amount` received on `paid_on` would be applied to the installment — the figures of the
+    confirming step, by the same rules the confirmation posts with (oldest first, dates, no overpaying)."""
+    check_oldest(installment)
+    check_date(installment.loan, paid_on, last_payment_dates([installment.pk]).get(installment.pk))
+    return _allocate(amount, owing_on(installment, paid_on))
+
+
 def _entry(installment, allocation, paid_on, channel, remark, actor) -> Repayment:
     """A ledger entry valued on `paid_on`, booked today."""
     return Repayment(
@@ -231,10 +268,12 @@ def repayment_confirm(
     channel: str = Channel.COUNTER,
     remark: str = "",
 ) -> Repayment:
-    """Confirm a payment on one installment (还款确认). `amount` None means all that is owed.
+    """Confirm a payment on one installment (还款确认). `amount` None means all that is owed (for
+    code that settles in full; the screen always sends the amount received, never an empty one).
 
-    1. lock the installment and its loan; 2. compute what is owed on `paid_on`; 3. apply the
-    amount (penalty and compound, interest, principal), refusing more than is owed; 4. write
+    1. lock the installment and its loan; refuse it while an older installment owes; 2. compute
+    what is owed on `paid_on`; 3. apply the amount (penalty and compound, interest, principal),
+    refusing more than is owed; 4. write
     the ledger entry, the installment's running totals and the loan's balance; 5. audit.
     """
     if channel == Channel.WAIVER:  # only the waiver service writes these (approved where asked)
@@ -244,6 +283,7 @@ def repayment_confirm(
         loan = installment.loan
         if installment.superseded_on is not None:
             raise BusinessError(SUPERSEDED)
+        check_oldest(installment)
         check_date(loan, paid_on, last_payment_dates([installment.pk]).get(installment.pk))
         owing = owing_on(installment, paid_on)
         if owing.total == 0:
@@ -331,6 +371,11 @@ def repayments_confirm_batch(
         if settled:
             ious = "、".join(f"{row.loan.iou_number}#{row.period}" for row in settled[:5])
             raise BusinessError(BATCH_SETTLED, {"count": len(settled), "ious": ious})
+        first_outside = oldest_owing_periods(loans, exclude=ids)
+        blocked = [row for row in rows if first_outside.get(row.loan_id, row.period) < row.period]
+        if blocked:
+            ious = "、".join(f"{row.loan.iou_number}#{row.period}" for row in blocked[:5])
+            raise BusinessError(BATCH_OLDER_OWED, {"count": len(blocked), "ious": ious})
         last = last_payment_dates(ids)
         for row in rows:
             check_date(loans[row.loan_id], paid_on, last.get(row.pk))

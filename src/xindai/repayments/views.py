@@ -14,7 +14,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from xindai.core import approval
+from xindai.core.display import shown_params
 from xindai.core.errors import BusinessError
+from xindai.core.money import format_amount
 from xindai.core.viewhelpers import paginate, require_perm, run_service, wants_export
 from xindai.jobs.exports import export_response
 from xindai.loans.quality import BUCKET_LABELS
@@ -61,38 +63,40 @@ def _back(request, default: str) -> str:
 
 
 def installment_confirm(request, pk):
-    """还款确认: one installment, any amount up to all that is owed on the date."""
+    """还款确认: the oldest installment still owing, any amount up to all that is owed on the date;
+    the split of the amount is shown once (the confirming step) before anything is posted."""
     as_of = timezone.localdate()
     installment = selectors.installment_in_scope(request.user, pk, as_of)
     require_perm(request.user, "repayments.confirm")
     loan_url = reverse("loans:detail", args=[installment.loan_id])
-    form = ConfirmForm(request.POST or None, initial={"paid_on": request.GET.get("paid_on") or as_of})
-    if request.method == "POST" and form.is_valid():
+    form = ConfirmForm(request.POST or None, initial={"paid_on": _date_param(request) or as_of})
+    valid = form.is_bound and form.is_valid()
+    owing, owing_error = _owing(installment, form.cleaned_data["paid_on"] if valid else _date_param(request) or as_of)
+    if not form.is_bound and owing:
+        form.initial["amount"] = owing.total
+    preview = None
+    if valid and request.POST.get("action") == "confirm":
         data = form.cleaned_data
-        entry = run_service(
-            form,
-            lambda: services.repayment_confirm(
-                actor=request.user,
-                installment_id=installment.pk,
-                amount=data["amount"],
-                paid_on=data["paid_on"],
-                channel=data["channel"],
-                remark=data["remark"],
-            ),
-        )
+        entry = run_service(form, lambda: services.repayment_confirm(actor=request.user, installment_id=pk, **data))
         if entry:
-            messages.success(
-                request,
-                _("Repayment of %(amount)s on %(iou)s period %(period)s confirmed.")
-                % {"amount": entry.amount, "iou": installment.loan.iou_number, "period": installment.period},
-            )
+            messages.success(request, _confirmed_message(entry, installment))
             return redirect(_back(request, loan_url))
-    paid_on = form.cleaned_data.get("paid_on") if form.is_bound and form.is_valid() else None
-    owing, owing_error = _owing(installment, paid_on or _date_param(request) or as_of)
+    elif valid and request.POST.get("action") != "edit":
+        data = form.cleaned_data
+        preview = run_service(form, lambda: services.payment_preview(installment, data["amount"], data["paid_on"]))
     context = {"installment": installment, "form": form, "owing": owing, "owing_error": owing_error}
+    context.update(preview=preview, remaining=owing.total - preview.total if preview and owing else None)
     context["next"] = _back(request, loan_url)
     template = "repayments/_owing.html" if request.headers.get("HX-Target") == "xd-owing" else "repayments/confirm.html"
     return render(request, template, context)
+
+
+def _confirmed_message(entry, installment) -> str:
+    return _("Repayment of %(amount)s yuan on %(iou)s period %(period)s confirmed.") % {
+        "amount": format_amount(entry.amount),
+        "iou": installment.loan.iou_number,
+        "period": installment.period,
+    }
 
 
 def _date_param(request):
@@ -107,6 +111,7 @@ def _owing(installment, paid_on):
         return None, _("This installment is settled.")
     last = services.last_payment_dates([installment.pk]).get(installment.pk)
     try:
+        services.check_oldest(installment)
         services.check_date(installment.loan, paid_on, last)
     except BusinessError as err:
         return None, str(err)
@@ -138,7 +143,7 @@ def batch(request):
             actor=request.user, installment_ids=selected, paid_on=paid_on, **terms
         )
         if done := run_service(form, confirm):
-            totals = {"count": done.count, "total": done.total}
+            totals = shown_params({"count": done.count, "total": done.total})
             messages.success(request, _("%(count)s repayments confirmed: %(total)s in all.") % totals)
             return redirect(back)
     summary = services.batch_summary(chosen, paid_on) if not error else None
@@ -161,7 +166,8 @@ def repayment_reverse(request, pk):
     require_perm(request.user, "repayments.reverse")
     form = ReverseForm(request.POST or None)
     loan_url = reverse("loans:detail", args=[entry.loan_id])
-    if request.method == "POST" and form.is_valid():
+    review = request.method == "POST" and form.is_valid() and request.POST.get("action") != "confirm"
+    if request.method == "POST" and form.is_valid() and not review:
         reason = form.cleaned_data["reason"]
         if early_record := getattr(entry, "early", None):
             call = lambda: early.early_repayment_reverse(actor=request.user, early_id=early_record.pk, reason=reason)  # noqa: E731
@@ -175,10 +181,10 @@ def repayment_reverse(request, pk):
             ),
         )
         if done:
-            reversed_ = _("Repayment of %(amount)s reversed.") % {"amount": entry.amount}
+            reversed_ = _("Repayment of %(amount)s yuan reversed.") % {"amount": format_amount(entry.amount)}
             messages.success(request, str(approval.SUBMITTED) if done[1] else reversed_)
             return redirect(loan_url)
-    return render(request, "repayments/reverse.html", {"entry": entry, "form": form})
+    return render(request, "repayments/reverse.html", {"entry": entry, "form": form, "review": review})
 
 
 def early_repayment(request, pk):
@@ -205,7 +211,7 @@ def early_repayment(request, pk):
                 messages.success(
                     request,
                     _("Early repayment of %(principal)s principal and %(interest)s interest confirmed.")
-                    % {"principal": record.principal, "interest": record.interest},
+                    % shown_params({"principal": record.principal, "interest": record.interest}),
                 )
                 return redirect("loans:detail", loan.pk)
         else:

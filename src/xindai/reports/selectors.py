@@ -5,7 +5,7 @@ import copy
 from urllib.parse import urlencode
 
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from xindai.core.figures import cached
 from xindai.loans.quality import BUCKET_LABELS, CATEGORY_LABELS
@@ -16,21 +16,21 @@ from xindai.reports.forms import GROUP_CHOICES, month_ends
 # Drilling down: a row of one grouping opens the next one, filtered to that row.
 DRILL = {"county": "township", "township": "village", "village": "customer", "branch": "officer", "officer": "customer"}
 LABELS = {
-    "loans": _lazy("loans"),
-    "amount": _lazy("amount"),
-    "repayments": _lazy("repayments"),
-    "principal": _lazy("principal"),
-    "interest": _lazy("interest"),
-    "penalty": _lazy("penalty interest"),
-    "total": _lazy("total"),
-    "outstanding_principal": _lazy("outstanding principal"),
-    "overdue_principal": _lazy("of which overdue"),
-    **{bucket.value: _lazy(label) for bucket, label in BUCKET_LABELS.items()},
-    **{category.value: _lazy(label) for category, label in CATEGORY_LABELS.items()},
-    "interest_on_balance": _lazy("interest owed on the balance sheet"),
-    "interest_off_balance": _lazy("interest owed off the balance sheet"),
-    "npl": _lazy("non-performing"),
-    "npl_ratio": _lazy("NPL ratio"),
+    "loans": gettext_lazy("loans"),
+    "amount": gettext_lazy("amount"),
+    "repayments": gettext_lazy("repayments"),
+    "principal": gettext_lazy("principal"),
+    "interest": gettext_lazy("interest"),
+    "penalty": gettext_lazy("penalty interest"),
+    "total": gettext_lazy("total"),
+    "outstanding_principal": gettext_lazy("outstanding principal"),
+    "overdue_principal": gettext_lazy("of which overdue"),
+    **{bucket.value: gettext_lazy(label) for bucket, label in BUCKET_LABELS.items()},
+    **{category.value: gettext_lazy(label) for category, label in CATEGORY_LABELS.items()},
+    "interest_on_balance": gettext_lazy("interest owed on the balance sheet"),
+    "interest_off_balance": gettext_lazy("interest owed off the balance sheet"),
+    "npl": gettext_lazy("non-performing"),
+    "npl_ratio": gettext_lazy("NPL ratio"),
 }
 MAIN = {"disbursement": "amount", "collection": "total", "balance": "outstanding_principal", "quality": "npl"}
 

@@ -62,5 +62,5 @@ def test_register_find_open_and_record_a_contact(page, live_server, world):
     page.fill("#id_subject", "养殖情况回访")
     page.fill("#id_content", "牛存栏12头")
     page.click("[data-testid=contact-form] button[type=submit]")
-    page.wait_for_selector("[data-testid=contact-table]")
-    assert "养殖情况回访" in page.inner_text("[data-testid=contact-table]")
+    page.wait_for_selector("[data-testid=customer-contacts]")  # saving returns to the customer (#18)
+    assert "养殖情况回访" in page.inner_text("[data-testid=customer-contacts]")

@@ -75,7 +75,6 @@ class Objects:
 
 
 def _build(world) -> Objects:
-    from django.core.cache import cache
 
     from xindai.api.services import token_create
     from xindai.core.system_settings import get_system_settings
@@ -133,6 +132,15 @@ def _build(world) -> Objects:
     }
     for message, customer in ((inbound["my_inbound"], mine), (inbound["other_inbound"], other)):
         message.matched_customers.add(customer)
+    from xindai.customers.models import Contact, ContactChannel
+
+    channel = ContactChannel.objects.order_by("pk").first()
+    contacts = {
+        key: Contact.objects.visible_to(world.admin).create(
+            customer=c, contacted_at=timezone.now(), channel=channel, subject="回访", recorded_by=world.officer_a
+        )
+        for key, c in (("my_contact", mine), ("other_contact", other))
+    }
     sending = MassSending.objects.create(text="通知", created_by=world.officer_a, messages_count=0)
     template = SmsTemplate.objects.create(name="测试模板", kind=SmsTemplate.Kind.MANUAL, text="{客户姓名}您好")
     rule = IntentRule.objects.create(intent="balance", keywords="余额查询测试")
@@ -182,6 +190,7 @@ def _build(world) -> Objects:
             "my_first": first,
             "other_first": other_first,
             "my_repayment": my_repayment,
+            **contacts,
             "other_repayment": other_repayment,
             "sending": sending,
             "template": template,
@@ -233,7 +242,7 @@ TODAY = timezone.localdate()
 
 
 def confirm_data(o):
-    return {"amount": "", "paid_on": TODAY.isoformat(), "channel": "counter", "remark": ""}
+    return {"amount": "1.00", "paid_on": TODAY.isoformat(), "channel": "counter", "remark": "", "action": "confirm"}
 
 
 MATRIX: list[Row] = [
@@ -335,6 +344,24 @@ MATRIX: list[Row] = [
     Row("customers:delete", "POST", s(302, 302, 403, 404, 404, 404, 404), url=u("customers:delete", pk("other_spare"))),
     Row("customers:contact_list", "GET", ALL_200),
     Row("customers:contact_list", "POST", ALL_200),
+    Row(
+        "customers:contact_detail",
+        "GET",
+        s(302, 200, 200, 200, 200, 200, 404),
+        url=u("customers:contact_detail", pk("my_contact")),
+    ),
+    Row(
+        "customers:contact_detail",
+        "GET",
+        s(302, 200, 200, 404, 404, 404, 404),
+        url=u("customers:contact_detail", pk("other_contact")),
+    ),
+    Row(
+        "customers:contact_detail",
+        "POST",
+        s(302, 200, 200, 200, 200, 200, 404),
+        url=u("customers:contact_detail", pk("my_contact")),
+    ),
     Row("customers:contact_create", "GET", s(302, 200, 403, 200, 200, 403, 403)),
     Row(
         "customers:contact_create",
@@ -452,14 +479,14 @@ MATRIX: list[Row] = [
         "POST",
         s(302, 302, 403, 404, 404, 404, 404),
         url=u("repayments:reverse", pk("other_repayment")),
-        data=lambda o: {"reason": "录错"},
+        data=lambda o: {"reason": "录错", "action": "confirm"},
     ),
     Row(
         "repayments:reverse",
         "POST",
         s(302, 302, 403, 302, 403, 403, 404),
         url=u("repayments:reverse", pk("my_repayment")),
-        data=lambda o: {"reason": "录错"},
+        data=lambda o: {"reason": "录错", "action": "confirm"},
     ),
     Row("repayments:early", "GET", s(302, 200, 403, 200, 200, 403, 404), url=u("repayments:early", pk("my_loan"))),
     Row("repayments:early", "GET", s(302, 200, 403, 404, 404, 404, 404), url=u("repayments:early", pk("other_loan"))),
@@ -778,8 +805,10 @@ MATRIX: list[Row] = [
 
 @pytest.fixture(scope="module")
 def matrix(django_db_setup, django_db_blocker):
+
     from xindai.conftest import build_world
 
+    cache.clear()  # a settings row cached by an earlier test is not in this module's database
     with django_db_blocker.unblock(), module_transaction():
         objects = _build(build_world())
         cache.clear()  # a settings row cached by an earlier module was rolled back with it

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import template
 
 from xindai.core import masking
+from xindai.core.display import format_rate
 from xindai.core.masking import shown
 from xindai.core.money import format_amount
 
@@ -24,9 +25,7 @@ def rate(value) -> str:
     """4.35% — two decimals at least, up to the four a rate is stored with."""
     if value is None or value == "":
         return ""
-    number = Decimal(str(value))
-    two = number.quantize(Decimal("0.01"))
-    return f"{two}%" if two == number else f"{number.normalize():f}%"
+    return format_rate(value)
 
 
 @register.simple_tag(takes_context=True)
@@ -42,6 +41,14 @@ def personal(context, value, kind="mobile"):
 def shown_changes(context, changes) -> dict:
     """An audit row's changes as the user may see them: `{% shown_changes e.changes as changes %}`."""
     return masking.shown_changes(context.get("user"), changes or {})
+
+
+@register.simple_tag(takes_context=True)
+def in_words(context, entries) -> list:
+    """Audit rows in words for the reader (core.audit_words): `{% in_words history as entries %}`."""
+    from xindai.core.audit_words import in_words as words
+
+    return words(context.get("user"), entries)
 
 
 @register.simple_tag(takes_context=True)

@@ -37,6 +37,16 @@ def test_the_demo_history_goes_through_the_ledger():
     assert Repayment.objects.system("tests").get(reverses__isnull=False).accounting_date == timezone.localdate()
     assert EarlyRepayment.objects.system("tests").system("tests").filter(kind="partial").exists()
     assert EarlyRepayment.objects.system("tests").system("tests").filter(kind="full").exists()
+    # A lived-in message log (#18): sent and delivered, some failed, replies answered and one waiting.
+    from xindai.customers.models import Contact
+    from xindai.messaging.models import Message
+
+    messages = Message.objects.system("tests")
+    for status in ("delivered", "failed"):
+        assert messages.filter(direction="out", status=status).exists(), status
+    assert messages.filter(direction="in", handled_at__isnull=False).exists()
+    assert messages.filter(direction="in", handled_at__isnull=True).count() >= 1
+    assert Contact.objects.system("tests").exists()
     today = timezone.localdate()
     assert (
         Loan.objects.system("tests")

@@ -268,7 +268,7 @@ def test_the_marked_file_has_an_error_column_on_the_wrong_rows(world):
     assert marked.cell(3, amount_col).fill.fgColor.rgb.endswith("FFC7CE")
 
 
-def test_the_template_imports_after_its_example_row_is_filled(world):
+def test_the_template_refuses_its_own_example_row_and_imports_once_it_is_replaced(world):
     content = loan_template(world.manager_a)
     book = load_workbook(io.BytesIO(content))
     assert book.sheetnames == ["贷款导入", "参考数据", "填写说明"]
@@ -280,8 +280,17 @@ def test_the_template_imports_after_its_example_row_is_filled(world):
     assert "民乐支行" not in flat and "赵信贷" not in flat  # outside manager_a's scope
     validations = book["贷款导入"].data_validations.dataValidation
     assert len(validations) == 3
-    # the example row, as written, is a valid row
-    assert import_loans(content, world.manager_a, dry_run=True).ok
+    # The example row, forgotten in the file, imports nothing (#18: it imported a fake loan)...
+    result = import_loans(content, world.manager_a)
+    assert not result.ok and errors_of(result) == [(2, li.NAME)]
+    assert "示例" in result.errors[0].message and not Loan.objects.system("tests").exists()
+    # ...and the same row with a real customer's name and ID number is valid.
+    sheet = book["贷款导入"]
+    sheet.cell(2, headers.index(li.NAME) + 1, "马建民")
+    sheet.cell(2, headers.index(li.ID) + 1, id_number(7))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert import_loans(buffer.getvalue(), world.manager_a, dry_run=True).ok
 
 
 def test_a_big_import_brings_the_planners_statistics_up_to_date_after_its_commit(

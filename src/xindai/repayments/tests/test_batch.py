@@ -164,17 +164,16 @@ def test_a_loan_settles_when_the_batch_pays_its_last_installment(world, ep3):
     assert (ep3.outstanding_principal, ep3.settled_on) == (D("0.00"), MAY_1)
 
 
-def test_a_loan_is_settled_on_the_day_its_last_installment_was_settled_whatever_the_order_of_entry(world, ep3):
-    services.repayment_confirm(
-        actor=world.officer_a, installment_id=item(ep3, 3).pk, amount=None, paid_on=date(2026, 5, 10)
-    )
-    # A transfer received on 05-01 for periods 1 and 2 is entered afterwards.
+def test_a_loan_is_settled_on_the_day_its_last_installment_was_settled(world, ep3):
+    # Oldest first (domain.md): periods 1 and 2 by a transfer on 05-01, then period 3 on 05-10.
     services.repayments_confirm_batch(
         actor=world.officer_a, installment_ids=ids(item(ep3, 1), item(ep3, 2)), paid_on=MAY_1
     )
+    services.repayment_confirm(
+        actor=world.officer_a, installment_id=item(ep3, 3).pk, amount=None, paid_on=date(2026, 5, 10)
+    )
     ep3.refresh_from_db()
     assert [i.settled_on for i in ep3.installments.order_by("period")] == [MAY_1, MAY_1, date(2026, 5, 10)]
-    # On 05-01 period 3 was still unpaid: the loan was settled on 05-10.
     assert ep3.settled_on == date(2026, 5, 10)
 
 

@@ -90,7 +90,7 @@ def test_overpayment_is_refused_and_nothing_is_written(world, bullet):
         services.repayment_confirm(
             actor=world.officer_a, installment_id=installment(bullet).pk, amount=D("10163.73"), paid_on=date(2026, 5, 1)
         )
-    assert "10163.72" in str(err.value)
+    assert "10,163.72" in str(err.value)
     assert not Repayment.objects.system("tests").exists() and installment(bullet).interest_paid == 0
 
 

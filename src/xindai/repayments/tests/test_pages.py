@@ -160,7 +160,11 @@ def test_confirm_page_defaults_to_all_that_is_owed_and_posts_a_partial_payment(w
     url = reverse("repayments:confirm", args=[first(book["ma"]).pk])
     page = client.get(url, {"paid_on": AS_OF})
     assert page.context["owing"].total == D("10163.72")
-    response = client.post(url, {"paid_on": AS_OF, "amount": "100", "channel": "transfer", "remark": "微信转账"})
+    assert page.context["form"].initial["amount"] == D("10163.72")  # prefilled; never implied by an empty field
+    data = {"paid_on": AS_OF, "amount": "100", "channel": "transfer", "remark": "微信转账"}
+    assert client.post(url, data).context["preview"].total == D("100.00")  # the confirming step
+    assert not Repayment.objects.system("tests").exists()
+    response = client.post(url, {**data, "action": "confirm"})
     assert response.status_code == 302
     entry = Repayment.objects.system("tests").get()
     assert (entry.penalty, entry.compound, entry.interest, entry.principal) == (
@@ -184,7 +188,7 @@ def test_confirm_page_defaults_to_all_that_is_owed_and_posts_a_partial_payment(w
 def test_bad_confirmations_are_refused_in_chinese_and_write_nothing(world, login, book, data, message):
     client = login(world.officer_a)
     url = reverse("repayments:confirm", args=[first(book["ma"]).pk])
-    response = client.post(url, {"paid_on": AS_OF, "channel": "counter", **data})
+    response = client.post(url, {"paid_on": AS_OF, "amount": "100", "channel": "counter", "action": "confirm", **data})
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Repayment.objects.system("tests").exists()
@@ -258,7 +262,8 @@ def test_reversal_page_reverses_with_a_reason(world, login, book):
     client = login(world.manager_a)
     url = reverse("repayments:reverse", args=[entry.pk])
     assert "理由" in client.post(url, {"reason": ""}).content.decode() or True
-    response = client.post(url, {"reason": "金额录错"})
+    assert client.post(url, {"reason": "金额录错"}).context["review"]  # the confirming step first
+    response = client.post(url, {"reason": "金额录错", "action": "confirm"})
     assert response.status_code == 302
     book["ma"].refresh_from_db()
     assert (book["ma"].settled_on, book["ma"].outstanding_principal) == (None, D("10000.00"))

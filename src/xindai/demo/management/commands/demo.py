@@ -7,7 +7,7 @@ from xindai.customers.demo import build_customers
 from xindai.customers.models import Customer
 from xindai.loans.demo import build_loans
 from xindai.loans.models import Loan
-from xindai.messaging.demo import build_templates
+from xindai.messaging.demo import build_templates, build_traffic
 from xindai.org.demo import DEMO_PASSWORD, build_org, demo_logins
 from xindai.org.models import ScopeKind, User
 from xindai.repayments.demo import build_history
@@ -40,6 +40,8 @@ class Command(BaseCommand):
             if not options["no_loans"]:
                 self._loans(options["seed"])
         build_templates()
+        if made and (messages := build_traffic(seed=options["seed"])):
+            self.stdout.write(self.style.SUCCESS(f"{messages} demo messages sent, delivered, failed and answered."))
         if options["logins"]:
             self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
             for username, who, scope in demo_logins():

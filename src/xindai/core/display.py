@@ -1,0 +1,40 @@
+"""Figures in words on every screen, message and SMS the one way ux.md shows them — pure Python.
+
+Amounts 12,345.60 (money.format_amount), rates 4.35%, dates 2026-03-20, times 2026-03-20 09:00.
+The template filters (`money`, `rate`) and every message built with %-parameters (BusinessError,
+the pure modules' errors, the views' success messages) go through here.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from xindai.core.money import format_amount
+
+RATE_KEYS = ("rate", "spread", "lpr", "markup")
+
+
+def format_rate(value: Decimal) -> str:
+    """4.35% — two decimals at least, up to the four a rate is stored with."""
+    number = Decimal(str(value))
+    two = number.quantize(Decimal("0.01"))
+    return f"{two}%" if two == number else f"{number.normalize():f}%"
+
+
+def shown(value, key: str = ""):
+    """One parameter of a message as it is shown: a Decimal is an amount (or, for a key naming a
+    rate, the rate's number without its %), a date ISO, a time to the minute; anything else as is."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, Decimal):
+        if any(part in key for part in RATE_KEYS):
+            return format_rate(value).removesuffix("%")
+        return format_amount(value)
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def shown_params(params: dict) -> dict:
+    return {key: shown(value, key) for key, value in params.items()}
