@@ -26,6 +26,17 @@ class MessageStatus(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")  # 已取消
 
 
+class CallOutcome(models.TextChoices):
+    """A call's result as the voice providers report it (voice.CallOutcome), in words."""
+
+    ANSWERED = "answered", _("answered")  # 接通
+    NO_ANSWER = "no_answer", _("not answered")  # 未接
+    BUSY = "busy", _("busy")  # 忙
+    POWER_OFF = "power_off", _("phone switched off")  # 关机
+    VACANT = "vacant", _("number not in service")  # 空号
+    FAILED = "failed", _("call failed")  # 失败
+
+
 class Purpose(models.TextChoices):
     LOGIN_CODE = "login_code", _("sign-in code")
     MANUAL = "manual", _("manual sending")  # 短信群发
@@ -191,7 +202,7 @@ class Message(ScopedModel):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     # Calls: the result and how long the borrower listened.
-    call_outcome = models.CharField(_("call result"), max_length=10, blank=True)
+    call_outcome = models.CharField(_("call result"), max_length=10, blank=True, choices=CallOutcome.choices)
     duration_s = models.PositiveIntegerField(_("duration (s)"), default=0)
     # Inbound messages: every customer the number matched, the intent, and who answered it.
     matched_customers = models.ManyToManyField(
