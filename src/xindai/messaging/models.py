@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xindai.core.scope import Reach, Scope, ScopedModel, customer_rule, loan_rule, sending_rule
 from xindai.customers.models import Customer
@@ -29,7 +30,7 @@ class MessageStatus(models.TextChoices):
 class CallOutcome(models.TextChoices):
     """A call's result as the voice providers report it (voice.CallOutcome), in words."""
 
-    ANSWERED = "answered", _("answered")  # 接通
+    ANSWERED = "answered", pgettext_lazy("call", "answered")  # 接通
     NO_ANSWER = "no_answer", _("not answered")  # 未接
     BUSY = "busy", _("busy")  # 忙
     POWER_OFF = "power_off", _("phone switched off")  # 关机
