@@ -52,7 +52,7 @@ def test_dates_render_one_way_in_zh_hans():
 
 
 def test_counts_in_messages_have_thousands_separators():
-    """"共60037期" read as "共60,037期": an int parameter is a count — but not a year, an id or a
+    """ "共60037期" read as "共60,037期": an int parameter is a count — but not a year, an id or a
     number; small counts stay ints, so a %d in a message still takes them."""
     assert str(BusinessError("共%(count)s期", {"count": 60037})) == "共60,037期"
     assert shown_params({"count": 1234567, "year": 2026, "loan_id": 4711, "period_number": 1200, "length": 17}) == {
@@ -62,7 +62,7 @@ def test_counts_in_messages_have_thousands_separators():
         "period_number": 1200,
         "length": 17,
     }
-    assert "%(length)d" % shown_params({"length": 17}) == "17"
+    assert "%(length)d" % shown_params({"length": 17}) == "17"  # noqa: UP031 - the %d of idnumber.py
     assert shown(True, "count") is True
 
 
