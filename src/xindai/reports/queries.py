@@ -45,7 +45,6 @@ from xindai.loans.classification import RANKS, classification_thresholds
 from xindai.loans.models import Installment, Loan
 from xindai.loans.owed import accrual_sql, unsettled_on, uses_running_totals, with_owed
 from xindai.loans.quality import BUCKET_BOUNDS, NPL_CATEGORIES, Category, bucket_sql, category_sql, npl_ratio
-from xindai.org.selectors import with_county
 from xindai.repayments.models import Channel, Repayment
 
 KINDS = ("disbursement", "collection", "balance", "quality")
@@ -495,8 +494,4 @@ def run(kind: str, group: str, *, user, date_from=None, date_to=None, as_of=None
     if group == "customer":  # the key is the ID number: masked for who may not see it in full
         for row in report.rows:
             row["key"] = shown(user, "id_number", row["key"])
-    if group == "township":  # 梁家墩镇 alone is ambiguous across counties: "甘州区 · 梁家墩镇"
-        names = with_county(row["key"] for row in report.rows)
-        for row in report.rows:
-            row["name"] = names.get(row["key"], row["name"])
     return report
