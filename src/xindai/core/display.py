@@ -20,11 +20,24 @@ def format_rate(value: Decimal) -> str:
     return f"{two}%" if two == number else f"{number.normalize():f}%"
 
 
+NOT_COUNT_KEYS = ("year", "id", "pk", "period", "number", "code")
+
+
+def format_count(value) -> str:
+    """A count with thousands separators: 60,037."""
+    return f"{int(value):,}"
+
+
 def shown(value, key: str = ""):
     """One parameter of a message as it is shown: a Decimal is an amount (or, for a key naming a
-    rate, the rate's number without its %), a date ISO, a time to the minute; anything else as is."""
+    rate, the rate's number without its %), an int a count with thousands separators (unless its key
+    names a year, an id or a number), a date ISO, a time to the minute; anything else as is."""
     if isinstance(value, bool):
         return value
+    if isinstance(value, int):  # a count (共60,037期) — not a year, an id or a period's number
+        if -1000 < value < 1000 or any(word in NOT_COUNT_KEYS for word in key.split("_")):
+            return value  # as is: the same figure, and a %d in a message still takes it
+        return format_count(value)
     if isinstance(value, Decimal):
         if any(part in key for part in RATE_KEYS):
             return format_rate(value).removesuffix("%")

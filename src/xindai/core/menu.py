@@ -65,6 +65,15 @@ MENU: tuple[Module, ...] = (
         ),
     ),
     Module(
+        _("Voice calls"),
+        "telephone",
+        (
+            Entry(_("Voice notice"), "messaging:voice_compose", "messaging.send"),
+            Entry(_("Voice templates"), "messaging:voice_templates", "messaging.manage_templates"),
+            Entry(_("Call log"), "messaging:calls", "messaging.view"),
+        ),
+    ),
+    Module(
         _("Customer contacts"),
         "chat-left-text",
         (

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from xindai.core.display import shown_params
+
 FORMATS = {
     "money": "#,##0.00",
     "rate": "0.00##",
@@ -133,7 +135,7 @@ def write_xlsx(
     last_row = sheet.next_row - 1
     if totals is not None:
         values = [totals.get(column.total) if column.total else None for column in columns]
-        values[0] = _("Total (%(count)s rows)") % {"count": totals.get("count", count)}
+        values[0] = _("Total (%(count)s rows)") % shown_params({"count": totals.get("count", count)})
         sheet.write(values, bold=True)
     if total_row is not None:
         sheet.write((column.value(total_row) for column in columns), bold=True)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xindai.core.approval import SUBMITTED, Action, submit_or_run
+from xindai.core.display import shown_params
 from xindai.core.errors import BusinessError
 from xindai.core.viewhelpers import paginate, require_perm, run_service
 from xindai.credit import approvals, selectors
@@ -48,7 +49,7 @@ def bulk(request):
     except BusinessError as err:
         messages.error(request, str(err))
         return redirect("credit:inbox")
-    messages.success(request, _("%(count)s request(s) decided.") % {"count": result.approved})
+    messages.success(request, _("%(count)s request(s) decided.") % shown_params({"count": result.approved}))
     for request_id, error in result.failed:
         messages.error(request, _("Request %(id)s: %(error)s") % {"id": request_id, "error": error})
     return redirect("credit:inbox")

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from xindai.core.approval import SUBMITTED, Action, submit_or_run
+from xindai.core.display import shown_params
 from xindai.core.viewhelpers import run_service
 from xindai.credit import transfer
 from xindai.credit.forms import TransferForm
@@ -20,7 +21,8 @@ def transfer_page(request):
         done = run_service(form, lambda: _submit_or_run(request.user, data, form.iou_numbers()))
         if done:
             messages.success(
-                request, SUBMITTED if done[1] else _("%(count)s loan(s) transferred.") % {"count": done[0]}
+                request,
+                SUBMITTED if done[1] else _("%(count)s loan(s) transferred.") % shown_params({"count": done[0]}),
             )
             return redirect("credit:transfer")
     return render(request, "credit/transfer.html", {"form": form})

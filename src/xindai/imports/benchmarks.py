@@ -22,6 +22,7 @@ from xindai.core.benchmarking import get_ok, measure_request, signed_in_clients
 from xindai.core.idnumber import check_character
 from xindai.customers.models import Customer
 from xindai.imports import loan_import as li
+from xindai.imports import statistics
 from xindai.imports.loan_import import LoanImport
 from xindai.imports.tests.files import workbook
 from xindai.loans.benchmarks import ensure_book
@@ -170,7 +171,7 @@ def imported_book(*, stdout, scale: float) -> None:
         result = job.validate()
         assert result.ok, result.errors[:5]
         job.execute()
-        li.refresh_statistics()  # what the import does after its commit (the transaction here is rolled back)
+        statistics.refresh_statistics()  # what the import does after its commit (the transaction here is rolled back)
         overdue = Installment.objects.filter(settled_on__isnull=True, due_date__lt=timezone.localdate()).count()
         stdout.write(
             f"   {result.loans_created:,} loans imported, {overdue:,} installments overdue"

@@ -16,11 +16,12 @@ from django.utils.translation import gettext_lazy
 from xindai.core import audit
 from xindai.core.audit_actions import AuditAction
 from xindai.core.errors import BusinessError, translate_pure_error
-from xindai.core.idnumber import check_character, gender_from_id, parse_id_number
+from xindai.core.idnumber import gender_from_id, parse_id_number
 from xindai.core.pure import PureError
 from xindai.core.scope import Reach, scope_for, system_scope
 from xindai.customers.models import Customer
-from xindai.imports import cells
+from xindai.imports import cells, statistics
+from xindai.imports.example_row import EXAMPLE_ROW, is_example
 from xindai.imports.workbook import FileProblem, Sheet, read_sheet
 from xindai.loans import schedule
 from xindai.loans.models import Loan, LoanType
@@ -78,14 +79,6 @@ UNKNOWN_METHOD = gettext_lazy("Unknown repayment method; expected one of: %(choi
 CUSTOM_METHOD = gettext_lazy("Loans with a custom plan (自定义) cannot be imported; register them in the app.")
 GENDER_MISMATCH = gettext_lazy("The gender does not agree with the ID number (which says %(gender)s).")
 GENDER_UNKNOWN = gettext_lazy("Enter 男 or 女.")
-# The template's example row (imports/template.py): marked in its name and recognised by its
-# made-up ID number, it is refused — a user who forgets to delete it must not import a fake loan.
-EXAMPLE_NAME = "马建国（示例）"
-EXAMPLE_ID_BODY = "62070219900101001"
-EXAMPLE_IOU = "GZ2026030001"
-EXAMPLE_ROW = gettext_lazy(
-    "Row %(row)s is the template's example (%(name)s): delete it and enter your own rows, then import again."
-)
 IOU_EXISTS = gettext_lazy("IOU number %(value)s is already in the system.")
 IOU_TWICE = gettext_lazy("IOU number %(value)s also appears on row %(row)s.")
 ID_OTHER_NAME = gettext_lazy("ID number already registered to %(name)s; the name must be the same.")
@@ -185,13 +178,6 @@ class _Row:
             return None
 
 
-def _is_example(row: _Row) -> bool:
-    """The template's example row: the example's name, or its made-up ID number with its IOU number."""
-    example_id = EXAMPLE_ID_BODY + check_character(EXAMPLE_ID_BODY)
-    same_id = row.raw(ID).strip().upper() == example_id and row.raw(IOU).strip() == EXAMPLE_IOU
-    return same_id or row.raw(NAME).strip() == EXAMPLE_NAME
-
-
 class _Lookups:
     """Everything a row is checked against, loaded once for the file."""
 
@@ -248,18 +234,6 @@ class _LoanRow:
     installments: int
 
 
-# A big import changes the tables' shape at once; the planner's statistics follow at once too
-# (autovacuum would take a minute or more, and meanwhile 资产质量 plans on a tenth of the rows).
-ANALYZE_AFTER_LOANS = 500
-IMPORTED_TABLES = ("customers_customer", "loans_loan", "loans_planversion", "loans_installment", "repayments_repayment")
-
-
-def refresh_statistics() -> None:
-    """ANALYZE the tables a loan import fills (allowed inside a transaction, too)."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {', '.join(IMPORTED_TABLES)}")  # noqa: S608 - this module's table names
-
-
 class LoanImport:
     """Validate a loan file (`validate`), then write it (`execute`) — or refuse it whole."""
 
@@ -294,7 +268,7 @@ class LoanImport:
             if self.on_progress and index % 200 == 0:
                 self.on_progress(index, len(self.sheet.rows))
             row = _Row(number, values, self.result.errors)
-            if _is_example(row):
+            if is_example(row.raw(NAME), row.raw(ID), row.raw(IOU)):
                 row.error(NAME, EXAMPLE_ROW % {"row": number, "name": row.raw(NAME)})
                 continue
             customer = self._customer(row, lookups, seen_ids)
@@ -540,8 +514,8 @@ class LoanImport:
                 member.terms.guarantee_group_id = group.pk
         loans_bulk_create(actor=actor, terms_list=[loan.terms for loan in self.loans])
         audit.record(actor, AuditAction.LOANS_IMPORTED, changes=self.result.as_dict() | {"errors": []})
-        if len(self.loans) >= ANALYZE_AFTER_LOANS:
-            transaction.on_commit(refresh_statistics)
+        if len(self.loans) >= statistics.ANALYZE_AFTER_LOANS:
+            transaction.on_commit(statistics.refresh_statistics)
 
     def _create_customers(self, actor) -> dict[str, int]:
         ids = {number: customer.pk for number, customer in self._matched_customers().items()}

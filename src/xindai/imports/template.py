@@ -16,6 +16,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from xindai.core.idnumber import check_character
 from xindai.core.scope import Reach, scope_for, system_scope
+from xindai.imports import example_row
 from xindai.imports import loan_import as li
 from xindai.imports.workbook import header_key
 from xindai.loans.models import LoanType
@@ -23,14 +24,14 @@ from xindai.loans.schedule import METHOD_LABELS, Method
 from xindai.org.models import Branch, Region, RegionLevel, User
 
 ERROR_HEADER = "错误说明"
-EXAMPLE_ID = li.EXAMPLE_ID_BODY
+EXAMPLE_ID = example_row.EXAMPLE_ID_BODY
 EXAMPLE = {
-    li.NAME: li.EXAMPLE_NAME,
+    li.NAME: example_row.EXAMPLE_NAME,
     li.ID: "620702199001010016",  # replaced by a valid number below
     li.MOBILE: "13909361234",
     li.GENDER: "男",
     li.HOUSE: "3组18号",
-    li.IOU: li.EXAMPLE_IOU,
+    li.IOU: example_row.EXAMPLE_IOU,
     li.AMOUNT: "50,000.00",
     li.RATE: "5.22",
     li.PURPOSE: "购买基础母牛",

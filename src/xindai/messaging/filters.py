@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from xindai.core.forms import BootstrapFilterSetMixin, DateFilter, ViewerFilterSetMixin
 from xindai.core.masking import number_search
 from xindai.core.phone import normalize_mobile
-from xindai.messaging.models import MessageStatus, Purpose, SmsTemplate
+from xindai.messaging.models import CallOutcome, MessageStatus, Purpose, SmsTemplate
 from xindai.org.filters import branch_filter, officer_filter
 
 
@@ -26,3 +26,15 @@ class MessageFilter(ViewerFilterSetMixin, BootstrapFilterSetMixin, filters.Filte
         if not number:
             return queryset
         return queryset.filter(number_search(self.viewer, "mobile", ["recipient"], number, partial="contains"))
+
+
+class CallFilter(MessageFilter):
+    """Criteria of the call log (呼叫记录): the message log's, and the call's result and retries."""
+
+    outcome = filters.ChoiceFilter(label=_("call result"), field_name="call_outcome", choices=CallOutcome.choices)
+    retried = filters.BooleanFilter(label=_("called more than once"), method="filter_retried")
+
+    def filter_retried(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(attempts__gt=1) if value else queryset.filter(attempts__lte=1)

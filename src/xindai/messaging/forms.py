@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xindai.core.forms import DateField, Form, ModelForm
-from xindai.messaging.models import AutoSwitch, IntentRule, SmsTemplate
+from xindai.messaging.models import AutoSwitch, Channel, IntentRule, SmsTemplate
 from xindai.messaging.parameters import NAMES as PARAMETERS
 from xindai.messaging.selectors import STAT_GROUPS
 from xindai.org.models import Branch, Role
@@ -73,11 +73,20 @@ class ComposeForm(Form):
         help_text=_("Parameters: %(params)s") % {"params": "、".join("{" + p + "}" for p in PARAMETERS)},
     )
 
-    def __init__(self, *args, collection: bool = False, **kwargs):
-        """A collection notice (人工催缴) is written from the manual templates only."""
+    def __init__(self, *args, collection: bool = False, voice: bool = False, **kwargs):
+        """A collection notice (人工催缴) is written from the manual templates only; a voice notice
+        (语音群发) is always a call, from the voice templates."""
         super().__init__(*args, **kwargs)
         kinds = [SmsTemplate.Kind.MANUAL] if collection else [SmsTemplate.Kind.GENERAL, SmsTemplate.Kind.MANUAL]
-        self.fields["template"].queryset = SmsTemplate.objects.filter(kind__in=kinds)
+        templates = SmsTemplate.objects.filter(kind__in=kinds)
+        self.voice = voice
+        if voice:
+            templates = templates.filter(channel=Channel.VOICE)
+            self.fields["channel"].initial = "voice"  # and whatever is posted, a call (clean_channel)
+        self.fields["template"].queryset = templates
+
+    def clean_channel(self):
+        return "voice" if self.voice else self.cleaned_data["channel"] or "sms"
 
 
 class UsersForm(Form):

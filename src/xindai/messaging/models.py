@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xindai.core.scope import Reach, Scope, ScopedModel, customer_rule, loan_rule, sending_rule
 from xindai.customers.models import Customer
@@ -24,6 +25,17 @@ class MessageStatus(models.TextChoices):
     DELIVERED = "delivered", _("delivered")  # 已送达
     FAILED = "failed", _("failed")  # 失败
     CANCELLED = "cancelled", _("cancelled")  # 已取消
+
+
+class CallOutcome(models.TextChoices):
+    """A call's result as the voice providers report it (voice.CallOutcome), in words."""
+
+    ANSWERED = "answered", pgettext_lazy("call", "answered")  # 接通
+    NO_ANSWER = "no_answer", _("not answered")  # 未接
+    BUSY = "busy", _("busy")  # 忙
+    POWER_OFF = "power_off", _("phone switched off")  # 关机
+    VACANT = "vacant", _("number not in service")  # 空号
+    FAILED = "failed", _("call failed")  # 失败
 
 
 class Purpose(models.TextChoices):
@@ -191,7 +203,7 @@ class Message(ScopedModel):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     # Calls: the result and how long the borrower listened.
-    call_outcome = models.CharField(_("call result"), max_length=10, blank=True)
+    call_outcome = models.CharField(_("call result"), max_length=10, blank=True, choices=CallOutcome.choices)
     duration_s = models.PositiveIntegerField(_("duration (s)"), default=0)
     # Inbound messages: every customer the number matched, the intent, and who answered it.
     matched_customers = models.ManyToManyField(

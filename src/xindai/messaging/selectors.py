@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from xindai.customers.models import Customer
 from xindai.loans.models import Installment
-from xindai.messaging.filters import MessageFilter
-from xindai.messaging.models import Direction, Message, MessageStatus
+from xindai.messaging.filters import CallFilter, MessageFilter
+from xindai.messaging.models import CallOutcome, Channel, Direction, Message, MessageStatus
 from xindai.messaging.outbox import CANCEL_OPTED_OUT
 from xindai.messaging.parameters import installment_values, owed_rows
 
@@ -25,6 +25,21 @@ def message_search(user, params):
         segments=Coalesce(Sum("segments"), 0),
         delivered=Count("id", filter=Q(status=MessageStatus.DELIVERED)),
         failed=Count("id", filter=Q(status=MessageStatus.FAILED)),
+    )
+    return filterset, rows, totals
+
+
+def call_search(user, params):
+    """(filter form, calls placed in scope matching it, totals by result) — the call log (呼叫记录)."""
+    calls = messages(user).filter(channel=Channel.VOICE, direction=Direction.OUTBOUND)
+    filterset = CallFilter(params or None, queryset=calls, viewer=user)
+    rows = filterset.qs.select_related("customer", "template", "loan", "created_by").order_by("-created_at", "-id")
+    totals = rows.order_by().aggregate(
+        count=Count("id"),
+        calls_made=Coalesce(Sum("attempts"), 0),
+        retried=Count("id", filter=Q(attempts__gt=1)),
+        waiting=Count("id", filter=Q(status__in=[MessageStatus.QUEUED, MessageStatus.SENDING])),
+        **{outcome.value: Count("id", filter=Q(call_outcome=outcome)) for outcome in CallOutcome},
     )
     return filterset, rows, totals
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xindai.messaging import views
+from xindai.messaging import views, views_voice
 
 app_name = "messaging"
 urlpatterns = [
@@ -19,6 +19,9 @@ urlpatterns = [
     path("statistics/", views.statistics, name="statistics"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<int:pk>/answer/", views.inbox_answer, name="answer"),
+    path("voice/", views_voice.voice_compose, name="voice_compose"),
+    path("voice/templates/", views_voice.voice_templates, name="voice_templates"),
+    path("voice/calls/", views_voice.call_log, name="calls"),
     path("rules/", views.rule_list, name="rules"),
     path("rules/new/", views.rule_edit, name="rule_create"),
     path("rules/<int:pk>/", views.rule_edit, name="rule_edit"),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from xindai.core.display import shown_params
 from xindai.core.errors import BusinessError
 from xindai.core.viewhelpers import paginate, require_perm, run_and_report, run_service
 from xindai.customers.models import Customer
@@ -115,6 +116,11 @@ def _recipients(request, source: str, data):
 @permission_required("messaging.send", raise_exception=True)
 def compose(request):
     """短信群发 / 人工催缴: recipients from a list, a template or text, a preview, then send."""
+    return compose_page(request, voice=False)
+
+
+def compose_page(request, *, voice: bool):
+    """The compose page of 短信群发 and 语音群发 (voice: every message a call, voice templates)."""
     data = request.POST if request.method == "POST" else request.GET
     source = data.get("source", "numbers")
     if source not in SOURCES:
@@ -122,8 +128,8 @@ def compose(request):
     recipients, extra = _recipients(request, source, data)
     collection = source == "due"
     bound = request.POST if request.method == "POST" and "text" in request.POST else None
-    form = ComposeForm(bound, collection=collection)
-    context = {"form": form, "extra": extra, "source": source, "source_label": SOURCES[source]}
+    form = ComposeForm(bound, collection=collection, voice=voice)
+    context = {"form": form, "extra": extra, "source": source, "source_label": SOURCES[source], "voice": voice}
     context |= {"query": data.get("query", ""), "ids": data.getlist("ids") if hasattr(data, "getlist") else []}
     context |= {"recipients": len(recipients), "collection": collection, "parameters": PARAMETERS}
     context["templates"] = {t.pk: t.text for t in form.fields["template"].queryset}
@@ -150,11 +156,11 @@ def _mass_send(request, form, recipients, context):
             template=form.cleaned_data["template"],
             purpose=purpose,
             source=f"{context['source_label']} {context['query']}",
-            channel=form.cleaned_data["channel"] or "sms",
+            channel=form.cleaned_data["channel"],
         ),
     )
     if done:
-        counts = {"count": done.messages_count, "skipped": done.skipped_opted_out}
+        counts = shown_params({"count": done.messages_count, "skipped": done.skipped_opted_out})
         messages.success(request, _("%(count)s messages queued; %(skipped)s opted-out numbers skipped.") % counts)
     return done
 
@@ -195,7 +201,8 @@ def template_list(request):
 @permission_required("messaging.manage_templates", raise_exception=True)
 def template_edit(request, pk=None):
     template = get_object_or_404(SmsTemplate, pk=pk) if pk else None
-    form = TemplateForm(request.POST or None, instance=template)
+    voice = request.GET.get("channel") == "voice" or (template is not None and template.channel == "voice")
+    form = TemplateForm(request.POST or None, instance=template, initial={"channel": "voice"} if voice else None)
     if request.method == "POST" and form.is_valid():
         saved = run_service(
             form,
@@ -205,7 +212,7 @@ def template_edit(request, pk=None):
         )
         if saved:
             messages.success(request, _("Template %(name)s saved.") % {"name": saved.name})
-            return redirect("messaging:templates")
+            return redirect("messaging:voice_templates" if saved.channel == "voice" else "messaging:templates")
     sample = selectors.sample_installment(request.user)
     preview = None
     if sample is not None and (

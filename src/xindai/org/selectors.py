@@ -1,6 +1,7 @@
 """Reads of the organisation: scope labels, pickers, trees."""
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
 from xindai.org.models import Branch, Region, RegionLevel, ScopeKind, User, UserKind
@@ -43,3 +44,14 @@ def region_chain(region: Region) -> dict[int, Region]:
 
 def regions_at_level(level: RegionLevel) -> QuerySet[Region]:
     return Region.objects.filter(level=level, is_active=True).order_by("code")
+
+
+def with_county(codes) -> dict[str, str]:
+    """Each region's name after its county's, "甘州区 · 梁家墩镇", by division code — one query (the
+    county is the root of the region's path, "/00000012/…"; a county itself keeps its name)."""
+    county = Region.objects.filter(level=RegionLevel.COUNTY, path=Substr(OuterRef("path"), 1, 10), parent=None)
+    rows = Region.objects.filter(code__in=list(codes)).annotate(county=Subquery(county.values("name")[:1]))
+    return {
+        code: f"{county_name} · {name}" if county_name and level != RegionLevel.COUNTY else name
+        for code, name, level, county_name in rows.values_list("code", "name", "level", "county")
+    }

@@ -1,4 +1,4 @@
-"""The forms as PDF, laid out with fpdf2: A4, one form per page, a table grid.
+"""The forms as PDF, laid out with fpdf2: A4, a notice a page, receipts two a page, a table grid.
 
 The text is set in WenQuanYi Micro Hei (文泉驿微米黑, Apache-2.0 or GPL-3+ with the font
 exception), a TrueType collection that the PyPI package `paperang-p2-fonts-cjk` installs (the
@@ -111,12 +111,30 @@ def notices_pdf(notices: list[Notice]) -> bytes:
     return bytes(pdf.output())
 
 
+# Receipts are printed two to an A4 page and cut apart (银行一页打印两张回单后裁开): each fills half
+# the page between narrower top and bottom margins, a dashed cut line across the middle.
+RECEIPTS_PER_PAGE = 2
+RECEIPT_MARGIN = 10  # mm, top and bottom of a page of receipts
+RECEIPT_SLOT = (297 - 2 * RECEIPT_MARGIN) / RECEIPTS_PER_PAGE
+RECEIPT_SEAL = 34  # mm, the seal box of a receipt (42 on the notice's page would not leave two a page)
+
+
 def receipts_pdf(receipts: list[Receipt], *, empty_message: str = "") -> bytes:
     pdf = FormPDF(_("Interest receipts"))
-    for receipt in receipts:
-        pdf.add_page()
+    pdf.set_auto_page_break(auto=False)  # the slots are laid out; a receipt never runs onto the next page
+    for index, receipt in enumerate(receipts):
+        place = index % RECEIPTS_PER_PAGE
+        if place == 0:
+            pdf.add_page()
+        top = RECEIPT_MARGIN + place * RECEIPT_SLOT
+        pdf.set_y(top + 2)
         _receipt_page(pdf, receipt)
+        if pdf.get_y() > top + RECEIPT_SLOT:  # a layout change that no longer fits: fail loudly in tests
+            raise ValueError(f"receipt {receipt.number} is taller than its half page")
+        if place < RECEIPTS_PER_PAGE - 1 and index < len(receipts) - 1:
+            _cut_line(pdf, top + RECEIPT_SLOT)
     if not receipts:
+        pdf.set_auto_page_break(auto=True, margin=MARGIN)
         pdf.add_page()
         pdf.set_font(FONT, size=12)
         pdf.multi_cell(WIDTH, 8, empty_message, wrapmode=WrapMode.WORD)
@@ -162,13 +180,25 @@ def _receipt_page(pdf: FormPDF, r: Receipt) -> None:
     _seal_box(pdf)
 
 
+def _cut_line(pdf: FormPDF, y: float) -> None:
+    """A dashed line across the page at `y`, where the sheet is cut, with a small "cut here"."""
+    with pdf.local_context(dash_pattern={"dash": 2, "gap": 1.5}, line_width=0.2):
+        pdf.line(6, y, 204, y)
+    pdf.set_font(FONT, size=7)
+    label = _("cut here")
+    width = pdf.get_string_width(label) + 4
+    pdf.set_xy(105 - width / 2, y - 2)
+    with pdf.local_context(fill_color=(255, 255, 255)):  # white behind the label: it interrupts the line
+        pdf.cell(width, 4, label, align=Align.C, fill=True)
+
+
 def _seal_box(pdf: FormPDF) -> None:
-    pdf.ln(6)
+    pdf.ln(5)
     y = pdf.get_y()
     pdf.set_font(FONT, size=10.5)
     pdf.set_xy(MARGIN, y + 4)
     pdf.cell(WIDTH - 60, 6, "经办：　　　　　　　复核：")
-    size = 42
+    size = RECEIPT_SEAL
     x = MARGIN + WIDTH - size
     with pdf.local_context(dash_pattern={"dash": 1.5, "gap": 1}):
         pdf.rect(x, y, size, size)

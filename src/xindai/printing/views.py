@@ -53,7 +53,7 @@ def receipt_pdf(request, installment_pk: int):
 
 @permission_required(PERM, raise_exception=True)
 def receipts(request):
-    """The receipts of all interest settlements of a date (default today), one per page."""
+    """The receipts of all interest settlements of a date (default today), two to an A4 page."""
     form = ReceiptsForm(request.GET or {"date": timezone.localdate().isoformat()})
     documents, day = [], None
     if form.is_valid():

@@ -6,6 +6,7 @@ from django.db.models import Count, DecimalField, Exists, F, OuterRef, Sum, Valu
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from xindai.core.display import shown_params
 from xindai.core.figures import cached, criteria
 from xindai.core.system_settings import get_system_settings
 from xindai.loans.models import Installment, Loan
@@ -174,5 +175,5 @@ def batch_chosen(user, ids, count: int) -> tuple[list[int], object, str | None]:
     if count > BATCH_MAX:
         return selected, chosen, BATCH_TOO_LARGE % {"max": BATCH_MAX}
     if (missing := len(set(selected)) - chosen.count()) > 0:
-        return selected, chosen, BATCH_MISSING % {"count": missing}
+        return selected, chosen, BATCH_MISSING % shown_params({"count": missing})
     return selected, chosen, None

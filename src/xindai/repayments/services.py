@@ -20,7 +20,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Case, Exists, F, Max, Min, OuterRef, Subquery, Sum, When
+from django.db.models import Case, Exists, F, Max, OuterRef, Subquery, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +35,7 @@ from xindai.loans.owed import owed_totals, with_owed
 from xindai.org.models import User
 from xindai.repayments import arithmetic
 from xindai.repayments.models import Channel, Repayment
+from xindai.repayments.oldest_first import BATCH_OLDER_OWED, check_oldest, oldest_owing_periods
 
 FUTURE_DATE = _("The repayment date %(date)s is in the future.")
 BEFORE_START = _("The repayment date %(date)s is before the loan started (%(start)s).")
@@ -58,32 +59,14 @@ BATCH_SETTLED = _("%(count)s of the selected installments are already settled (%
 BATCH_CHANGED = _(
     "The amounts changed since the summary was shown (now %(total)s instead of %(expected)s); review it again."
 )
-OLDER_OWED = _(
-    "Period %(older)s of this loan still owes money: installments are paid oldest first, "
-    "confirm period %(older)s first."
-)
-BATCH_OLDER_OWED = _(
-    "%(count)s of the selected installments have an older installment of the same loan still owing "
-    "that is not selected (%(ious)s); installments are paid oldest first."
-)
 BATCH_MAX = 5000
 WAIVER_CHANNEL = _("A waiver is not a repayment: enter it as a waiver (减免).")
 
 ZERO = Decimal("0.00")
 
 
-@dataclass(frozen=True, slots=True)
-class Owing:
-    """What an installment still owes on a date, penalty and compound interest included."""
-
-    principal: Decimal
-    interest: Decimal
-    penalty: Decimal
-    compound: Decimal
-
-    @property
-    def total(self) -> Decimal:
-        return self.principal + self.interest + self.penalty + self.compound
+# What an installment still owes on a date, penalty and compound interest included.
+Owing = arithmetic.Owed
 
 
 # Helpers on rows the calling service already found in the actor's scope (ids, loan ids).
@@ -148,27 +131,6 @@ def _lock(installment_id: int, actor) -> Installment:
     return installment
 
 
-def oldest_owing_periods(loan_ids: Iterable[int], exclude: Iterable[int] = ()) -> dict[int, int]:
-    """Each loan's oldest period of the plan in force that is not settled (one query), leaving out
-    the installments `exclude` — installments are paid oldest first (domain.md)."""
-    rows = (
-        Installment.objects.visible_to(LEDGER)
-        .filter(loan_id__in=list(loan_ids), superseded_on__isnull=True, settled_on__isnull=True)
-        .exclude(pk__in=list(exclude))
-        .order_by()
-        .values("loan_id")
-        .annotate(first=Min("period"))
-    )
-    return {row["loan_id"]: row["first"] for row in rows}
-
-
-def check_oldest(installment: Installment) -> None:
-    """Refuse a payment on an installment while an older one of its loan still owes."""
-    first = oldest_owing_periods([installment.loan_id]).get(installment.loan_id)
-    if first is not None and first < installment.period:
-        raise BusinessError(OLDER_OWED, {"older": first})
-
-
 def _post(installment: Installment, entry: Repayment, sign: int = 1) -> None:
     """Add (sign 1) or take back (sign -1) a ledger entry's amounts on its installment, in memory."""
     installment.principal_paid += sign * entry.principal
@@ -209,12 +171,7 @@ def refresh_loans(loan_ids: Iterable[int]) -> None:
 
 def _allocate(amount: Decimal | None, owing: Owing) -> arithmetic.Allocation:
     try:
-        return arithmetic.allocate(
-            owing.total if amount is None else amount,
-            arithmetic.Owed(
-                principal=owing.principal, interest=owing.interest, penalty=owing.penalty, compound=owing.compound
-            ),
-        )
+        return arithmetic.allocate(owing.total if amount is None else amount, owing)
     except arithmetic.RepaymentError as err:
         raise BusinessError(translate_pure_error(err), field="amount") from None
 

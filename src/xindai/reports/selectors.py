@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from xindai.core.figures import cached
 from xindai.loans.quality import BUCKET_LABELS, CATEGORY_LABELS
 from xindai.org.models import Branch, Region, User
+from xindai.org.selectors import with_county
 from xindai.reports import queries
 from xindai.reports.forms import GROUP_CHOICES, month_ends
 
@@ -43,9 +44,19 @@ def report_for(user, kind, group, choice, filters, *, compare=True):
             "report",
             user,
             (kind, group, period, filters, compare),
-            lambda: queries.run(kind, group, user=user, filters=filters, compare=compare, **period),
+            lambda: _named(queries.run(kind, group, user=user, filters=filters, compare=compare, **period)),
         )
     )
+
+
+def _named(report):
+    """Township rows after their county, "甘州区 · 梁家墩镇" (梁家墩镇 alone is ambiguous across
+    counties) — on the page and in the Excel file, which both read this report."""
+    if report.group == "township":
+        names = with_county(row["key"] for row in report.rows)
+        for row in report.rows:
+            row["name"] = names.get(row["key"], row["name"])
+    return report
 
 
 def _columns(kind):

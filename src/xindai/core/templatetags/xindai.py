@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import template
 
 from xindai.core import masking
-from xindai.core.display import format_rate
+from xindai.core.display import format_count, format_rate
 from xindai.core.masking import shown
 from xindai.core.money import format_amount
 
@@ -26,6 +26,14 @@ def rate(value) -> str:
     if value is None or value == "":
         return ""
     return format_rate(value)
+
+
+@register.filter
+def count(value) -> str:
+    """60,037 — a count with thousands separators (core.display.format_count)."""
+    if value is None or value == "":
+        return ""
+    return format_count(value)
 
 
 @register.simple_tag(takes_context=True)

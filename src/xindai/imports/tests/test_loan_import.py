@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from xindai.customers.models import Customer
 from xindai.customers.tests.factories import CustomerFactory
 from xindai.imports import loan_import as li
+from xindai.imports import statistics
 from xindai.imports.loan_import import import_loans
 from xindai.imports.template import loan_template, marked_file
 from xindai.imports.tests.files import id_number, loan_row, workbook
@@ -296,13 +297,13 @@ def test_the_template_refuses_its_own_example_row_and_imports_once_it_is_replace
 def test_a_big_import_brings_the_planners_statistics_up_to_date_after_its_commit(
     world, monkeypatch, django_capture_on_commit_callbacks, django_assert_num_queries
 ):
-    monkeypatch.setattr(li, "ANALYZE_AFTER_LOANS", 2)
+    monkeypatch.setattr(statistics, "ANALYZE_AFTER_LOANS", 2)
     with django_capture_on_commit_callbacks() as small:
         assert import_loans(workbook([loan_row(1)]), world.manager_a).ok
-    assert li.refresh_statistics not in small
+    assert statistics.refresh_statistics not in small
     with django_capture_on_commit_callbacks() as big:
         assert import_loans(workbook([loan_row(2), loan_row(3)]), world.manager_a).ok
-    assert li.refresh_statistics in big
+    assert statistics.refresh_statistics in big
     with django_assert_num_queries(1) as analyze:
-        li.refresh_statistics()
+        statistics.refresh_statistics()
     assert analyze.captured_queries[0]["sql"].startswith("ANALYZE customers_customer, loans_loan")

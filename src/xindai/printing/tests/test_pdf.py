@@ -2,11 +2,15 @@
 inside their cell, and every form starts a page."""
 
 import hashlib
+import re
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from importlib.resources import files
+from io import BytesIO
 from pathlib import Path
+
+from pypdf import PdfReader
 
 from xindai.printing import pdf
 from xindai.printing.capitals import amount_in_capitals
@@ -77,13 +81,49 @@ def test_a_long_address_and_purpose_wrap_inside_their_cells_on_one_page():
     assert NOTICE.amount_capitals in text
 
 
-def test_each_form_starts_a_page():
+def test_each_notice_starts_a_page():
     assert pdf_pages(pdf.notices_pdf([NOTICE, replace(NOTICE, borrower="李明辉")])) == 2
+
+
+def _numbers_by_half(content: bytes) -> list[tuple[list[str], list[str]]]:
+    """Per page, the receipt numbers printed in its top half and in its bottom half."""
+    pages = []
+    for page in PdfReader(BytesIO(content)).pages:
+        halves = ([], [])
+        height = float(page.mediabox.height)
+
+        def visit(text, cm, tm, font, size, halves=halves, height=height):
+            for number in re.findall(r"KXA-\d+-\d+", text):
+                y = tm[5] * cm[3] + cm[5]  # from the bottom of the page
+                halves[0 if y > height / 2 else 1].append(number)
+
+        page.extract_text(visitor_text=visit)
+        pages.append(halves)
+    return pages
+
+
+def test_receipts_print_two_to_an_a4_page_with_a_cut_line_between():
+    """Banks print 扣息回单 two to a page and cut them apart: 7 receipts are 4 pages, the first of
+    each pair in the top half, the second in the bottom half, a cut line between them."""
     receipts = [replace(RECEIPT, number=f"KXA-1-{n:02d}", period=n) for n in range(1, 8)]
     content = pdf.receipts_pdf(receipts)
-    assert pdf_pages(content) == 7
+    assert pdf_pages(content) == 4
+    halves = _numbers_by_half(content)
+    assert halves == [
+        (["KXA-1-01"], ["KXA-1-02"]),
+        (["KXA-1-03"], ["KXA-1-04"]),
+        (["KXA-1-05"], ["KXA-1-06"]),
+        (["KXA-1-07"], []),
+    ]
     pages = pdf_text(content).split("\n")
-    assert [f"KXA-1-{n:02d}" in page for n, page in enumerate(pages, start=1)] == [True] * 7
+    assert [page.count("cuthere") + page.count("沿此线裁开") for page in pages] == [1, 1, 1, 0]
+    assert all(page.count("银行盖章") == (2 if n < 3 else 1) for n, page in enumerate(pages))  # whole receipts
+
+
+def test_a_receipt_with_long_names_still_fits_its_half_page():
+    long = replace(RECEIPT, branch="张掖市城市商业银行甘州支行梁家墩分理处营业部" * 3, borrower="马" * 20)
+    content = pdf.receipts_pdf([long, long])
+    assert pdf_pages(content) == 1 and pdf_text(content).count("银行盖章") == 2
 
 
 def test_a_batch_without_receipts_is_one_page_saying_so():

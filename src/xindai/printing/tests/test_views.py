@@ -2,10 +2,16 @@
 settlement day (one receipt per page, scoped, a fixed number of queries)."""
 
 import io
+import re
+import shutil
+import subprocess
 from datetime import date
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -153,13 +159,13 @@ def test_the_receipt_pdf(world, login, book):
     ("user_kind", "borrowers"),
     [("officer_a", ["马建国", "李明辉"]), ("officer_b", ["赵天佑"]), ("admin", ["马建国", "李明辉", "赵天佑"])],
 )
-def test_the_receipts_of_a_day_are_those_of_the_scope_one_per_page(world, login, book, user_kind, borrowers):
+def test_the_receipts_of_a_day_are_those_of_the_scope_two_per_page(world, login, book, user_kind, borrowers):
     client = login(getattr(world, user_kind))
     page = client.get(receipts_url())
     assert sorted(r.borrower for r in page.context["receipts"]) == sorted(borrowers)
     assert page.content.decode().count('data-testid="receipt"') == len(borrowers)
     content = client.get(receipts_url(pdf=True)).content
-    assert pdf_pages(content) == len(borrowers)
+    assert pdf_pages(content) == (len(borrowers) + 1) // 2  # two receipts to an A4 page
     pages = pdf_text(content).split("\n")
     for name in ["马建国", "李明辉", "赵天佑"]:
         assert sum(name in text for text in pages) == (1 if name in borrowers else 0), name
@@ -215,7 +221,7 @@ def test_the_batch_costs_the_same_queries_for_one_receipt_as_for_five(world, log
     one = queries()
     more_loans_due_on_the_settlement_day(world, 4)
     assert queries() == one
-    assert pdf_pages(client.get(receipts_url(pdf=True)).content) == 5
+    assert pdf_pages(client.get(receipts_url(pdf=True)).content) == 3  # five receipts, two to a page
 
 
 def test_the_batch_pdf_takes_three_queries_whatever_its_size(world, login, book, django_assert_num_queries):
@@ -225,7 +231,7 @@ def test_the_batch_pdf_takes_three_queries_whatever_its_size(world, login, book,
         more_loans_due_on_the_settlement_day(world, extra, start=extra)
         with django_assert_num_queries(3):  # the session, the user, the installments with their loans
             response = client.get(receipts_url(pdf=True))
-        assert pdf_pages(response.content) == 1 + extra
+        assert pdf_pages(response.content) == (1 + extra + 1) // 2  # two receipts to a page
 
 
 # --- who may print what: the rows are in src/xindai/tests/test_permission_matrix.py ---------
@@ -255,4 +261,33 @@ def test_a_large_batch_of_receipts_prints_in_the_background(world, login, book, 
     assert response.status_code == 302 and response.url == reverse("jobs:detail", args=[job.pk])
     assert job.state == JobState.DONE and job.result["receipts"] >= 3
     content = b"".join(client.get(reverse("jobs:result", args=[job.pk])).streaming_content)
-    assert len(PdfReader(io.BytesIO(content)).pages) == job.result["receipts"]
+    assert len(PdfReader(io.BytesIO(content)).pages) == (job.result["receipts"] + 1) // 2  # two to a page
+
+
+def test_the_receipts_page_puts_a_cut_line_between_the_two_of_each_page(world, login, book):
+    client = login(world.officer_b)
+    more_loans_due_on_the_settlement_day(world, 4)  # officer_b: 赵天佑 and four more, five receipts
+    html = client.get(receipts_url()).content.decode()
+    assert html.count('data-testid="receipt"') == 5
+    assert html.count('data-testid="cut-line"') == 2  # after the 1st and the 3rd; the 5th is alone
+    assert 'class="xd-receipt-batch"' in html
+
+
+@pytest.mark.skipif(not shutil.which("chromium"), reason="Debian's chromium is installed by make setup-test")
+def test_the_browser_prints_the_receipts_page_two_to_an_a4_page(world, login, book, tmp_path):
+    """What the officer prints from the page (Ctrl+P) is what the PDF is: 4 receipts, 2 A4 pages."""
+    client = login(world.officer_b)
+    more_loans_due_on_the_settlement_day(world, 3)
+    html = client.get(receipts_url()).content.decode()
+    for url in set(re.findall(r'href="(/static/[^"]+\.css)"', html)):
+        found = finders.find(url.removeprefix(settings.STATIC_URL))
+        html = html.replace(f'href="{url}"', f'href="{Path(found).as_uri()}"')
+    page, out = tmp_path / "receipts.html", tmp_path / "receipts.pdf"
+    page.write_text(html, encoding="utf-8")
+    subprocess.run(  # noqa: S603 - a fixed command line on a file of the test
+        [shutil.which("chromium"), "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+         f"--print-to-pdf={out}", page.as_uri()],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    assert pdf_pages(out.read_bytes()) == 2
+    assert [text.count("银行盖章") for text in pdf_text(out.read_bytes()).split("\n")] == [2, 2]  # whole receipts

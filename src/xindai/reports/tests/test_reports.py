@@ -208,7 +208,7 @@ def test_the_page_drills_down_and_exports_its_figures(world, login, book):
     page = client.get(url, {"kind": "balance", "group": "county", "as_of": "2026-05-01"})
     assert page.status_code == 200 and "drill-link" in page.content.decode()
     down = client.get(url, {"kind": "balance", "group": "township", "as_of": "2026-05-01", "region": world.county_a.pk})
-    assert [r["name"] for r in down.context["report"].rows] == ["梁家墩镇"]
+    assert [r["name"] for r in down.context["report"].rows] == ["甘州区 · 梁家墩镇"]  # its county, past the area
     detail = down.context["report"].rows[0]["detail"]
     loans = client.get(detail)
     assert {loan.iou_number for loan in loans.context["page"].object_list} == {"MA", "WANG"}
@@ -311,3 +311,18 @@ def test_quality_compares_with_the_previous_month_end_and_year_end(world, book):
                 then["npl_ratio"],
             )
     assert report.comparison["month_end"]["npl"] > 0
+
+
+def test_township_rows_name_their_county_on_screen_and_in_excel(world, login, book):
+    """梁家墩镇 alone does not say where it is: a township row reads "甘州区 · 梁家墩镇" (one query
+    for all the rows' counties), in the report, on the page and in the Excel file."""
+    client = login(world.admin)
+    townships = client.get(reverse("reports:report"), {"kind": "balance", "group": "township", "as_of": "2026-05-01"})
+    assert all(row["name"].count(" · ") == 1 for row in townships.context["report"].rows)
+    counties = client.get(reverse("reports:report"), {"kind": "balance", "group": "county", "as_of": "2026-05-01"})
+    assert all(" · " not in row["name"] for row in counties.context["report"].rows)  # the county alone
+    params = {"kind": "balance", "group": "township", "as_of": "2026-05-01"}
+    assert "甘州区 · 梁家墩镇" in client.get(reverse("reports:report"), params).content.decode()
+    export = client.get(reverse("reports:report"), params | {"export": "xlsx"})
+    names = [row[1].value for row in load_workbook(io.BytesIO(export.content)).active.iter_rows(min_row=4)]
+    assert "甘州区 · 梁家墩镇" in names
