@@ -156,7 +156,8 @@ def rule_sql(rule: Rule, as_of: date, among: list[int] | None = None) -> tuple[s
 def _paying_later(count: int, as_of: date, among) -> tuple[str, list]:
     """The last `count` settled installments, each later than the one before, the latest late.
     Only loans with a late settlement in the lookback can fire (the latest is one): they are
-    found on a partial index of late settlements, and only their last installments are read."""
+    found on a partial index of late settlements, and only their last installments are read
+    (an index-only read of the settled installments by period, latest first)."""
     only, only_params = _among("j.loan_id", among)
     lookback = as_of - timedelta(days=PAYING_LATER_LOOKBACK_DAYS)
     # lates[1] is the latest settled installment's days late, lates[2] the one before, ...
