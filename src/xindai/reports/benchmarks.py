@@ -27,7 +27,8 @@ LIVE = "l.start_date <= %(d)s"
 JOIN = "JOIN customers_customer c ON c.id = l.customer_id JOIN org_region r ON r.id = c.township_id"
 GROUP = "GROUP BY c.township_id, r.code, r.name"
 # Per loan, over today's plan: the oldest overdue payable date, the principal overdue and the
-# interest, penalty and compound owed on its overdue installments (the running-totals formula).
+# interest, penalty and compound owed on its overdue installments (the running-totals formula);
+# loans written off by then (核销) count nowhere, as in the reports.
 OVERDUE = """
     od AS (
         SELECT loan_id, MIN(payable_on) AS due, SUM(principal - principal_paid) AS p,
@@ -43,7 +44,8 @@ OVERDUE = """
         SELECT c.township_id, r.code, r.name, l.outstanding_principal AS o, COALESCE(od.p, 0) AS overdue,
                COALESCE(od.i, 0) AS owed, COALESCE(%(d)s::date - od.due, 0) AS days, l.classification_override AS ov
         FROM loans_loan l LEFT JOIN od ON od.loan_id = l.id @JOIN
-        WHERE @LIVE AND (l.outstanding_principal > 0 OR od.i > 0))"""
+             LEFT JOIN credit_writeoff wo ON wo.loan_id = l.id AND wo.written_off_on <= %(d)s
+        WHERE @LIVE AND wo.loan_id IS NULL AND (l.outstanding_principal > 0 OR od.i > 0))"""
 ARREARS = "SUM(owed) FILTER (WHERE days <= 90), SUM(owed) FILTER (WHERE days > 90)"
 
 _SQL = {

@@ -302,11 +302,13 @@ def _loan_rows(
     # A loan written off by then (核销) has left the balance sheet: its principal and interest count
     # nowhere here (the write-off register keeps them, credit app). `watch` serves the
     # classification floor of watched loans (_category_columns).
-    watch_join = watch_join_sql("l.id")
+    watch_join, watch, watch_params = ("", "0", [])  # only the classes read it, not the balance's figures
+    if "watch" in columns:
+        watch_join, watch, watch_params = watch_join_sql("l.id"), "COALESCE(wt.watch, 0)", [[as_of]]
     sql = f"""
         WITH od AS ({od_sql}),
         x AS (
-            SELECT {gid} AS gid, {key} AS gkey, {name} AS gname, COALESCE(wt.watch, 0) AS watch,
+            SELECT {gid} AS gid, {key} AS gkey, {name} AS gname, {watch} AS watch,
                    CASE WHEN wo.loan_id IS NULL THEN {outstanding} ELSE 0 END AS o,
                    CASE WHEN wo.loan_id IS NULL THEN COALESCE(od.principal, 0) ELSE 0 END AS overdue,
                    CASE WHEN wo.loan_id IS NULL THEN COALESCE(od.interest, 0) ELSE 0 END AS owed,
@@ -326,7 +328,7 @@ def _loan_rows(
         *group_params,
         *booked_params,
         as_of,
-        [as_of],
+        *watch_params,
         get_system_settings().off_balance_days,
     ]
     with connection.cursor() as cursor:

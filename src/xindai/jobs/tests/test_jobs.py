@@ -105,7 +105,7 @@ def test_a_refusal_or_a_bug_fails_the_job_with_a_message(world, committed):
     crashed = start(world.officer_a, committed, kind="tests.crash", x=1)
     refused.refresh_from_db()
     crashed.refresh_from_db()
-    assert (refused.state, refused.error) == (JobState.FAILED, "No loans match.")
+    assert (refused.state, refused.error) == (JobState.FAILED, "没有符合条件的贷款。")
     assert crashed.state == JobState.FAILED and crashed.error == str(services.MSG_INTERNAL)
 
 
