@@ -324,7 +324,8 @@ def collateral_by_kind_and_village(user) -> list[dict]:
 
 
 def officers_in_scope(user):
-    """Officers of the loans in scope (the filter's choices)."""
+    """Officers of the loans in scope (the filter's choices): a probe per officer of the index
+    by officer and branch (postloan migration 0003)."""
     from django.contrib.auth import get_user_model
 
     ids = Loan.objects.visible_to(user).values("officer_id")
@@ -332,7 +333,8 @@ def officers_in_scope(user):
 
 
 def villages_in_scope(user):
-    """Villages of the borrowers of the loans in scope (the filter's choices)."""
+    """Villages of the borrowers of the loans in scope (the filter's choices): the borrowers'
+    villages are read from the index of customer ids with their village (postloan migration 0003)."""
     from xindai.org.models import Region
 
     ids = Loan.objects.visible_to(user).filter(settled_on__isnull=True).values("customer__village_id")

@@ -36,6 +36,8 @@ from xindai.collateral.models import DEFAULT_HAIRCUTS
 from xindai.postloan.models import RULE_DEFAULTS, RuleCode, WarningAck, WarningRule
 
 PAYING_LATER_LOOKBACK_DAYS = 548
+# The columns of `loans_loan` the rules' SQL reads (warned_cte selects these of the scoped loans).
+RULE_COLUMNS = ("id", "customer_id", "guarantee_group_id", "outstanding_principal")
 PARTIAL_WINDOW_DAYS = 180
 
 
@@ -154,7 +156,8 @@ def rule_sql(rule: Rule, as_of: date, among: list[int] | None = None) -> tuple[s
 def _paying_later(count: int, as_of: date, among) -> tuple[str, list]:
     """The last `count` settled installments, each later than the one before, the latest late.
     Only loans with a late settlement in the lookback can fire (the latest is one): they are
-    found on a partial index of late settlements, and only their last installments are read."""
+    found on a partial index of late settlements, and only their last installments are read
+    (an index-only read of the settled installments by period, latest first)."""
     only, only_params = _among("j.loan_id", among)
     lookback = as_of - timedelta(days=PAYING_LATER_LOOKBACK_DAYS)
     # lates[1] is the latest settled installment's days late, lates[2] the one before, ...
@@ -238,7 +241,10 @@ def warned_cte(loans, as_of: date, rules: list[Rule]) -> tuple[str, list]:
     expressions `flagged` and `warned` (id, w_<rule>…, warning_level). Each rule's subquery is
     written once, in the materialised `flagged`, so PostgreSQL computes it once however often the
     list filters, orders and counts by the flags (an annotation would repeat it in each clause)."""
-    base_sql, base_params = loans.filter(active_on(as_of)).order_by().values("id").query.sql_with_params()
+    # The scoped loans are the FROM itself (a derived table under the name the rules read), with
+    # the columns the rules read: one scan of the scope, not the scope joined back to the table.
+    base = loans.filter(active_on(as_of)).order_by().values(*RULE_COLUMNS)
+    base_sql, base_params = base.query.sql_with_params()
     columns, params, joins, join_params = [], [], "", []
     for rule in rules:
         if rule.code == RuleCode.LOW_COVERAGE:
@@ -253,10 +259,9 @@ def warned_cte(loans, as_of: date, rules: list[Rule]) -> tuple[str, list]:
     levels = ", ".join(f"CASE WHEN w_{r.code} THEN {int(r.level)} ELSE 0 END" for r in rules)
     fired = " OR ".join(f"w_{r.code}" for r in rules) or "false"
     sql = f"""WITH flagged AS MATERIALIZED (
-            SELECT loans_loan.id{"".join(", " + c for c in columns)} FROM loans_loan{joins}
-            WHERE loans_loan.id IN ({base_sql})),
+            SELECT loans_loan.id{"".join(", " + c for c in columns)} FROM ({base_sql}) loans_loan{joins}),
         warned AS (SELECT *, GREATEST({levels or "0"}, 0) AS warning_level FROM flagged WHERE {fired})"""
-    return sql, [*params, *join_params, *base_params]
+    return sql, [*params, *base_params, *join_params]
 
 
 def _coverage_join(as_of: date) -> tuple[str, list]:
@@ -275,13 +280,15 @@ def _coverage_join(as_of: date) -> tuple[str, list]:
 
 
 def open_sql(rules: list[Rule], as_of: date) -> tuple[str, list]:
-    """SQL over `warned`: a rule fires that nobody acknowledged in the last ACK_VALID_DAYS."""
+    """SQL over `warned`: a rule fires that nobody acknowledged in the last ACK_VALID_DAYS.
+    Each rule's acknowledgements are read once, as a hashed set of loans (an uncorrelated NOT IN;
+    `loan_id` is never NULL), not probed once per warned loan."""
     since = as_of - timedelta(days=WarningAck.ACK_VALID_DAYS)
     parts, params = [], []
     for rule in rules:
         parts.append(
-            f"(w_{rule.code} AND NOT EXISTS (SELECT 1 FROM postloan_warningack a WHERE a.loan_id = warned.id"
-            " AND a.rule = %s AND a.acknowledged_on <= %s AND a.acknowledged_on > %s))"
+            f"(w_{rule.code} AND warned.id NOT IN (SELECT a.loan_id FROM postloan_warningack a"
+            " WHERE a.rule = %s AND a.acknowledged_on <= %s AND a.acknowledged_on > %s))"
         )
         params += [rule.code, as_of, since]
     return "(" + (" OR ".join(parts) or "false") + ")", params

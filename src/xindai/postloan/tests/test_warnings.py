@@ -259,11 +259,39 @@ def test_acknowledging_a_warning_with_a_note(world):
 
 
 @pytest.mark.django_db
+def test_open_warnings_by_rule_filters_and_totals(world):
+    """The list reads the scoped loans as its FROM and each rule's acknowledgements as one set:
+    a loan stays open while one of its rules is unacknowledged, another loan's acknowledgement
+    hides nothing, the officer and village filters narrow the scope, and the flags and level the
+    list computes are the ones the loan page computes."""
+    today = timezone.localdate()
+    both = borrower_loan(world, "C-1")  # low coverage and a vacant mobile
+    cattle(both, world.officer_a, heads=10)
+    Customer.objects.system("test").filter(pk=both.customer_id).update(mobile_vacant=True)
+    other = borrower_loan(world, "C-2")  # low coverage only, acknowledged
+    cattle(other, world.officer_a, heads=10)
+    for loan, rule in ((both, RuleCode.LOW_COVERAGE), (other, RuleCode.LOW_COVERAGE)):
+        services.warning_acknowledge(actor=world.officer_a, loan=loan, rule=rule, note="已核实", as_of=today)
+    loans, _rules, totals = warning_list(world.officer_a, {"ack": "open"}, today)
+    assert [x.iou_number for x in loans] == ["C-1"] and totals["count"] == 1
+    everything, _rules, totals = warning_list(world.officer_a, {}, today)
+    assert [x.iou_number for x in everything] == ["C-1", "C-2"] and totals["level_2"] == 2
+    for loan in everything:
+        single = {w["code"] for w in loan_warnings(world.officer_a, loan, today)}
+        assert single == {code for code in RuleCode.values if getattr(loan, f"w_{code}", False)}
+    assert {x.iou_number: x.w_mobile_vacant for x in everything} == {"C-1": True, "C-2": False}
+    assert len(warning_list(world.officer_a, {"officer": world.officer_a.pk}, today)[0]) == 2
+    assert list(warning_list(world.officer_a, {"officer": world.officer_b.pk}, today)[0]) == []
+    assert len(warning_list(world.admin, {"village": world.village_a1.pk}, today)[0]) == 2
+    assert list(warning_list(world.admin, {"village": world.village_a2.pk}, today)[0]) == []
+
+
+@pytest.mark.django_db
 def test_a_threshold_beyond_what_the_rule_takes_is_refused(world):
     with pytest.raises(BusinessError) as err:
         services.warning_rules_update(
             actor=world.admin,
             rows={RuleCode.INSPECTION_FINDING: {"enabled": True, "level": 3, "threshold": D("100000")}},
         )
-    assert str(err.value) == "该规则的阈值须在 0 到 3650 之间。"
+    assert str(err.value) == "该规则的阈值须在 0 到 3,650 之间。"
     assert not WarningRule.objects.exists()
