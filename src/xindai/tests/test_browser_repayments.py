@@ -46,6 +46,9 @@ def test_confirm_one_repayment_then_a_batch(page, live_server, world):
     page.dispatch_event("#id_paid_on", "change")
     page.wait_for_function("() => document.querySelector('[data-testid=owing-total]').innerText.includes('10,163.72')")
     page.fill("#id_amount", "100")
+    page.click("[data-testid=review-submit]")  # the confirming step shows the split first
+    page.wait_for_selector("[data-testid=confirm-review]")
+    assert "100.00" in page.inner_text("[data-testid=review-amount]")
     page.click("[data-testid=confirm-submit]")
     page.wait_for_selector(".alert-success")
     entry = Repayment.objects.system("tests").get(loan=ma)
