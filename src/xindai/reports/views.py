@@ -44,6 +44,9 @@ def report_page(request):
     )
 
 
+CHART_FILTERS = ("loan_type", "branch", "officer", "region")
+
+
 @permission_required("reports.view", raise_exception=True)
 def charts(request):
     """对比图: each report by county and by branch (bars; a line for the NPL ratio), and the trend
@@ -56,5 +59,7 @@ def charts(request):
     main = str(LABELS[MAIN[kind]])
     chart_data = {"panels": [{k: v for k, v in p.items() if k != "rows"} for p in panels], "trend": trend}
     context = {"form": form, "kind": kind, "main_label": main, "panels": panels, "trend": trend}
+    # Switching report keeps the filters the report page chose (they are not fields of the switch).
+    context["kept"] = [(name, value) for name in CHART_FILTERS for value in request.GET.getlist(name)]
     context |= {"title": dict(KIND_CHOICES)[kind], "chart_data": {**chart_data, "main": main, "kind": kind}}
     return render(request, "reports/charts.html", context)

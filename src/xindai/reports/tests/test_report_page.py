@@ -68,3 +68,17 @@ def test_the_page_costs_the_same_queries_for_five_rows_as_for_twenty_five(world,
     with CaptureQueriesContext(connection) as many:
         _get(client, print="1")
     assert len(few) == len(many)
+
+
+def test_the_charts_page_switches_report_and_keeps_the_filters(world, login, many_borrowers):
+    client = login(world.admin)
+    url = reverse("reports:charts")
+    quality = client.get(url, {"kind": "quality", "as_of": "2026-11-30", "branch": world.branch_a.pk})
+    page = quality.content.decode()
+    assert 'data-testid="charts-form"' in page and '<option value="quality" selected>' in page
+    assert f'<input type="hidden" name="branch" value="{world.branch_a.pk}">' in page
+    balance = client.get(url, {"kind": "balance", "as_of": "2026-11-30", "branch": world.branch_a.pk})
+    assert balance.context["kind"] == "balance" and len(balance.context["trend"]) == 12
+    assert '<option value="balance" selected>' in balance.content.decode()
+    disbursement = client.get(url, {"kind": "disbursement", "date_from": "2026-01-01", "date_to": "2026-12-01"})
+    assert disbursement.context["kind"] == "disbursement" and 'name="date_from"' in disbursement.content.decode()
