@@ -37,3 +37,39 @@ def test_register_a_loan_see_its_plan_and_find_it(page, live_server, world):
     page.wait_for_selector("[data-testid=loan-link]")
     assert page.inner_text("[data-testid=loan-table]").count("GZ2026020001") == 1
     assert "50,000.00" in page.inner_text("[data-testid=loan-totals]")
+
+
+def test_a_hidden_column_stays_hidden_on_that_list(page, live_server, world):
+    from datetime import date
+    from decimal import Decimal
+
+    from xindai.loans.tests.factories import make_loan
+
+    customer = CustomerFactory(name="马建国", village=world.village_a1, registered_by=world.officer_a)
+    make_loan(
+        world.admin,
+        customer,
+        world.officer_a,
+        iou_number="COL-1",
+        amount=Decimal("1000.00"),
+        annual_rate=Decimal("4.35"),
+        start_date=date(2026, 1, 1),
+        end_date=date(2026, 7, 1),
+        method="bullet",
+        loan_type=loan_type("畜牧业贷款"),
+    )
+    sign_in(page, live_server, "officer_a")
+    page.goto(f"{live_server.url}/loans/")
+    page.click("[data-testid=columns-button]")
+    page.uncheck("input[data-column='地址']")
+    assert not page.is_visible("[data-testid=loan-table] th:has-text('地址')")
+    page.reload()
+    page.wait_for_selector("[data-testid=loan-table]")
+    assert not page.is_visible("[data-testid=loan-table] th:has-text('地址')")
+    assert page.is_visible("[data-testid=loan-table] th:has-text('贷款种类')")
+    assert "COL-1" in page.inner_text("[data-testid=loan-table]")
+    page.goto(f"{live_server.url}/customers/")  # another list keeps its own choice
+    page.wait_for_selector("[data-testid=customer-table]")
+    assert page.is_visible("[data-testid=customer-table] th:has-text('地址')") or "地址" not in page.inner_text(
+        "[data-testid=customer-table] thead"
+    )

@@ -1,0 +1,70 @@
+// 列选择: a list table with data-columns="<list>" gets a button listing its columns; the columns a
+// user hides stay hidden on that list in this browser (localStorage, by the header's text).
+(function () {
+  "use strict";
+  const storeKey = (table) => "xd-columns:" + table.dataset.columns;
+
+  function headers(table) {
+    const row = table.tHead && table.tHead.rows[0];
+    return row ? Array.from(row.cells) : [];
+  }
+
+  function hiddenNames(table) {
+    try {
+      return JSON.parse(localStorage.getItem(storeKey(table)) || "[]");
+    } catch (err) {
+      return [];
+    }
+  }
+
+  function apply(table, hidden) {
+    const cells = headers(table);
+    const off = cells.map((th) => hidden.includes(th.textContent.trim()));
+    for (const row of table.rows) {
+      if (row.cells.length !== cells.length) continue; // totals and notes span several columns
+      Array.from(row.cells).forEach((cell, index) => cell.classList.toggle("d-none", off[index]));
+    }
+  }
+
+  function chooser(table) {
+    const hidden = hiddenNames(table);
+    const box = document.createElement("div");
+    box.className = "dropdown d-inline-block mb-1 xd-noprint";
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn btn-sm btn-outline-secondary dropdown-toggle";
+    button.dataset.bsToggle = "dropdown";
+    button.dataset.bsAutoClose = "outside";
+    button.dataset.testid = "columns-button";
+    button.textContent = table.dataset.columnsLabel || "Columns";
+    const menu = document.createElement("div");
+    menu.className = "dropdown-menu p-2 small";
+    for (const th of headers(table)) {
+      const name = th.textContent.trim();
+      if (!name) continue; // the checkbox column
+      const label = document.createElement("label");
+      label.className = "dropdown-item form-check d-flex gap-2";
+      const input = document.createElement("input");
+      input.type = "checkbox";
+      input.className = "form-check-input";
+      input.checked = !hidden.includes(name);
+      input.dataset.column = name;
+      input.addEventListener("change", () => {
+        const now = hiddenNames(table).filter((n) => n !== name);
+        if (!input.checked) now.push(name);
+        localStorage.setItem(storeKey(table), JSON.stringify(now));
+        apply(table, now);
+      });
+      label.append(input, document.createTextNode(name));
+      menu.append(label);
+    }
+    box.append(button, menu);
+    const scroller = table.closest(".table-responsive") || table;
+    scroller.parentElement.insertBefore(box, scroller);
+    apply(table, hidden);
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    document.querySelectorAll("table[data-columns]").forEach(chooser);
+  });
+})();
