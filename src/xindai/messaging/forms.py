@@ -1,4 +1,5 @@
 import re
+import uuid
 from datetime import timedelta
 
 from django import forms
@@ -61,6 +62,8 @@ class TemplateForm(ModelForm):
 
 
 class ComposeForm(Form):
+    # The page's own token: the same page sent twice makes one batch (sending.sending_start).
+    token = forms.UUIDField(required=False, widget=forms.HiddenInput, initial=uuid.uuid4)
     channel = forms.ChoiceField(
         label=_("send as"), choices=[("sms", _("SMS")), ("voice", _("voice call"))], initial="sms", required=False
     )
