@@ -12,6 +12,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from xindai.core.errors import translate_pure_error
+from xindai.core.money import MoneyError
+
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
 MSG_DAY_RANGE = gettext_lazy("Enter a date between 1900-01-01 and 2199-12-31.")
 MAX_DAYS = 36_600  # a hundred years of days: the largest "days" a filter needs
@@ -39,6 +42,15 @@ def DaysFilter(**kwargs) -> django_filters.NumberFilter:  # noqa: N802 - reads l
 def AmountFilter(**kwargs) -> django_filters.NumberFilter:  # noqa: N802
     """An amount in yuan: at most 10¹² and to the 分."""
     return django_filters.NumberFilter(min_value=-MAX_AMOUNT, max_value=MAX_AMOUNT, decimal_places=2, **kwargs)
+
+
+def parsed(parse, value: str):
+    """`value` read by a core.money parser (parse_amount, parse_rate: 50,000.00, full-width digits,
+    ¥/元), its refusal in words as the field's error."""
+    try:
+        return parse(value)
+    except MoneyError as err:
+        raise forms.ValidationError(translate_pure_error(err)) from None
 
 
 def _attrs_html(attrs: dict) -> str:
