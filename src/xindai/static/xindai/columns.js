@@ -17,9 +17,16 @@
     }
   }
 
+  // A column's name as its header reads: "客户 / 手机号码" for a cell of two lines.
+  const nameOf = (th) =>
+    Array.from(th.childNodes)
+      .map((node) => node.textContent.trim())
+      .filter(Boolean)
+      .join(" / ");
+
   function apply(table, hidden) {
     const cells = headers(table);
-    const off = cells.map((th) => hidden.includes(th.textContent.trim()));
+    const off = cells.map((th) => hidden.includes(nameOf(th)));
     for (const row of table.rows) {
       if (row.cells.length !== cells.length) continue; // totals and notes span several columns
       Array.from(row.cells).forEach((cell, index) => cell.classList.toggle("d-none", off[index]));
@@ -40,7 +47,7 @@
     const menu = document.createElement("div");
     menu.className = "dropdown-menu p-2 small";
     for (const th of headers(table)) {
-      const name = th.textContent.trim();
+      const name = nameOf(th);
       if (!name) continue; // the checkbox column
       const label = document.createElement("label");
       label.className = "dropdown-item form-check d-flex gap-2";
