@@ -1,8 +1,39 @@
 // 列选择: a list table with data-columns="<list>" gets a button listing its columns; the columns a
-// user hides stay hidden on that list in this browser (localStorage, by the header's text).
+// user hides stay hidden on that list for that user (by the header's text): kept on the server
+// (POST to the script's data-save, read back from the page's #xd-columns), localStorage a cache.
 (function () {
   "use strict";
+  const saveUrl = document.currentScript && document.currentScript.dataset.save;
   const storeKey = (table) => "xd-columns:" + table.dataset.columns;
+
+  function serverChoice(table) {
+    const node = document.getElementById("xd-columns");
+    try {
+      const all = node ? JSON.parse(node.textContent) : {};
+      return Array.isArray(all[table.dataset.columns]) ? all[table.dataset.columns] : null;
+    } catch (err) {
+      return null;
+    }
+  }
+
+  function csrfToken() {
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+    } catch (err) {
+      return "";
+    }
+  }
+
+  function save(table, hidden) {
+    localStorage.setItem(storeKey(table), JSON.stringify(hidden));
+    if (!saveUrl) return;
+    const body = new FormData();
+    body.append("table", table.dataset.columns);
+    hidden.forEach((name) => body.append("hidden", name));
+    fetch(saveUrl, { method: "POST", body, headers: { "X-CSRFToken": csrfToken() }, credentials: "same-origin" })
+      .then((response) => { table.dataset.columnsSaved = response.ok ? "yes" : "no"; })
+      .catch(() => { table.dataset.columnsSaved = "no"; });
+  }
 
   function headers(table) {
     const row = table.tHead && table.tHead.rows[0];
@@ -34,7 +65,9 @@
   }
 
   function chooser(table) {
-    const hidden = hiddenNames(table);
+    const fromServer = serverChoice(table);
+    if (fromServer) localStorage.setItem(storeKey(table), JSON.stringify(fromServer));
+    const hidden = fromServer || hiddenNames(table);
     const box = document.createElement("div");
     box.className = "dropdown d-inline-block mb-1 xd-noprint";
     const button = document.createElement("button");
@@ -59,8 +92,8 @@
       input.addEventListener("change", () => {
         const now = hiddenNames(table).filter((n) => n !== name);
         if (!input.checked) now.push(name);
-        localStorage.setItem(storeKey(table), JSON.stringify(now));
         apply(table, now);
+        save(table, now);
       });
       label.append(input, document.createTextNode(name));
       menu.append(label);
