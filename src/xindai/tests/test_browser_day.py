@@ -194,3 +194,26 @@ def test_the_lists_need_no_sideways_scrolling_at_1440(browser, live_server, worl
             wider[user.username, url] = page.evaluate(INNER_OVERFLOW, table)
         context.close()
     assert all(px <= 1 for px in wider.values()), wider
+
+
+def test_the_due_list_is_cards_on_a_phone(browser, live_server, world, book, tmp_path):
+    """At 390 px the officer's village page shows each installment as a card (label … value lines,
+    the buttons at its foot): nothing to scroll sideways, in the page or in the table's box."""
+    customer, _loan = book
+    customer.house_number = "五社一百二十三号院内东侧平房北数第二间"
+    customer.save(update_fields=["house_number"])
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    sign_in(page, live_server, world.officer_a.username)
+    for url in ("/repayments/?view=overdue", "/repayments/?view=due&within=366"):
+        page.goto(live_server.url + url)
+        page.wait_for_selector("[data-testid=due-row]")
+        page.screenshot(path=str(tmp_path / "phone-due.png"), full_page=True)
+        assert page.evaluate(OVERFLOW) <= 1 and page.evaluate(INNER_OVERFLOW, "[data-testid=due-table]") <= 1, url
+        assert not page.is_visible("[data-testid=due-table] thead")
+        row = page.locator("[data-testid=due-row]").first
+        assert row.evaluate("(tr) => getComputedStyle(tr).display") == "block"
+        assert "王秀兰" in row.inner_text() and row.locator("td[data-label=应还合计]").is_visible()
+        box = row.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    context.close()
