@@ -196,24 +196,29 @@ def test_the_lists_need_no_sideways_scrolling_at_1440(browser, live_server, worl
     assert all(px <= 1 for px in wider.values()), wider
 
 
-def test_the_due_list_is_cards_on_a_phone(browser, live_server, world, book, tmp_path):
-    """At 390 px the officer's village page shows each installment as a card (label … value lines,
-    the buttons at its foot): nothing to scroll sideways, in the page or in the table's box."""
+def test_the_due_and_loan_lists_are_cards_on_a_phone(browser, live_server, world, book, tmp_path):
+    """At 390 px the officer's village page shows each installment (and the loan list each loan) as
+    a card (label … value lines, the buttons at its foot): nothing to scroll sideways, in the page
+    or in the table's box."""
     customer, _loan = book
     customer.house_number = "五社一百二十三号院内东侧平房北数第二间"
     customer.save(update_fields=["house_number"])
     context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
     sign_in(page, live_server, world.officer_a.username)
-    for url in ("/repayments/?view=overdue", "/repayments/?view=due&within=366"):
+    for url, table, label in (
+        ("/repayments/?view=overdue", "[data-testid=due-table]", "应还合计"),
+        ("/repayments/?view=due&within=366", "[data-testid=due-table]", "应还合计"),
+        ("/loans/", "[data-testid=loan-table]", "贷款余额"),
+    ):
         page.goto(live_server.url + url)
-        page.wait_for_selector("[data-testid=due-row]")
-        page.screenshot(path=str(tmp_path / "phone-due.png"), full_page=True)
-        assert page.evaluate(OVERFLOW) <= 1 and page.evaluate(INNER_OVERFLOW, "[data-testid=due-table]") <= 1, url
-        assert not page.is_visible("[data-testid=due-table] thead")
-        row = page.locator("[data-testid=due-row]").first
+        page.wait_for_selector(f"{table} tbody tr")
+        page.screenshot(path=str(tmp_path / "phone-list.png"), full_page=True)
+        assert page.evaluate(OVERFLOW) <= 1 and page.evaluate(INNER_OVERFLOW, table) <= 1, url
+        assert not page.is_visible(f"{table} thead")
+        row = page.locator(f"{table} tbody tr").first
         assert row.evaluate("(tr) => getComputedStyle(tr).display") == "block"
-        assert "王秀兰" in row.inner_text() and row.locator("td[data-label=应还合计]").is_visible()
+        assert "王秀兰" in row.inner_text() and row.locator(f"td[data-label={label}]").is_visible()
         box = row.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390
     context.close()
