@@ -175,9 +175,23 @@ INNER_OVERFLOW = """(selector) => {
 
 
 def test_the_lists_need_no_sideways_scrolling_at_1440(browser, live_server, world, book):
-    customer, _loan = book
+    customer, loan = book
     customer.house_number = "五社一百二十三号院内东侧平房北数第二间"  # a long address
     customer.save(update_fields=["house_number"])
+    officer = world.officer_a
+    big = CustomerFactory(name="欧阳玉兰花", mobile="13909361235", village=world.village_a1, registered_by=officer)
+    make_loan(  # the widest a real row gets: a 17-digit IOU number (demo.py's form), the largest amount
+        world.admin,
+        big,
+        world.officer_a,
+        iou_number="01012026080000123",
+        amount=Decimal("300000.00"),
+        annual_rate=Decimal("4.35"),
+        start_date=loan.start_date,
+        end_date=loan.end_date,
+        method="equal_principal",
+        loan_type=loan_type("畜牧业贷款"),
+    )
     wider = {}
     for user in (world.admin, world.manager_a):  # the admin sees every column (and the ticks)
         context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
