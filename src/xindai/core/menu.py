@@ -6,7 +6,8 @@ tests of every page).
 
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -141,7 +142,7 @@ def menu_for(user, current_path: str) -> list[dict]:
         for entry in module.entries:
             if entry.perm and not user.has_perm(entry.perm):
                 continue
-            url = reverse(entry.url_name)
+            url = _url(entry.url_name)
             if (current_path == url or (url != "/" and current_path.startswith(url))) and len(url) > len(best):
                 best = url  # the deepest entry containing the page is the current one
             entries.append({"label": entry.label, "url": url})
@@ -152,3 +153,14 @@ def menu_for(user, current_path: str) -> list[dict]:
             entry["active"] = entry["url"] == best
         module["active"] = any(e["active"] for e in module["entries"])
     return modules
+
+
+_URLS: dict[tuple, str] = {}
+
+
+def _url(url_name: str) -> str:
+    """reverse() of an entry, once per process (and URL configuration): ~50 a page otherwise."""
+    key = (url_name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    if key not in _URLS:
+        _URLS[key] = reverse(url_name)
+    return _URLS[key]

@@ -131,10 +131,6 @@ def system_scope(name: str) -> SystemScope:
 UNIQUE = SystemScope("uniqueness check")
 
 
-def active_system_scope() -> str | None:
-    return _active_system.get()
-
-
 Viewer = Any  # a user (org.User, AnonymousUser) or a SystemScope
 
 

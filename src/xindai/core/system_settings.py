@@ -14,7 +14,7 @@ from xindai.core.errors import BusinessError
 from xindai.core.models import SystemSettings
 
 _CACHE_KEY = "xindai:system-settings"
-_FIELDS = [
+SETTINGS_FIELDS = [
     "bank_name",
     "login_sms_required",
     "special_mention_max",
@@ -42,14 +42,16 @@ def system_settings_update(*, actor: AbstractUser, **values) -> SystemSettings:
         row, _created = SystemSettings.objects.select_for_update().get_or_create(
             pk=1, defaults={"bank_name": django_settings.XINDAI_BANK_NAME}
         )
-        before = audit.snapshot(row, _FIELDS)
+        before = audit.snapshot(row, SETTINGS_FIELDS)
         for name, value in values.items():
-            if name not in _FIELDS:
+            if name not in SETTINGS_FIELDS:
                 raise TypeError(f"unknown setting {name}")
             setattr(row, name, value)
         _validate(row)
         row.save()
-        audit.record(actor, AuditAction.SETTINGS_CHANGED, row, changes=audit.diff(before, audit.snapshot(row, _FIELDS)))
+        audit.record(
+            actor, AuditAction.SETTINGS_CHANGED, row, changes=audit.diff(before, audit.snapshot(row, SETTINGS_FIELDS))
+        )
         transaction.on_commit(lambda: cache.delete(_CACHE_KEY))
     return row
 

@@ -26,9 +26,6 @@ class TreeNode(models.Model):
         base = self.parent.path if self.parent_id else "/"
         return base + path_segment(self.pk)
 
-    def is_descendant_of(self, other: "TreeNode") -> bool:
-        return self.path.startswith(other.path)
-
     def subtree(self) -> models.QuerySet:
         return type(self).objects.filter(path__startswith=self.path)
 

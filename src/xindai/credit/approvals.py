@@ -15,7 +15,6 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -144,10 +143,10 @@ def approval_decide(*, actor, request_id: int, approve: bool, reason: str = "") 
     try:
         request = ApprovalRequest.objects.visible_to(actor).select_related("maker").get(pk=request_id)
     except ApprovalRequest.DoesNotExist:
-        raise Http404 from None
+        raise NotFound from None
     checker_sees = KINDS[request.action].checker_sees
     if checker_sees is not None and not checker_sees(actor, request.params):
-        raise Http404
+        raise NotFound
     _check(actor, request)
     _expire_if_due(request)
     if not approve:
@@ -161,7 +160,7 @@ def approval_decide(*, actor, request_id: int, approve: bool, reason: str = "") 
     ):
         try:
             KINDS[request.action].run(request.maker, request.params, request.loan_id, request.target)
-        except (Http404, NotFound):  # the maker's services raise NotFound (core/errors) for what they cannot reach
+        except NotFound:  # the maker's services raise NotFound (core/errors) for what they cannot reach
             raise BusinessError(MAKER_LOST_SCOPE) from None
     if not used:  # the service never reached its guard: a programming error, never silently "approved"
         raise RuntimeError(f"{request.action} ran without its approval guard")
@@ -184,7 +183,7 @@ def approvals_decide_bulk(*, actor, request_ids: Iterable[int], approve: bool, r
         try:
             approval_decide(actor=actor, request_id=request_id, approve=approve, reason=reason)
             done += 1
-        except (BusinessError, Http404) as err:
+        except (BusinessError, NotFound) as err:
             failed.append((request_id, str(err) if isinstance(err, BusinessError) else str(_("not found"))))
     return BulkResult(done, failed)
 

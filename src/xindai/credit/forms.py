@@ -4,9 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xindai.core.errors import translate_pure_error
-from xindai.core.forms import DateField, Form
-from xindai.core.money import MoneyError, parse_amount
+from xindai.core.forms import DateField, Form, parsed
+from xindai.core.money import parse_amount
 from xindai.credit.models import CreditSettings, LoanChange
 from xindai.loans.models import RepaymentMethod
 
@@ -62,12 +61,8 @@ class ReasonForm(Form):
 
 
 def _amount(value: str):
-    if not (value or "").strip():
-        return parse_amount("0")
-    try:
-        return parse_amount(value)
-    except MoneyError as err:
-        raise forms.ValidationError(translate_pure_error(err)) from None
+    """An amount waived; blank is none."""
+    return parsed(parse_amount, (value or "").strip() or "0")
 
 
 class WaiverForm(Form):

@@ -2,10 +2,10 @@
 
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import get_object_or_404
 
-from xindai.credit.approvals import display_status, pending_q
+from xindai.credit.approvals import display_status
 from xindai.credit.models import ApprovalRequest, LoanAssignment, LoanChange, Waiver, WriteOff
 from xindai.credit.writeoff import recoveries
 from xindai.loans.models import Installment
@@ -52,10 +52,6 @@ def write_off_register(user, date_from: date, date_to: date):
         "recovered": sum((r.recovered_total or 0 for r in rows), 0),
     }
     return rows, totals
-
-
-def pending_filter() -> Q:
-    return pending_q()
 
 
 def installment_in_scope(user, pk: int):

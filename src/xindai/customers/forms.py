@@ -8,6 +8,7 @@ from xindai.core.idnumber import IdNumberError, check_gender, parse_id_number
 from xindai.core.phone import PhoneError, parse_landline, parse_mobile
 from xindai.core.scope import Reach, scope_for
 from xindai.customers.models import Contact, ContactChannel, Customer, Gender
+from xindai.customers.services import CONTACT_FIELDS
 from xindai.org.cascade import RegionCascadeMixin
 from xindai.org.models import Branch, User
 
@@ -114,7 +115,7 @@ class CustomerForm(RegionCascadeMixin, ModelForm):
 class ContactForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Contact
-        fields = ["customer", "contacted_at", "channel", "place", "subject", "content", "follow_up_on"]
+        fields = CONTACT_FIELDS
         widgets = {
             "contacted_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "follow_up_on": forms.DateInput(),

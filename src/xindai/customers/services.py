@@ -10,7 +10,7 @@ from xindai.core import audit
 from xindai.core.audit_actions import AuditAction
 from xindai.core.errors import BusinessError
 from xindai.core.scope import UNIQUE
-from xindai.customers.models import Contact, ContactChannel, Customer, CustomerStatus
+from xindai.customers.models import Contact, ContactChannel, Customer
 from xindai.org.models import Region, RegionLevel, User
 from xindai.org.selectors import region_chain
 
@@ -131,10 +131,6 @@ def customer_delete(*, actor: User, customer: Customer) -> None:
             raise BusinessError(CUSTOMER_HAS_CONTACTS, {"name": customer.name})
         audit.record(actor, AuditAction.CUSTOMER_DELETED, customer, changes=audit.snapshot(customer, CUSTOMER_FIELDS))
         customer.delete()
-
-
-def customer_deactivate(*, actor: User, customer: Customer) -> Customer:
-    return customer_update(actor=actor, customer=customer, status=CustomerStatus.INACTIVE)
 
 
 def contact_create(*, actor: User, **values) -> Contact:

@@ -3,9 +3,8 @@
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 
+from xindai.core.errors import NotFound
 from xindai.jobs.models import Job, JobState
 from xindai.jobs.registry import kind_of
 from xindai.jobs.services import result_dir, scope_key
@@ -17,7 +16,10 @@ def my_jobs(user):
 
 def job_of(user, pk: int) -> Job:
     """The user's own job (anyone else's answers 404, like one that does not exist)."""
-    return get_object_or_404(Job.objects.visible_to(user), pk=pk)
+    job = Job.objects.visible_to(user).filter(pk=pk).first()
+    if job is None:
+        raise NotFound
+    return job
 
 
 def result_of(user, job: Job) -> Path:
@@ -26,8 +28,8 @@ def result_of(user, job: Job) -> Path:
     if not user.has_perm(kind_of(job.kind).perm) or job.scope_key != scope_key(user):
         raise PermissionDenied
     if job.state != JobState.DONE or not job.result_file:
-        raise Http404
+        raise NotFound
     path = result_dir() / job.result_file
     if not path.exists():
-        raise Http404
+        raise NotFound
     return path

@@ -3,7 +3,7 @@
 from django.http import FileResponse
 from django.shortcuts import render
 
-from xindai.core.viewhelpers import paginate
+from xindai.core.viewhelpers import found, paginate
 from xindai.jobs import selectors
 from xindai.jobs.registry import kind_of
 
@@ -16,13 +16,13 @@ def job_list(request):
 
 
 def job_detail(request, pk: int):
-    job = selectors.job_of(request.user, pk)
+    job = found(lambda: selectors.job_of(request.user, pk))
     kind = kind_of(job.kind)
     template = "jobs/_progress.html" if request.htmx else "jobs/job_detail.html"
     return render(request, template, {"job": job, "kind": kind})
 
 
 def job_result(request, pk: int):
-    job = selectors.job_of(request.user, pk)
-    path = selectors.result_of(request.user, job)
+    job = found(lambda: selectors.job_of(request.user, pk))
+    path = found(lambda: selectors.result_of(request.user, job))
     return FileResponse(path.open("rb"), as_attachment=True, filename=job.result_name)

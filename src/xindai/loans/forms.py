@@ -5,8 +5,7 @@ from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
 
-from xindai.core.errors import translate_pure_error
-from xindai.core.forms import ModelForm, RemoteSelect
+from xindai.core.forms import ModelForm, RemoteSelect, parsed
 from xindai.core.money import MoneyError, parse_amount, parse_rate
 from xindai.core.scope import Reach, scope_for
 from xindai.customers.models import Customer
@@ -17,13 +16,6 @@ from xindai.org.models import Branch, User
 CUSTOM_PLAN_HELP = _("One line per principal repayment: date and amount, e.g. 2027-03-20 20000")
 BAD_PLAN_LINE = _("Line %(line)s is not “date amount” (e.g. 2027-03-20 20000).")
 GROUP_NEEDS_MEMBERS = _("Choose at least two customers to form a new joint-guarantee group.")
-
-
-def _money(value: str, parser):
-    try:
-        return parser(value)
-    except MoneyError as err:
-        raise forms.ValidationError(translate_pure_error(err)) from None
 
 
 class LoanForm(ModelForm):
@@ -103,10 +95,10 @@ class LoanForm(ModelForm):
         judge: they answer in the bank's words."""
 
     def clean_amount(self):
-        return _money(self.cleaned_data["amount"], parse_amount)
+        return parsed(parse_amount, self.cleaned_data["amount"])
 
     def clean_annual_rate(self):
-        return _money(self.cleaned_data["annual_rate"], parse_rate)
+        return parsed(parse_rate, self.cleaned_data["annual_rate"])
 
     def clean_custom_plan(self):
         text = self.cleaned_data.get("custom_plan", "").strip()

@@ -1,4 +1,5 @@
 import re
+import uuid
 from datetime import timedelta
 
 from django import forms
@@ -9,6 +10,7 @@ from xindai.core.forms import DateField, Form, ModelForm
 from xindai.messaging.models import AutoSwitch, Channel, IntentRule, SmsTemplate
 from xindai.messaging.parameters import NAMES as PARAMETERS
 from xindai.messaging.selectors import STAT_GROUPS
+from xindai.messaging.services import AUTO_SWITCH_FIELDS, RULE_FIELDS, TEMPLATE_FIELDS
 from xindai.org.models import Branch, Role
 
 TIMES_HELP = _("Times of day, e.g. 09:00 or 09:00,16:00.")
@@ -17,24 +19,7 @@ TIMES_HELP = _("Times of day, e.g. 09:00 or 09:00,16:00.")
 class TemplateForm(ModelForm):
     class Meta:
         model = SmsTemplate
-        fields = [
-            "name",
-            "kind",
-            "channel",
-            "text",
-            "provider_code",
-            "loan_type",
-            "branch",
-            "days_before",
-            "send_times",
-            "overdue_from",
-            "overdue_to",
-            "every_days",
-            "retry_times",
-            "retry_minutes",
-            "voice_fallback",
-            "is_active",
-        ]
+        fields = TEMPLATE_FIELDS
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
     def clean_send_times(self):
@@ -61,6 +46,8 @@ class TemplateForm(ModelForm):
 
 
 class ComposeForm(Form):
+    # The page's own token: the same page sent twice makes one batch (sending.sending_start).
+    token = forms.UUIDField(required=False, widget=forms.HiddenInput, initial=uuid.uuid4)
     channel = forms.ChoiceField(
         label=_("send as"), choices=[("sms", _("SMS")), ("voice", _("voice call"))], initial="sms", required=False
     )
@@ -105,7 +92,7 @@ class NumbersForm(Form):
 class AutoSwitchForm(ModelForm):
     class Meta:
         model = AutoSwitch
-        fields = ["enabled", "replies_enabled", "allowed_from", "allowed_to"]
+        fields = AUTO_SWITCH_FIELDS
         widgets = {
             "allowed_from": forms.TimeInput(attrs={"type": "time"}),
             "allowed_to": forms.TimeInput(attrs={"type": "time"}),
@@ -127,7 +114,7 @@ class RuleForm(ModelForm):
 
     class Meta:
         model = IntentRule
-        fields = ["intent", "keywords", "reply", "priority", "is_active", "pattern"]
+        fields = RULE_FIELDS
         # In the bank's words: staff fill in keywords; the pattern is an administrator's advanced option.
         labels = {
             "intent": _("when the customer asks about"),

@@ -119,6 +119,13 @@ class MassSending(ScopedModel):
     skipped_opted_out = models.PositiveIntegerField(_("skipped (opted out)"), default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Sent from the compose page, the messages are built by a background job: the form's token
+    # makes a second submit of the same page find this batch instead of making another; `built`
+    # counts the messages made so far (a retried job goes on from there), `built_at` says all are.
+    token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    built = models.PositiveIntegerField(default=0)
+    built_at = models.DateTimeField(null=True, blank=True)
 
     scope_rule = staticmethod(sending_rule)
 

@@ -87,10 +87,5 @@ def installment_values(row: Installment, *, voice: bool = False) -> dict[str, st
     return values
 
 
-def customer_values(customer) -> dict[str, str]:
-    """Parameter values for a customer without a particular installment (群发)."""
-    return {"客户姓名": customer.name}
-
-
 def user_values(user) -> dict[str, str]:
     return {"客户姓名": user.real_name, "信贷员": user.real_name, "信贷员电话": user.mobile or ""}

@@ -3,13 +3,16 @@
 Recipients come from any filtered list (customers, loans, due and overdue installments), from
 system users, or from numbers typed in. Each message is rendered for its own recipient, numbers
 are deduplicated, opted-out numbers skipped and counted, and everything is queued in bulk in one
-transaction with its audit row; the worker sends after the commit.
+transaction with its audit row; the worker sends after the commit. Sent from the compose page,
+the messages are built by a background job instead (sending_start), a chunk at a time, and a
+retried job goes on after the last chunk that committed.
 """
 
 import re
+import uuid
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +22,8 @@ from xindai.core.errors import BusinessError, translate_pure_error
 from xindai.core.phone import call_seconds, parse_mobile, sms_segments
 from xindai.core.pure import PureError
 from xindai.customers.models import Contact, ContactChannel
-from xindai.messaging.models import MassSending, Message, OptOut, Purpose, SmsTemplate
+from xindai.jobs.services import job_start
+from xindai.messaging.models import Channel, MassSending, Message, OptOut, Purpose, SmsTemplate
 from xindai.messaging.outbox import queue
 from xindai.messaging.parameters import NAMES, installment_values, owed_rows, signature, user_values
 from xindai.messaging.rendering import TemplateError, check_text, params_in, render
@@ -28,6 +32,8 @@ from xindai.org.models import User
 NO_RECIPIENTS = _("There is nobody to send to: choose recipients first.")
 TOO_MANY = _("At most %(max)s messages can be sent at once; narrow the list.")
 MAX_RECIPIENTS = 100_000
+BUILD_CHUNK = 1000  # messages made and committed at a time by a sending's job
+JOB_KIND = "messaging.send"
 _SPLIT = re.compile(r"[\s,，;；、]+")
 
 
@@ -145,55 +151,119 @@ def mass_send(
     channel: str = "sms",
 ) -> MassSending:
     """Queue one message per recipient (one per number for mass sending; one per installment for
-    manual collection, each also recorded as a contact with the customer)."""
+    manual collection, each also recorded as a contact with the customer) — all at once, in one
+    transaction (the API's single messages; the compose page starts a job: sending_start)."""
     _check(text)
+    _check_recipients(recipients)
+    with transaction.atomic():
+        batch = _create(actor, text=text, template=template, purpose=purpose, source=source)
+        return sending_build(batch=batch, recipients=recipients, channel=channel)
+
+
+def sending_start(
+    *,
+    actor: User,
+    token: uuid.UUID,
+    text: str,
+    template: SmsTemplate | None,
+    purpose: str,
+    source: str,
+    channel: str,
+    params: dict,
+) -> MassSending:
+    """A mass sending from the compose page: the batch and the job that builds its messages in
+    the worker (its recipients read again there from `params`). The same `token` — the page
+    submitted twice — gives back the batch it made the first time."""
+    _check(text)
+    if existing := MassSending.objects.visible_to(actor).filter(token=token).first():
+        return existing
+    try:
+        with transaction.atomic():
+            batch = _create(actor, text=text, template=template, purpose=purpose, source=source, token=token)
+            label = _("Voice notice") if channel == Channel.VOICE else _("Send SMS")
+            job = job_start(
+                actor=actor,
+                kind=JOB_KIND,
+                params={"sending": batch.pk, "channel": channel, **params},
+                subject=f"{label} · {source}",
+            )
+            batch.job = job
+            batch.save(update_fields=["job"])
+    except IntegrityError:  # the same page submitted twice at the same moment: the other one made it
+        return MassSending.objects.visible_to(actor).get(token=token)
+    return batch
+
+
+def _create(actor, *, text, template, purpose, source, token=None) -> MassSending:
+    return MassSending.objects.create(
+        purpose=purpose, template=template, text=text, source=source[:200], created_by=actor, token=token
+    )
+
+
+def _check_recipients(recipients: list[Recipient]) -> None:
     if not recipients:
         raise BusinessError(NO_RECIPIENTS)
     if len(recipients) > MAX_RECIPIENTS:
         raise BusinessError(TOO_MANY, {"max": MAX_RECIPIENTS})
-    kept, _duplicates = _distinct(recipients, purpose != Purpose.MANUAL_COLLECTION)
+
+
+def sending_build(
+    *, batch: MassSending, recipients: list[Recipient], channel: str = Channel.SMS, on_progress=None
+) -> MassSending:
+    """Make and queue the batch's messages, BUILD_CHUNK at a time, each chunk in a transaction
+    that also counts it on the batch: stopped or killed half-way, the next attempt goes on after
+    the last chunk that committed, so no recipient gets two messages. `on_progress(done, total)`."""
+    _check(batch.text)
+    if batch.built_at:
+        return batch
+    _check_recipients(recipients)
+    collection = batch.purpose == Purpose.MANUAL_COLLECTION
+    kept, _duplicates = _distinct(recipients, not collection)
     opted = set(OptOut.objects.filter(number__in={r.number for r in kept}).values_list("number", flat=True))
     sendable = [r for r in kept if r.number not in opted]
-    names = params_in(text)
-    with transaction.atomic():
-        sending = MassSending.objects.create(
-            purpose=purpose,
-            template=template,
-            text=text,
-            source=source[:200],
-            messages_count=len(sendable),
-            skipped_opted_out=len(kept) - len(sendable),
-            created_by=actor,
-        )
-        messages = []
-        for recipient in sendable:
-            body = render(text, recipient.values)
-            messages.append(
-                Message(
-                    purpose=purpose,
-                    recipient=recipient.number,
-                    customer_id=recipient.customer_id,
-                    installment_id=recipient.installment_id,
-                    loan_id=recipient.loan_id,
-                    template=template,
-                    channel=channel,
-                    sending=sending,
-                    text=body,
-                    params=[[name, recipient.values.get(name, "")] for name in names],
-                    segments=sms_segments(signature() + body),
-                    created_by=actor,
-                )
-            )
-        queue(messages)
-        if purpose == Purpose.MANUAL_COLLECTION:
-            _record_contacts(actor, sendable, text)
-        audit.record(
-            actor,
-            AuditAction.SENDING_CREATED,
-            sending,
-            changes={"messages": len(sendable), "opted_out": sending.skipped_opted_out, "source": source},
-        )
-    return sending
+    counts = {"messages_count": len(sendable), "skipped_opted_out": len(kept) - len(sendable)}
+    MassSending.objects.system("sending build").filter(pk=batch.pk).update(**counts)
+    names, signed = params_in(batch.text), signature()
+    if on_progress:
+        on_progress(batch.built, len(sendable))
+    while True:
+        with transaction.atomic():
+            locked = MassSending.objects.system("sending build").select_for_update().get(pk=batch.pk)
+            chunk = sendable[locked.built : locked.built + BUILD_CHUNK]
+            queue([_message(batch, r, names, signed, channel) for r in chunk])
+            if collection:
+                _record_contacts(batch.created_by, chunk, batch.text)
+            locked.built += len(chunk)
+            if locked.built >= len(sendable):
+                locked.built_at = timezone.now()
+                changes = {"messages": len(sendable), "opted_out": counts["skipped_opted_out"], "source": batch.source}
+                audit.record(batch.created_by, AuditAction.SENDING_CREATED, locked, changes=changes)
+            locked.save(update_fields=["built", "built_at"])
+        if on_progress:
+            on_progress(locked.built, len(sendable))
+        if locked.built_at:
+            break
+    for name, value in counts.items():
+        setattr(locked, name, value)
+    return locked
+
+
+def _message(batch: MassSending, recipient: Recipient, names: list[str], signed: str, channel: str) -> Message:
+    body = render(batch.text, recipient.values)
+    return Message(
+        purpose=batch.purpose,
+        recipient=recipient.number,
+        customer_id=recipient.customer_id,
+        installment_id=recipient.installment_id,
+        loan_id=recipient.loan_id,
+        template_id=batch.template_id,
+        channel=channel,
+        sending=batch,
+        text=body,
+        params=[[name, recipient.values.get(name, "")] for name in names],
+        segments=sms_segments(signed + body),
+        created_by_id=batch.created_by_id,
+    )
 
 
 def _record_contacts(actor, recipients: list[Recipient], text: str) -> None:

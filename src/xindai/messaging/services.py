@@ -12,6 +12,8 @@ from xindai.messaging.parameters import names_for
 from xindai.messaging.rendering import TemplateError, check_text
 from xindai.org.models import User
 
+AUTO_SWITCH_FIELDS = ["enabled", "replies_enabled", "allowed_from", "allowed_to"]
+RULE_FIELDS = ["intent", "keywords", "reply", "priority", "is_active", "pattern"]
 TEMPLATE_FIELDS = [
     "name",
     "kind",
@@ -56,8 +58,7 @@ def auto_switch_set(
     """Switch automatic sending on or off (自动发送启停); who and when are kept."""
     with transaction.atomic():
         row, _created = AutoSwitch.objects.select_for_update().get_or_create(pk=1)
-        fields = ["enabled", "replies_enabled", "allowed_from", "allowed_to"]
-        before = audit.snapshot(row, fields)
+        before = audit.snapshot(row, AUTO_SWITCH_FIELDS)
         row.enabled, row.allowed_from, row.allowed_to = enabled, allowed_from, allowed_to
         row.replies_enabled = replies_enabled
         row.changed_by, row.changed_at = actor, timezone.now()
@@ -66,7 +67,7 @@ def auto_switch_set(
             actor,
             AuditAction.AUTO_SWITCHED,
             row,
-            changes=audit.diff(before, audit.snapshot(row, fields)),
+            changes=audit.diff(before, audit.snapshot(row, AUTO_SWITCH_FIELDS)),
         )
     return row
 
@@ -81,10 +82,9 @@ def rule_save(*, actor: User, rule=None, **values):
         raise BusinessError(translate_pure_error(err), field="keywords") from None
     with transaction.atomic():
         rule = rule or IntentRule()
-        fields = ["intent", "keywords", "pattern", "priority", "reply", "is_active"]
-        before = audit.snapshot(rule, fields) if rule.pk else {}
+        before = audit.snapshot(rule, RULE_FIELDS) if rule.pk else {}
         for name, value in values.items():
             setattr(rule, name, value)
         rule.save()
-        audit.record(actor, AuditAction.RULE_SAVED, rule, changes=audit.diff(before, audit.snapshot(rule, fields)))
+        audit.record(actor, AuditAction.RULE_SAVED, rule, changes=audit.diff(before, audit.snapshot(rule, RULE_FIELDS)))
     return rule

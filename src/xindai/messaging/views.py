@@ -2,6 +2,7 @@
 
 import hmac
 import json
+import uuid
 from functools import wraps
 
 from django.conf import settings
@@ -13,30 +14,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from xindai.core.display import shown_params
 from xindai.core.errors import BusinessError
 from xindai.core.viewhelpers import paginate, require_perm, run_and_report, run_service
-from xindai.customers.models import Customer
-from xindai.customers.selectors import customer_search
-from xindai.loans.models import Installment, Loan
-from xindai.loans.selectors import loan_search
 from xindai.messaging import inbound, inbound_parsers, outbox, selectors, sending, services
 from xindai.messaging.forms import (
     AutoSwitchForm,
     ComposeForm,
-    NumbersForm,
     RuleForm,
     StatisticsForm,
     TemplateForm,
-    UsersForm,
 )
 from xindai.messaging.ivr import step
 from xindai.messaging.models import IntentRule, MassSending, MessageStatus, Purpose, SmsTemplate
 from xindai.messaging.parameters import NAMES as PARAMETERS
 from xindai.messaging.providers import SHORT_NAMES, VOICE_SHORT_NAMES, _backend_class, voice_backend_class
+from xindai.messaging.recipients import SOURCES, recipients_for
 from xindai.messaging.rendering import render as render_text
-from xindai.org.models import User
-from xindai.repayments.selectors import installment_search
 
 
 def provider_push(view):
@@ -67,52 +60,6 @@ def _reports_pushed(request, backend, apply) -> HttpResponse:
     return HttpResponse(body, status=status, content_type=content_type)
 
 
-SOURCES = {
-    "customers": _("customers of the list"),
-    "loans": _("borrowers of the list"),
-    "due": _("installments of the list"),
-    "users": _("system users"),
-    "numbers": _("numbers typed in"),
-}
-
-
-def _recipients(request, source: str, data):
-    """(recipients, description, extra form) for a compose request."""
-    user = request.user
-    query = QueryDict(data.get("query", ""))
-    ids = [int(i) for i in data.getlist("ids") if i.isdigit()] if hasattr(data, "getlist") else []
-    if source == "customers":  # the ticked rows (or one customer's record), else the whole filtered list
-        rows = Customer.objects.visible_to(user).filter(pk__in=ids) if ids else customer_search(user, query)[1]
-        return sending.from_customers(rows), None
-    if source == "loans":
-        rows = Loan.objects.visible_to(user).filter(pk__in=ids) if ids else loan_search(user, query)[1]
-        return sending.from_loans(rows), None
-    if source == "due":
-        options, _filterset, rows, _totals = installment_search(user, query)
-        as_of = options.values()[1]
-        if ids:
-            rows = Installment.objects.visible_to(user).filter(pk__in=ids)
-        return sending.from_installments(rows, as_of), None
-    if source == "users":
-        form = UsersForm(data if "role" in data or "branch" in data else None)
-        users = User.objects.filter(is_active=True).exclude(mobile="")
-        if form.is_bound and form.is_valid():
-            if form.cleaned_data["role"]:
-                users = users.filter(role=form.cleaned_data["role"])
-            if form.cleaned_data["branch"]:
-                users = users.filter(branch__path__startswith=form.cleaned_data["branch"].path)
-        else:
-            users = users.none()
-        return sending.from_users(users), form
-    form = NumbersForm(data if "numbers" in data else None)
-    if form.is_bound and form.is_valid():
-        recipients, invalid = sending.from_numbers(form.cleaned_data["numbers"])
-        if invalid:
-            form.add_error("numbers", _("Not mobile numbers: %(list)s") % {"list": "、".join(invalid[:20])})
-        return recipients, form
-    return [], form
-
-
 @permission_required("messaging.send", raise_exception=True)
 def compose(request):
     """短信群发 / 人工催缴: recipients from a list, a template or text, a preview, then send."""
@@ -120,17 +67,21 @@ def compose(request):
 
 
 def compose_page(request, *, voice: bool):
-    """The compose page of 短信群发 and 语音群发 (voice: every message a call, voice templates)."""
+    """The compose page of 短信群发 and 语音群发 (voice: every message a call, voice templates).
+    Sending starts a background job that reads the recipients and builds the messages."""
     data = request.POST if request.method == "POST" else request.GET
     source = data.get("source", "numbers")
     if source not in SOURCES:
         raise Http404
-    recipients, extra = _recipients(request, source, data)
     collection = source == "due"
     bound = request.POST if request.method == "POST" and "text" in request.POST else None
     form = ComposeForm(bound, collection=collection, voice=voice)
+    if request.POST.get("action") == "send" and form.is_valid() and (batch := _start(request, form, source, data)):
+        messages.success(request, _("The messages are being made in the background; this page shows how far."))
+        return redirect("jobs:detail", batch.job_id) if batch.job_id else redirect("messaging:sending", batch.pk)
+    recipients, extra = recipients_for(request.user, source, data)
     context = {"form": form, "extra": extra, "source": source, "source_label": SOURCES[source], "voice": voice}
-    context |= {"query": data.get("query", ""), "ids": data.getlist("ids") if hasattr(data, "getlist") else []}
+    context |= {"query": data.get("query", ""), "ids": data.getlist("ids")}
     context |= {"recipients": len(recipients), "collection": collection, "parameters": PARAMETERS}
     context["templates"] = {t.pk: t.text for t in form.fields["template"].queryset}
     if form.is_bound and form.is_valid():
@@ -138,31 +89,31 @@ def compose_page(request, *, voice: bool):
             context["preview"] = sending.preview(recipients, form.cleaned_data["text"], one_per_number=not collection)
         except BusinessError as err:
             form.add_error("text", str(err))
-        else:
-            if request.POST.get("action") == "send" and (done := _mass_send(request, form, recipients, context)):
-                return redirect("messaging:sending", done.pk)
     return render(request, "messaging/compose.html", context)
 
 
-def _mass_send(request, form, recipients, context):
-    """Send what was previewed; the sending, or None with the refusal on the form."""
-    purpose = Purpose.MANUAL_COLLECTION if context["collection"] else Purpose.MANUAL
-    done = run_service(
+RECIPIENT_FIELDS = ("query", "ids", "numbers", "role", "branch")  # what recipients_for reads
+
+
+def _start(request, form, source: str, data):
+    """The batch and its job (or the batch of the first submit of the same page), or None with
+    the refusal on the form. The recipients are not read here: the job reads them."""
+    kept = QueryDict(mutable=True)
+    for name in RECIPIENT_FIELDS:
+        kept.setlist(name, data.getlist(name))
+    return run_service(
         form,
-        lambda: sending.mass_send(
+        lambda: sending.sending_start(
             actor=request.user,
-            recipients=recipients,
+            token=form.cleaned_data["token"] or uuid.uuid4(),
             text=form.cleaned_data["text"],
             template=form.cleaned_data["template"],
-            purpose=purpose,
-            source=f"{context['source_label']} {context['query']}",
+            purpose=Purpose.MANUAL_COLLECTION if source == "due" else Purpose.MANUAL,
+            source=f"{SOURCES[source]} {data.get('query', '')}",
             channel=form.cleaned_data["channel"],
+            params={"source": source, "data": kept.urlencode()},
         ),
     )
-    if done:
-        counts = shown_params({"count": done.messages_count, "skipped": done.skipped_opted_out})
-        messages.success(request, _("%(count)s messages queued; %(skipped)s opted-out numbers skipped.") % counts)
-    return done
 
 
 @permission_required("messaging.view", raise_exception=True)

@@ -8,6 +8,7 @@ from xindai.core.phone import PhoneError, parse_mobile
 from xindai.org import permissions
 from xindai.org.filters import region_picker
 from xindai.org.models import Branch, Region, RegionLevel, Role, ScopeKind, User, UserKind
+from xindai.org.services import BRANCH_FIELDS, REGION_FIELDS, ROLE_FIELDS, USER_FIELDS
 
 
 def clean_mobile_value(value: str, *, required: bool) -> str:
@@ -53,7 +54,7 @@ class SecondFactorForm(Form):
 class BranchForm(ModelForm):
     class Meta:
         model = Branch
-        fields = ["code", "name", "parent", "address", "phone", "is_active"]
+        fields = BRANCH_FIELDS
         labels = {"parent": _("parent branch")}
 
     def __init__(self, *args, **kwargs):
@@ -67,7 +68,7 @@ class BranchForm(ModelForm):
 class RegionForm(ModelForm):
     class Meta:
         model = Region
-        fields = ["level", "parent", "code", "name", "is_active"]
+        fields = REGION_FIELDS
         labels = {"parent": _("parent region")}
         help_texts = {"code": _("The 12-digit statistical division code where one applies.")}
 
@@ -102,7 +103,7 @@ class RoleForm(ModelForm):
 
     class Meta:
         model = Role
-        fields = ["name", "description", "for_external", "permissions"]
+        fields = ROLE_FIELDS
 
 
 class UserForm(ModelForm):
@@ -111,20 +112,7 @@ class UserForm(ModelForm):
 
     class Meta:
         model = User
-        fields = [
-            "username",
-            "real_name",
-            "mobile",
-            "kind",
-            "role",
-            "branch",
-            "scope",
-            "region",
-            "is_loan_officer",
-            "organisation",
-            "email",
-            "is_active",
-        ]
+        fields = USER_FIELDS
         # Django's stock help texts ("指明用户是否被认为是活跃的。以反选代替删除帐号。") in the bank's words.
         labels = {"is_active": _("may sign in")}
         help_texts = {

@@ -4,7 +4,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
-from xindai.org.models import Branch, Region, RegionLevel, ScopeKind, User, UserKind
+from xindai.org.models import Region, RegionLevel, ScopeKind, User, UserKind
 
 
 def scope_label(user: User) -> str:
@@ -18,10 +18,6 @@ def scope_label(user: User) -> str:
     return f"{place} · {user.get_scope_display()}"
 
 
-def active_branches() -> QuerySet[Branch]:
-    return Branch.objects.filter(is_active=True).order_by("path")
-
-
 def loan_officers(branch_ids=None) -> QuerySet[User]:
     qs = User.objects.filter(is_active=True, is_loan_officer=True, kind=UserKind.BANK).select_related("branch")
     if branch_ids is not None:
@@ -29,21 +25,10 @@ def loan_officers(branch_ids=None) -> QuerySet[User]:
     return qs.order_by("branch__path", "real_name")
 
 
-def region_children(parent: Region | None, *, active_only: bool = True) -> QuerySet[Region]:
-    qs = Region.objects.filter(parent=parent) if parent else Region.objects.filter(parent__isnull=True)
-    if active_only:
-        qs = qs.filter(is_active=True)
-    return qs.order_by("code")
-
-
 def region_chain(region: Region) -> dict[int, Region]:
     """{level: node} for the region and its ancestors (one query)."""
     nodes = list(region.ancestors()) + [region]
     return {node.level: node for node in nodes}
-
-
-def regions_at_level(level: RegionLevel) -> QuerySet[Region]:
-    return Region.objects.filter(level=level, is_active=True).order_by("code")
 
 
 def with_county(codes) -> dict[str, str]:

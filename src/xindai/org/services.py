@@ -33,21 +33,21 @@ ROLE_KIND_MISMATCH = _("The role %(role)s is not meant for this kind of user.")
 SELF_DEACTIVATE = _("You cannot deactivate your own account.")
 
 BRANCH_FIELDS = ["code", "name", "parent", "address", "phone", "is_active"]
-REGION_FIELDS = ["code", "name", "level", "parent", "is_active"]
-ROLE_FIELDS = ["name", "description", "permissions", "for_external"]
+REGION_FIELDS = ["level", "parent", "code", "name", "is_active"]
+ROLE_FIELDS = ["name", "description", "for_external", "permissions"]
 USER_FIELDS = [
     "username",
     "real_name",
     "mobile",
     "kind",
-    "branch",
     "role",
+    "branch",
     "scope",
     "region",
     "is_loan_officer",
     "organisation",
-    "is_active",
     "email",
+    "is_active",
 ]
 
 
@@ -274,10 +274,6 @@ def user_set_password(*, actor: User, user: User, password: str) -> None:
         user.set_password(password)
         user.save(update_fields=["password"])
         audit.record(actor, AuditAction.PASSWORD_RESET, user)
-
-
-def user_deactivate(*, actor: User, user: User) -> None:
-    user_update(actor=actor, user=user, is_active=False)
 
 
 # 显示列 ----------------------------------------------------------------------------------------

@@ -4,21 +4,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xindai.core.errors import translate_pure_error
-from xindai.core.forms import Form
-from xindai.core.money import MoneyError, parse_amount
+from xindai.core.forms import Form, parsed
+from xindai.core.money import parse_amount
 from xindai.loans.models import CLASSIFICATION_CHOICES
 from xindai.repayments.models import Channel
 
 # Import is the channel of imported repayment data, waiver that of a waiver: not ones a clerk picks.
 CHANNELS = [(value, label) for value, label in Channel.choices if value not in (Channel.IMPORT, Channel.WAIVER)]
-
-
-def _amount(value: str):
-    try:
-        return parse_amount(value)
-    except MoneyError as err:
-        raise forms.ValidationError(translate_pure_error(err)) from None
 
 
 class PaymentFields(Form):
@@ -44,7 +36,7 @@ class ConfirmForm(PaymentFields):
     field_order = ["paid_on", "amount", "channel", "remark"]
 
     def clean_amount(self):
-        return _amount(self.cleaned_data["amount"].strip())
+        return parsed(parse_amount, self.cleaned_data["amount"].strip())
 
 
 class BatchForm(PaymentFields):
@@ -74,7 +66,7 @@ class EarlyForm(PaymentFields):
                 self.add_error("principal", _("Enter the principal repaid early."))
             else:
                 try:
-                    data["principal"] = _amount(value)
+                    data["principal"] = parsed(parse_amount, value)
                 except forms.ValidationError as err:
                     self.add_error("principal", err)
         else:

@@ -59,10 +59,6 @@ def _named(report):
     return report
 
 
-def _columns(kind):
-    return [(name, str(LABELS[name])) for name in queries.FIGURES[kind]]
-
-
 def sorted_report(user, choice, filters, sort: str):
     """The report of the form's choice, its rows sorted by `sort` (a figure or the name, "-" for
     descending; anything else keeps the report's order)."""

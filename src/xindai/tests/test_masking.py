@@ -174,3 +174,12 @@ def test_a_masked_number_is_searched_only_by_what_the_mask_shows(world, plain_ba
     assert masking.searchable(plain_banker, "mobile", "0003")
     assert not masking.searchable(plain_banker, "mobile", "60000003")
     assert masking.searchable(world.officer_a, "mobile", MOBILE)
+
+
+def test_only_a_user_who_may_see_the_number_gets_a_link_to_call_it(client, world, person, plain_banker):
+    url = reverse("customers:detail", args=[person["customer"].pk])
+    client.force_login(world.officer_a)
+    assert f'href="tel:{NEW_MOBILE}"' in client.get(url).content.decode()
+    client.force_login(plain_banker)
+    page = client.get(url).content.decode()
+    assert "tel:" not in page and NEW_MOBILE not in page

@@ -6,7 +6,7 @@ from django import template
 
 from xindai.core import masking
 from xindai.core.display import format_count, format_rate
-from xindai.core.masking import shown
+from xindai.core.masking import sees_personal, shown
 from xindai.core.money import format_amount
 
 register = template.Library()
@@ -43,6 +43,15 @@ def personal(context, value, kind="mobile"):
     if value is None or value == "":
         return ""
     return shown(context.get("user"), "id_number" if kind == "id" else kind, value)
+
+
+@register.simple_tag(takes_context=True)
+def tel_href(context, number) -> str:
+    """A tel: link to `number` for a user who may see it in full (core.masking), else "" — a masked
+    number is no number to call: `{% tel_href customer.mobile as tel %}{% if tel %}…`."""
+    if not number or not sees_personal(context.get("user")):
+        return ""
+    return f"tel:{number}"
 
 
 @register.simple_tag(takes_context=True)

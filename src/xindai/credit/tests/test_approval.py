@@ -5,12 +5,11 @@ requests change nothing; bulk approval."""
 from datetime import date, timedelta
 
 import pytest
-from django.http import Http404
 from django.utils import timezone
 
 from xindai.core import approval
 from xindai.core.approval import ACTION_LABELS, APPROVAL_REQUIRED, Action
-from xindai.core.errors import BusinessError
+from xindai.core.errors import BusinessError, NotFound
 from xindai.core.models import AuditLog
 from xindai.credit import approvals, restructure, transfer, waiver, writeoff
 from xindai.credit.models import ApprovalRequest, LoanChange
@@ -165,7 +164,7 @@ def test_a_checker_outside_the_loan_scope_gets_404(world):
     loan = loan_a(world)
     require(Action.EXTENSION)
     request = _extension_request(world, loan)
-    with on(TODAY), pytest.raises(Http404):
+    with on(TODAY), pytest.raises(NotFound):
         approvals.approval_decide(actor=manager_b(), request_id=request.pk, approve=True)
     assert ApprovalRequest.objects.system("tests").get(pk=request.pk).status == ApprovalRequest.Status.PENDING
 
@@ -249,7 +248,7 @@ def test_an_action_the_rules_refuse_leaves_the_request_waiting(world):
     require(Action.EXTENSION)
     request = _extension_request(world, loan)
     Loan.objects.system("tests").filter(pk=loan.pk).update(officer=world.officer_b, handling_branch=world.branch_b)
-    with on(TODAY), pytest.raises((BusinessError, Http404)):
+    with on(TODAY), pytest.raises((BusinessError, NotFound)):
         approvals.approval_decide(actor=world.admin, request_id=request.pk, approve=True)
     assert ApprovalRequest.objects.system("tests").get(pk=request.pk).status == ApprovalRequest.Status.PENDING
 
@@ -321,7 +320,7 @@ def test_a_change_of_a_users_role_or_scope_is_under_the_role_approval(world):
         target=f"user:{world.officer_a1.pk}",
     )
     assert [row[0] for row in request.effect] == ["role"]
-    with pytest.raises(Http404):  # a role change is about no loan: only all-data checkers see it
+    with pytest.raises(NotFound):  # a role change is about no loan: only all-data checkers see it
         approvals.approval_decide(actor=world.manager_a, request_id=request.pk, approve=True)
     second = UserFactory(username="admin2", role=role("系统管理员"), scope=ScopeKind.ALL, branch=world.hq)
     approvals.approval_decide(actor=second, request_id=request.pk, approve=True)

@@ -43,3 +43,16 @@ def due_book(world):
     ma = CustomerFactory(name="马建国", mobile="13800000001", village=world.village_a1, registered_by=world.officer_a)
     zhao = CustomerFactory(name="赵天佑", mobile="13800000003", village=world.village_b1, registered_by=world.officer_b)
     return {"ma": bullet(ma, world.officer_a, "M-MA"), "zhao": bullet(zhao, world.officer_b, "M-ZHAO", "短期周转贷款")}
+
+
+@pytest.fixture
+def run_jobs():
+    """run_jobs() does the worker's part: runs every queued background job (a sending's messages)."""
+    from xindai.jobs import services
+    from xindai.jobs.models import Job, JobState
+
+    def run() -> None:
+        for pk in Job.objects.filter(state=JobState.QUEUED).order_by("pk").values_list("pk", flat=True):
+            services.run(pk)
+
+    return run

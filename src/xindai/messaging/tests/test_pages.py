@@ -16,7 +16,7 @@ def compose(client, **data):
     return client.post(reverse("messaging:compose"), data)
 
 
-def test_numbers_typed_in_are_validated_deduplicated_and_opt_outs_skipped(world, login, sms_outbox):
+def test_numbers_typed_in_are_validated_deduplicated_and_opt_outs_skipped(world, login, sms_outbox, run_jobs):
     OptOut.objects.create(number="13800000002")
     client = login(world.officer_a)
     data = {"source": "numbers", "numbers": "13800000001, 13800000002\n13800000001 12345", "text": "通知：明天开会"}
@@ -25,22 +25,24 @@ def test_numbers_typed_in_are_validated_deduplicated_and_opt_outs_skipped(world,
     preview = page.context["preview"]
     assert (preview.recipients, preview.duplicates, preview.opted_out, preview.messages) == (3, 1, 1, 1)
     compose(client, **data, action="send")
+    run_jobs()
     deliver_all()
     batch = MassSending.objects.system("tests").get()
     assert (batch.messages_count, batch.skipped_opted_out) == (1, 1)
     assert [s.recipient for s in sms_outbox] == ["13800000001"]
 
 
-def test_a_filtered_customer_list_gets_one_message_each_with_its_name(world, login, due_book, sms_outbox):
+def test_a_filtered_customer_list_gets_one_message_each_with_its_name(world, login, due_book, sms_outbox, run_jobs):
     client = login(world.officer_a)
     data = {"source": "customers", "query": "", "text": "{客户姓名}您好", "action": "send"}
     response = compose(client, **data)
     assert response.status_code == 302
+    run_jobs()
     deliver_all()
     assert [s.text for s in sms_outbox] == ["马建国您好"]  # officer_a's scope: not 赵天佑
 
 
-def test_manual_collection_from_the_overdue_list_is_recorded_as_contacts(world, login, due_book, sms_outbox):
+def test_manual_collection_from_the_overdue_list_is_recorded_as_contacts(world, login, due_book, sms_outbox, run_jobs):
     client = login(world.admin)
     ids = [due_book["ma"].installments.get().pk]
     data = {
@@ -50,6 +52,7 @@ def test_manual_collection_from_the_overdue_list_is_recorded_as_contacts(world, 
         "text": "{客户姓名}，已逾期{逾期天数}天，应还{应还合计}元",
     }
     compose(client, **data, action="send")
+    run_jobs()
     message = Message.objects.system("tests").get()
     assert message.purpose == Purpose.MANUAL_COLLECTION and message.installment_id == ids[0]
     assert message.text.startswith("马建国，已逾期")
@@ -153,11 +156,12 @@ def test_report_pushes_need_the_secret(db, client, settings):
     assert message.status == MessageStatus.DELIVERED
 
 
-def test_users_by_role_are_recipients(world, login, sms_outbox):
+def test_users_by_role_are_recipients(world, login, sms_outbox, run_jobs):
     world.officer_b.mobile = "13700000001"
     world.officer_b.save()
     client = login(world.admin)
     compose(client, source="users", branch=world.branch_b.pk, text="{客户姓名}：请参加培训", action="send")
+    run_jobs()
     deliver_all()
     assert [(s.recipient, s.text) for s in sms_outbox] == [("13700000001", "赵信贷：请参加培训")]
 

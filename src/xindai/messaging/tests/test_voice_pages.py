@@ -23,14 +23,15 @@ def test_the_voice_module_follows_sms_in_the_menu():
     assert names[sms + 1] == ["messaging:voice_compose", "messaging:voice_templates", "messaging:calls"]
 
 
-def test_a_voice_notice_is_a_call_through_the_same_sending(world, login, calls, sms_outbox):
+def test_a_voice_notice_is_a_call_through_the_same_sending(world, login, calls, sms_outbox, run_jobs):
     client = login(world.officer_a)
     data = {"source": "numbers", "numbers": "13800000001", "text": "通知：明天开会", "channel": "sms"}
     preview = client.post(reverse("messaging:voice_compose"), data | {"action": "preview"})
     assert preview.status_code == 200 and preview.context["voice"] and preview.context["preview"].messages == 1
     response = client.post(reverse("messaging:voice_compose"), data | {"action": "send"})
     batch = MassSending.objects.system("tests").get()
-    assert response.status_code == 302 and response.url == reverse("messaging:sending", args=[batch.pk])
+    assert response.status_code == 302 and response.url == reverse("jobs:detail", args=[batch.job_id])
+    run_jobs()
     deliver_all()
     message = Message.objects.system("tests").get()
     assert message.channel == "voice" and message.sending == batch  # a posted "sms" does not turn it back
