@@ -143,9 +143,11 @@ def _field(model, key: str):
     if model is None:
         return None
     try:
-        return model._meta.get_field(key)
+        f = model._meta.get_field(key)
     except FieldDoesNotExist:
         return None
+    # A reverse relation is no field of the row: {"messages": 30} on a batch is a count, not message #30.
+    return None if f.auto_created and not f.concrete else f
 
 
 def action_words(code: str, target_type: str = "") -> str:

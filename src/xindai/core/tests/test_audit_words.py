@@ -73,3 +73,17 @@ def test_a_page_of_fifty_entries_names_its_objects_in_a_fixed_number_of_queries(
     client.get(reverse("core:audit_list"))
     with django_assert_max_num_queries(12):
         client.get(reverse("core:audit_list"))
+
+
+def test_a_count_named_like_a_reverse_relation_stays_a_count(world):
+    """短信群发's entry counts its messages ({"messages": 30}): read as message #30 it printed that
+    message's mobile and text in clear on 操作日志 (found by the crawl as a user without
+    view_personal)."""
+    from xindai.messaging.gateway import send_sms
+    from xindai.messaging.models import MassSending
+
+    message = send_sms("13729645400", "董淑芬您好，测试通知。")
+    batch = MassSending.objects.system("tests").create(text="{客户姓名}您好", created_by=world.admin)
+    audit.record(world.admin, "messaging.sending.created", batch, changes={"messages": message.pk})
+    entry = words(world.admin, action="messaging.sending.created")
+    assert [str(line) for line in entry.lines] == [f"消息：{message.pk}"]
