@@ -27,6 +27,7 @@ def test_mass_sms_to_a_filtered_list_shows_in_the_log(page, live_server, world, 
     preview = page.inner_text("[data-testid=sms-preview]")
     assert "马" in preview and "您好，本周五乡镇开展养殖培训。" in preview
     page.click("[data-testid=compose-send]")
+    page.click("[data-testid=sending-link]")  # the batch is made by a background job: its page links the record
     page.wait_for_selector("[data-testid=sending-counts]")
     assert sorted(s.text for s in locmem.outbox) == [
         "马建国您好，本周五乡镇开展养殖培训。",
