@@ -90,3 +90,25 @@ def test_overdue_bucket(code):
     )
     expected = _tag(loop, buckets=buckets, bucket=code)
     assert _tag("{% overdue_bucket buckets bucket %}", buckets=buckets, bucket=code) == expected
+
+
+def test_figure_cells():
+    from decimal import Decimal
+
+    cells = [
+        ("npl_ratio", Decimal("0.0221")),
+        ("loans", 1234),
+        ("repayments", None),
+        ("amount", Decimal("12345.6")),
+        ("balance", None),
+        ("npl_ratio", None),
+        ("interest", "108.75"),
+        ("loans", "<1>"),
+    ]
+    loop = (
+        '{% for name, v in cells %}<td class="xd-num">{% if name == "npl_ratio" %}{{ v|percent }}'
+        '{% elif name == "loans" or name == "repayments" %}{{ v }}{% else %}{{ v|money }}{% endif %}</td>{% endfor %}'
+    )
+    for language in LANGUAGES:
+        with translation.override(language):
+            assert _tag("{% figure_cells cells %}", cells=cells) == _tag(loop, cells=cells)
