@@ -354,7 +354,7 @@ WORKER_HEARTBEAT_S = env_int("WORKER_HEARTBEAT_S", default=10)
 WORKER_DEAD_AFTER = timedelta(seconds=env_int("WORKER_DEAD_AFTER_S", default=120))
 # What the worker's clock enqueues, and every how many seconds.
 WORKER_CLOCK = [
-    ("xindai.messaging.engine.run_reminders", 60),
+    ("xindai.messaging.reminders.run_reminders", 60),
     ("xindai.messaging.outbox.deliver_messages", env_int("WORKER_SWEEP_S", default=30)),
     ("xindai.jobs.services.housekeeping", 60),
     ("xindai.loans.tasks.run_repricing", 3600),  # LPR repricing dates that have come (idempotent)

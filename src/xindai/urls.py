@@ -15,6 +15,7 @@ urlpatterns = [
     path("login/verify/", views_auth.second_factor, name="login_second"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views_auth.password_change, name="password_change"),
+    path("columns/", views_auth.column_choice, name="column_choice"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", healthz, name="healthz"),
     path("jobs/", include("xindai.jobs.urls")),

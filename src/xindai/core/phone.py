@@ -19,6 +19,7 @@ class PhoneError(PureError):
 
 SMS_SINGLE_LIMIT = 70
 SMS_PART_LIMIT = 67
+CALL_CHARACTERS_PER_SECOND = 4  # text-to-speech reads Chinese at about 240 characters a minute
 
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _SEPARATORS = re.compile(r"[\s\u200b\ufeff\-\u2010-\u2015\u2212()\[\].]+")
@@ -121,6 +122,13 @@ def mask_mobile(number: object) -> str:
     if head == 0:
         return "*" * len(text)
     return text[:head] + "*" * (len(text) - head - tail) + text[-tail:]
+
+
+def call_seconds(text: str) -> int:
+    """Seconds a text-to-speech call takes to read ``text`` out, estimated at 4 characters a
+    second and rounded up (0 for empty text). A call reads the text alone, without the SMS
+    signature."""
+    return -(-len(text) // CALL_CHARACTERS_PER_SECOND)
 
 
 def sms_segments(text: str) -> int:

@@ -16,7 +16,8 @@ from django.utils import timezone
 from xindai.customers.models import Customer
 from xindai.loans.benchmarks import ensure_book
 from xindai.loans.models import Installment
-from xindai.messaging import engine, outbox, sending
+from xindai.messaging import mass_sending as sends
+from xindai.messaging import outbox, reminders
 from xindai.messaging.backends import locmem
 from xindai.messaging.models import AutoSwitch, Message, SmsTemplate
 from xindai.org.demo import build_org
@@ -58,7 +59,7 @@ def reminder_engine(*, stdout, scale: float) -> None:
             text="{客户姓名}，您的借据{借据编号}已逾期{逾期天数}天，应还{应还合计}元（含罚息{罚息}元），请尽快归还。",
         )
         started = time.perf_counter()
-        result = engine.run(moment)
+        result = reminders.run(moment)
         seconds = time.perf_counter() - started
         transaction.set_rollback(True)
     verdict = "within" if seconds <= ENGINE_TARGET_S else "OVER"
@@ -105,8 +106,8 @@ def mass_sending(*, stdout, scale: float) -> None:
         override_settings(TASKS={"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}),
     ):
         started = time.perf_counter()
-        recipients = sending.from_customers(Customer.objects.visible_to(admin).filter(pk__in=ids))
-        batch = sending.mass_send(
+        recipients = sends.from_customers(Customer.objects.visible_to(admin).filter(pk__in=ids))
+        batch = sends.mass_send(
             actor=admin,
             recipients=recipients,
             text="{客户姓名}您好，本周五上午在乡镇畜牧站举办养殖技术培训，欢迎参加。",

@@ -64,7 +64,7 @@ def build_traffic(*, seed: int = 2026) -> int:
 
     from xindai.customers.models import ContactChannel, Customer
     from xindai.customers.services import contact_create
-    from xindai.messaging import inbound, outbox, sending
+    from xindai.messaging import inbound, mass_sending, outbox
     from xindai.messaging.backends import DeliveryReport
     from xindai.messaging.models import Direction, Message, MessageStatus
     from xindai.org.models import User
@@ -76,9 +76,9 @@ def build_traffic(*, seed: int = 2026) -> int:
     customers = list(Customer.objects.filter(status="active").exclude(mobile="").order_by("pk")[:40])
     if len(customers) < 10:
         return 0
-    sending.mass_send(
+    mass_sending.mass_send(
         actor=admin,
-        recipients=sending.from_customers(Customer.objects.filter(pk__in=[c.pk for c in customers])),
+        recipients=mass_sending.from_customers(Customer.objects.filter(pk__in=[c.pk for c in customers])),
         text="{客户姓名}您好，近期气温下降，请做好牲畜防寒保暖，并按时归还贷款本息。",
     )
     outbox.deliver_all()

@@ -9,7 +9,7 @@ from xindai.customers.models import Customer
 from xindai.customers.selectors import customer_search
 from xindai.loans.models import Installment, Loan
 from xindai.loans.selectors import loan_search
-from xindai.messaging import sending
+from xindai.messaging import mass_sending
 from xindai.messaging.forms import NumbersForm, UsersForm
 from xindai.org.models import User
 from xindai.repayments.selectors import installment_search
@@ -30,21 +30,21 @@ def recipients_for(user, source: str, data: QueryDict):
     ids = [int(i) for i in data.getlist("ids") if i.isdigit()]
     if source == "customers":  # the ticked rows (or one customer's record), else the whole filtered list
         rows = Customer.objects.visible_to(user).filter(pk__in=ids).order_by("pk") if ids else None
-        return sending.from_customers(rows if ids else customer_search(user, query)[1]), None
+        return mass_sending.from_customers(rows if ids else customer_search(user, query)[1]), None
     if source == "loans":
         rows = Loan.objects.visible_to(user).filter(pk__in=ids).order_by("pk") if ids else None
-        return sending.from_loans(rows if ids else loan_search(user, query)[1]), None
+        return mass_sending.from_loans(rows if ids else loan_search(user, query)[1]), None
     if source == "due":
         options, _filterset, rows, _totals = installment_search(user, query)
         as_of = options.values()[1]
         if ids:
             rows = Installment.objects.visible_to(user).filter(pk__in=ids).order_by("pk")
-        return sending.from_installments(rows, as_of), None
+        return mass_sending.from_installments(rows, as_of), None
     if source == "users":
         return _users(data)
     form = NumbersForm(data if "numbers" in data else None)
     if form.is_bound and form.is_valid():
-        recipients, invalid = sending.from_numbers(form.cleaned_data["numbers"])
+        recipients, invalid = mass_sending.from_numbers(form.cleaned_data["numbers"])
         if invalid:
             form.add_error("numbers", _("Not mobile numbers: %(list)s") % {"list": "、".join(invalid[:20])})
         return recipients, form
@@ -61,4 +61,4 @@ def _users(data):
             users = users.filter(branch__path__startswith=form.cleaned_data["branch"].path)
     else:
         users = users.none()
-    return sending.from_users(users), form
+    return mass_sending.from_users(users), form

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from xindai.core.errors import BusinessError
 from xindai.core.viewhelpers import paginate, require_perm, run_and_report, run_service
-from xindai.messaging import inbound, inbound_parsers, outbox, selectors, sending, services
+from xindai.messaging import inbound, inbound_parsers, mass_sending, outbox, selectors, services
 from xindai.messaging.forms import (
     AutoSwitchForm,
     ComposeForm,
@@ -86,7 +86,9 @@ def compose_page(request, *, voice: bool):
     context["templates"] = {t.pk: t.text for t in form.fields["template"].queryset}
     if form.is_bound and form.is_valid():
         try:
-            context["preview"] = sending.preview(recipients, form.cleaned_data["text"], one_per_number=not collection)
+            context["preview"] = mass_sending.preview(
+                recipients, form.cleaned_data["text"], one_per_number=not collection
+            )
         except BusinessError as err:
             form.add_error("text", str(err))
     return render(request, "messaging/compose.html", context)
@@ -103,7 +105,7 @@ def _start(request, form, source: str, data):
         kept.setlist(name, data.getlist(name))
     return run_service(
         form,
-        lambda: sending.sending_start(
+        lambda: mass_sending.sending_start(
             actor=request.user,
             token=form.cleaned_data["token"] or uuid.uuid4(),
             text=form.cleaned_data["text"],

@@ -130,6 +130,8 @@ class User(AbstractUser):
     )
     is_loan_officer = models.BooleanField(_("loan officer"), default=False)  # 信贷员
     organisation = models.CharField(_("organisation"), max_length=100, blank=True)  # e.g. 甘州区畜牧兽医局
+    # 显示列: the columns the user hides on each list, {"due": ["复利"], …} (org.services.user_columns_save).
+    list_columns = models.JSONField(_("hidden list columns"), default=dict, blank=True)
 
     REQUIRED_FIELDS: list[str] = []
     objects = XindaiUserManager()

@@ -274,3 +274,24 @@ def user_set_password(*, actor: User, user: User, password: str) -> None:
         user.set_password(password)
         user.save(update_fields=["password"])
         audit.record(actor, AuditAction.PASSWORD_RESET, user)
+
+
+# 显示列 ----------------------------------------------------------------------------------------
+
+COLUMN_LISTS = frozenset({"customers", "loans", "due"})  # the tables with a 显示列 menu (data-columns)
+COLUMNS_MAX, COLUMN_NAME_MAX = 40, 40
+BAD_COLUMNS = _("Unknown list, or too many or too long column names.")
+
+
+def user_columns_save(*, actor: User, table: str, hidden: list[str]) -> list[str]:
+    """Remember the columns `actor` hides on the list `table` (header texts, each once) and answer
+    them. The user's own display preference, not business data: no audit row."""
+    names = list(dict.fromkeys(name.strip() for name in hidden if name.strip()))
+    if table not in COLUMN_LISTS or len(names) > COLUMNS_MAX or any(len(n) > COLUMN_NAME_MAX for n in names):
+        raise BusinessError(BAD_COLUMNS)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=actor.pk)
+        user.list_columns = {**(user.list_columns or {}), table: names}
+        user.save(update_fields=["list_columns"])
+    actor.list_columns = user.list_columns
+    return names

@@ -4,6 +4,7 @@ from django.contrib import auth, messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -139,3 +140,15 @@ def sms_send_code(request):
     except BusinessError as err:
         return render(request, "registration/_code_status.html", {"error": str(err)})
     return render(request, "registration/_code_status.html", {"sent": str(login_codes.CODE_SENT)})
+
+
+@require_POST
+def column_choice(request):
+    """显示列: the columns the signed-in user hides on one list (`table`, `hidden` repeated), kept
+    for them on every browser; columns.js posts it with the CSRF token in a header."""
+    table, hidden = request.POST.get("table", ""), request.POST.getlist("hidden")
+    try:
+        names = services.user_columns_save(actor=request.user, table=table, hidden=hidden)
+    except BusinessError as err:
+        return JsonResponse({"error": str(err)}, status=400)
+    return JsonResponse({"hidden": names})

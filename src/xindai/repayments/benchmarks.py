@@ -16,7 +16,7 @@ from xindai.core.benchmarking import bench_list_page, rolled_back, timed_queries
 from xindai.loans.benchmarks import ensure_book
 from xindai.loans.models import Installment
 from xindai.org.models import User
-from xindai.repayments import services
+from xindai.repayments import batch
 
 LIST_TARGET_MS = 300
 BATCH_TARGET_S = 5
@@ -63,7 +63,7 @@ def repayment_batch(*, stdout, scale: float) -> None:
         with rolled_back():
             started = time.perf_counter()
             with timed_queries() as timer:
-                summary = services.repayments_confirm_batch(actor=actor, installment_ids=ids, paid_on=today)
+                summary = batch.repayments_confirm_batch(actor=actor, installment_ids=ids, paid_on=today)
             samples.append(time.perf_counter() - started)
             queries, total = timer.count, summary.total
     seconds = statistics.median(samples)

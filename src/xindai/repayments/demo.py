@@ -21,7 +21,7 @@ from django.db.models import F
 
 from xindai.core.errors import BusinessError
 from xindai.loans.models import Installment, Loan
-from xindai.repayments import early, services
+from xindai.repayments import batch, early, services
 from xindai.repayments.models import Channel, Repayment
 
 CHANNELS = [Channel.COUNTER, Channel.COUNTER, Channel.TRANSFER, Channel.DEBIT]
@@ -131,7 +131,7 @@ def _replay_day(rng: random.Random, day: date, events: list[_Event], actors: dic
         if event.kind == "settle":
             batches[event.branch_id].append(event.installment_id)
     for branch_id, ids in batches.items():
-        services.repayments_confirm_batch(
+        batch.repayments_confirm_batch(
             actor=tellers[branch_id], installment_ids=ids, paid_on=day, channel=rng.choice(CHANNELS)
         )
     for event in (e for e in events if e.kind == "early"):

@@ -11,9 +11,9 @@ from xindai.core.figures import cached, criteria
 from xindai.core.system_settings import get_system_settings
 from xindai.loans.models import Installment, Loan
 from xindai.loans.owed import OWED_FIELDS, owed_totals, unsettled_on, uses_running_totals, with_arrears, with_owed
+from xindai.repayments.batch import BATCH_MAX, BATCH_MISSING, BATCH_TOO_LARGE
 from xindai.repayments.filters import DUE, OVERDUE, InstallmentFilter, ListOptions, RepaymentFilter
 from xindai.repayments.models import ClassificationChange, EarlyRepayment, Repayment
-from xindai.repayments.services import BATCH_MAX, BATCH_MISSING, BATCH_TOO_LARGE
 
 ROW_RELATED = (
     "loan__customer__county",

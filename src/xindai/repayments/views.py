@@ -21,10 +21,11 @@ from xindai.core.viewhelpers import paginate, require_perm, run_service, wants_e
 from xindai.jobs.exports import export_response
 from xindai.loans.quality import BUCKET_LABELS
 from xindai.loans.selectors import loan_detail
+from xindai.repayments import batch as batches
 from xindai.repayments import early, selectors, services
+from xindai.repayments.batch import BATCH_MAX
 from xindai.repayments.classification import classification_set
 from xindai.repayments.forms import BatchForm, ClassificationForm, ConfirmForm, EarlyForm, ReverseForm
-from xindai.repayments.services import BATCH_MAX
 
 BUCKETS = {bucket.value: gettext_lazy(label) for bucket, label in BUCKET_LABELS.items()}
 
@@ -139,14 +140,14 @@ def batch(request):
     back = _back(request, reverse("repayments:due"))
     if not error and request.POST.get("action") == "confirm" and form.is_valid():
         terms = {name: form.cleaned_data.get(name) for name in ("channel", "remark", "expected_total")}
-        confirm = lambda: services.repayments_confirm_batch(  # noqa: E731
+        confirm = lambda: batches.repayments_confirm_batch(  # noqa: E731
             actor=request.user, installment_ids=selected, paid_on=paid_on, **terms
         )
         if done := run_service(form, confirm):
             totals = shown_params({"count": done.count, "total": done.total})
             messages.success(request, _("%(count)s repayments confirmed: %(total)s in all.") % totals)
             return redirect(back)
-    summary = services.batch_summary(chosen, paid_on) if not error else None
+    summary = batches.batch_summary(chosen, paid_on) if not error else None
     if summary is not None and not form.is_bound:
         form = BatchForm(initial={"paid_on": paid_on, "expected_total": summary.total})
     elif summary is not None:

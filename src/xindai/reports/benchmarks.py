@@ -14,7 +14,7 @@ from xindai.core.scope import system_scope
 from xindai.loans.benchmarks import ensure_book
 from xindai.loans.models import Installment
 from xindai.org.models import User
-from xindai.repayments.services import repayments_confirm_batch
+from xindai.repayments.batch import repayments_confirm_batch
 from xindai.reports import queries
 
 BENCHMARK = system_scope("benchmark")

@@ -73,3 +73,24 @@ def test_a_hidden_column_stays_hidden_on_that_list(page, live_server, world):
     assert page.is_visible("[data-testid=customer-table] th:has-text('地址')") or "地址" not in page.inner_text(
         "[data-testid=customer-table] thead"
     )
+
+
+def test_the_column_choice_follows_the_user_to_another_browser(browser, page, live_server, world):
+    """显示列 is kept on the server: a fresh browser (no localStorage) of the same user hides the
+    same column; another user's lists are untouched."""
+    sign_in(page, live_server, "officer_a")
+    page.goto(f"{live_server.url}/repayments/")
+    page.click("[data-testid=columns-button]")
+    page.uncheck("input[data-column='地址']")
+    page.wait_for_selector("[data-testid=due-table][data-columns-saved=yes]", state="attached")
+    assert not page.is_visible("[data-testid=due-table] th:has-text('地址')")
+    world.officer_a.refresh_from_db()
+    assert world.officer_a.list_columns == {"due": ["地址"]}
+    for username, hidden in (("officer_a", True), ("manager_a", False)):
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+        other = context.new_page()
+        sign_in(other, live_server, username)
+        other.goto(f"{live_server.url}/repayments/")
+        other.wait_for_selector("[data-testid=columns-button]")
+        assert other.is_visible("[data-testid=due-table] th:has-text('地址')") is not hidden, username
+        context.close()

@@ -98,7 +98,7 @@ def _build_book() -> Book:
     from xindai.customers.models import Customer
     from xindai.loans.demo import build_loans
     from xindai.loans.models import Loan
-    from xindai.messaging import sending
+    from xindai.messaging import mass_sending
     from xindai.org.builtin_roles import LEADER
     from xindai.org.demo import build_org
     from xindai.org.models import Branch, Region, RegionLevel, Role, ScopeKind, User, UserKind
@@ -116,8 +116,8 @@ def _build_book() -> Book:
             if first is not None and first.due_date <= timezone.localdate():
                 repayment_confirm(actor=admin, installment_id=first.pk, amount=Decimal("1.00"), paid_on=first.due_date)
         customers = Customer.objects.all()
-        sending.mass_send(
-            actor=admin, recipients=sending.from_customers(customers[:30]), text="{客户姓名}您好，测试通知。"
+        mass_sending.mass_send(
+            actor=admin, recipients=mass_sending.from_customers(customers[:30]), text="{客户姓名}您好，测试通知。"
         )
         # The user kinds the demo lacks, on the busiest nodes of 梁家墩镇 so that they see something.
         township = Region.objects.get(name="梁家墩镇")

@@ -263,6 +263,8 @@ MATRIX: list[Row] = [
     Row("set_language", "POST", s(302, 302, 302, 302, 302, 302, 302), data=lambda o: {"language": "zh-hans"}),
     Row("password_change", "GET", ALL_200),
     Row("password_change", "POST", ALL_200, data=lambda o: {"old_password": "wrong"}),
+    Row("column_choice", "GET", POST_ONLY),
+    Row("column_choice", "POST", ALL_200, data=lambda o: {"table": "due", "hidden": ["复利"]}),
     # System: settings and the audit log.
     Row("core:settings", "GET", ADMIN_ONLY),
     Row("core:settings", "POST", ADMIN_ONLY, data=lambda o: {"bank_name": ""}),

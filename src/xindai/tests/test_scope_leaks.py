@@ -200,10 +200,12 @@ def test_the_list_filters_do_not_undo_the_mask(world, login, book):
 def test_another_users_sending_is_not_found(world, login, book):
     """/messaging/sendings/<id>/ showed another user's whole sending once one message was in scope."""
     from xindai.customers.models import Customer
-    from xindai.messaging import sending
+    from xindai.messaging import mass_sending
 
-    recipients = sending.from_customers(Customer.objects.system("tests").filter(pk__in=[book["a"].pk, book["b"].pk]))
-    batch = sending.mass_send(actor=world.officer_b, recipients=recipients, text="测试群发")
+    recipients = mass_sending.from_customers(
+        Customer.objects.system("tests").filter(pk__in=[book["a"].pk, book["b"].pk])
+    )
+    batch = mass_sending.mass_send(actor=world.officer_b, recipients=recipients, text="测试群发")
     assert login(world.officer_b).get(reverse("messaging:sending", args=[batch.pk])).status_code == 200
     assert login(world.officer_a).get(reverse("messaging:sending", args=[batch.pk])).status_code == 404
     assert login(world.admin).get(reverse("messaging:sending", args=[batch.pk])).status_code == 200

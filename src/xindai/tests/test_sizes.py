@@ -17,7 +17,6 @@ MODULE_DEBT = {
     "loans/schedule.py": (470, "the pure schedule engine, six methods and their checks in one module"),
     "loans/services.py": (465, "loan registration, the bulk path and loan types: to split (types, bulk)"),
     "loans/models.py": (460, "the loan models and the scope rules that need them (core/scope.py docstring)"),
-    "repayments/services.py": (430, "confirmation one by one and in batches, reversal: to split (batch)"),
     "messaging/intents.py": (410, "the keyword and pattern table of the inbound intents (data)"),
 }
 

@@ -15,8 +15,8 @@ from xindai.customers import services as customer_services
 from xindai.customers.filters import ContactFilter
 from xindai.customers.forms import ContactForm
 from xindai.customers.models import Customer
+from xindai.messaging import mass_sending
 from xindai.messaging import selectors as message_selectors
-from xindai.messaging import sending
 from xindai.messaging.filters import MessageFilter
 from xindai.messaging.models import Purpose
 
@@ -78,9 +78,9 @@ class MessageList(ApiView):
             message = _("The channel is sms or voice.")
             raise bad_request(message, [{"field": "channel", "detail": message}])
         customer = get_object_or_404(Customer.objects.visible_to(request.user), pk=customer_id)
-        done = sending.mass_send(
+        done = mass_sending.mass_send(
             actor=request.user,
-            recipients=sending.from_customers(Customer.objects.visible_to(request.user).filter(pk=customer.pk)),
+            recipients=mass_sending.from_customers(Customer.objects.visible_to(request.user).filter(pk=customer.pk)),
             text=text,
             purpose=Purpose.MANUAL,
             source="API",

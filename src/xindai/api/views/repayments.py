@@ -12,6 +12,7 @@ from xindai.api.problems import bad_request
 from xindai.api.views.common import _doc, _page, _params, _query
 from xindai.api.views_base import ApiView, body, bound, filtered, form_data, need, valid
 from xindai.loans.models import Installment
+from xindai.repayments import batch as batches
 from xindai.repayments import early, selectors, services
 from xindai.repayments.filters import InstallmentFilter
 from xindai.repayments.forms import BatchForm, ConfirmForm, ReverseForm
@@ -112,7 +113,7 @@ class RepaymentBatch(ApiView):
             raise bad_request(message, [{"field": "installments", "detail": message}])
         form = valid(bound(BatchForm, form_data(data, ("paid_on", "channel", "remark", "expected_total"))))
         values = form.cleaned_data
-        done = services.repayments_confirm_batch(
+        done = batches.repayments_confirm_batch(
             actor=request.user,
             installment_ids=ids,
             paid_on=values["paid_on"],

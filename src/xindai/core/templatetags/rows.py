@@ -63,14 +63,6 @@ def category_label(code) -> str:
     return escape(gettext(_CATEGORIES.get(code, "as suggested")))
 
 
-@register.simple_tag
-def overdue_bucket(buckets: dict, code) -> str:
-    """The due list's overdue bucket (逾期分档) badge: the label of `code` in `buckets`, or nothing."""
-    if code not in buckets:
-        return ""
-    return SafeString(f'<span class="badge text-bg-danger-subtle text-danger-emphasis">{escape(buckets[code])}</span>')
-
-
 _CUSTOMER_BADGES = {"active": "text-bg-success", "prospect": "text-bg-info", "blocked": "text-bg-danger"}
 
 

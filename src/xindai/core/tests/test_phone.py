@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from xindai.core.phone import (
     PhoneError,
+    call_seconds,
     mask_mobile,
     normalize_mobile,
     parse_landline,
@@ -224,3 +225,11 @@ def test_messages_are_sentences_without_stray_percent_signs() -> None:
             message = getattr(phone, name)
             assert message.endswith("."), name
             assert "%" not in message, name
+
+
+# --- call length ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("length", "seconds"), [(0, 0), (1, 1), (4, 1), (5, 2), (80, 20), (81, 21)])
+def test_call_seconds_reads_four_characters_a_second(length: int, seconds: int) -> None:
+    assert call_seconds("贷" * length) == seconds

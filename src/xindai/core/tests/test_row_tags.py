@@ -81,17 +81,6 @@ def test_pk_url(name):
     assert _tag("{% pk_url name 7 %}|{% pk_url name 123 %}", name=name) == expected
 
 
-@pytest.mark.parametrize("code", ["1-30", "90+", None, "x"])
-def test_overdue_bucket(code):
-    buckets = {"1-30": "1–30 天", "90+": "<90 天以上>"}
-    loop = (
-        "{% for code, label in buckets.items %}{% if code == bucket %}"
-        '<span class="badge text-bg-danger-subtle text-danger-emphasis">{{ label }}</span>{% endif %}{% endfor %}'
-    )
-    expected = _tag(loop, buckets=buckets, bucket=code)
-    assert _tag("{% overdue_bucket buckets bucket %}", buckets=buckets, bucket=code) == expected
-
-
 def test_figure_cells():
     from decimal import Decimal
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from xindai.jobs import services, worker
 from xindai.jobs.models import Job, JobState
-from xindai.messaging import sending
+from xindai.messaging import mass_sending
 from xindai.messaging.models import MassSending, Message, OptOut
 from xindai.messaging.outbox import deliver_all
 
@@ -19,7 +19,7 @@ NUMBERS = " ".join(f"1380000{n:04d}" for n in range(1, 8))  # seven numbers
 
 @pytest.fixture(autouse=True)
 def _small_chunks(monkeypatch):
-    monkeypatch.setattr(sending, "BUILD_CHUNK", 3)
+    monkeypatch.setattr(mass_sending, "BUILD_CHUNK", 3)
     monkeypatch.setattr(services, "PROGRESS_EVERY_S", 0)
     yield
     worker.stop_requested.clear()
@@ -51,14 +51,14 @@ def test_the_send_request_builds_no_message_and_the_job_does(world, login, run_j
 
 def test_the_job_reports_its_progress_chunk_by_chunk(world, login, monkeypatch):
     seen = []
-    real_queue = sending.queue
+    real_queue = mass_sending.queue
 
     def queue(messages):
         job = Job.objects.get()
         seen.append((job.done, job.total, job.step))
         return real_queue(messages)
 
-    monkeypatch.setattr(sending, "queue", queue)
+    monkeypatch.setattr(mass_sending, "queue", queue)
     send(login(world.officer_a))
     services.run(Job.objects.get().pk)
     assert [(done, total) for done, total, _step in seen] == [(0, 7), (3, 7), (6, 7)]
@@ -81,7 +81,7 @@ def test_the_same_page_sent_twice_makes_one_batch_and_one_job(world, login, run_
 
 def test_a_job_stopped_half_way_goes_on_where_it_stopped(world, login, monkeypatch, settings):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-    real_queue = sending.queue
+    real_queue = mass_sending.queue
     calls = []
 
     def queue(messages):
@@ -90,7 +90,7 @@ def test_a_job_stopped_half_way_goes_on_where_it_stopped(world, login, monkeypat
             worker.stop_requested.set()  # the worker is asked to stop during the second chunk
         return real_queue(messages)
 
-    monkeypatch.setattr(sending, "queue", queue)
+    monkeypatch.setattr(mass_sending, "queue", queue)
     send(login(world.officer_a))
     job = Job.objects.get()
     services.run(job.pk)
@@ -108,20 +108,20 @@ class Killed(BaseException):
 
 def test_a_job_whose_worker_was_killed_is_retried_without_duplicates(world, login, monkeypatch, settings):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-    real_queue = sending.queue
+    real_queue = mass_sending.queue
 
     def dying(messages):
         if Message.objects.system("tests").count() >= 3:
             raise Killed  # killed in the middle of the second chunk: its transaction never commits
         return real_queue(messages)
 
-    monkeypatch.setattr(sending, "queue", dying)
+    monkeypatch.setattr(mass_sending, "queue", dying)
     send(login(world.officer_a))
     job = Job.objects.get()
     with pytest.raises(Killed):
         services.run(job.pk)
     assert Job.objects.get().state == JobState.RUNNING and Message.objects.system("tests").count() == 3
-    monkeypatch.setattr(sending, "queue", real_queue)
+    monkeypatch.setattr(mass_sending, "queue", real_queue)
     assert services.recover_lost(timezone.now()) == 1  # its worker is gone: queued again
     services.run(job.pk)
     batch = MassSending.objects.system("tests").get()

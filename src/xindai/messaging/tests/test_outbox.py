@@ -155,7 +155,7 @@ def test_two_engines_at_once_queue_one_message_per_slot(world, settings):
 
     from xindai.customers.tests.factories import CustomerFactory
     from xindai.loans.tests.factories import loan_type, make_loan
-    from xindai.messaging import engine
+    from xindai.messaging import reminders
     from xindai.messaging.models import AutoSwitch, SmsTemplate
 
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
@@ -183,7 +183,7 @@ def test_two_engines_at_once_queue_one_message_per_slot(world, settings):
     def run():
         barrier.wait()
         try:
-            engine.run(moment)
+            reminders.run(moment)
         finally:
             connection.close()
 

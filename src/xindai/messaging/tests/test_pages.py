@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from xindai.customers.models import Contact
-from xindai.messaging import sending
+from xindai.messaging import mass_sending
 from xindai.messaging.models import AutoSwitch, MassSending, Message, MessageStatus, OptOut, Purpose, SmsTemplate
 from xindai.messaging.outbox import deliver_all
 
@@ -104,9 +104,9 @@ def test_the_switch_keeps_who_and_when(world, login):
 
 def test_segments_count_the_signature(world, login, settings):
     settings.SMS_SIGN_NAME = "张掖城商行"
-    preview = sending.preview([sending.Recipient("13800000001")], "字" * 63)
+    preview = mass_sending.preview([mass_sending.Recipient("13800000001")], "字" * 63)
     assert (preview.characters, preview.segments) == (70, 1)
-    preview = sending.preview([sending.Recipient("13800000001")], "字" * 64)
+    preview = mass_sending.preview([mass_sending.Recipient("13800000001")], "字" * 64)
     assert (preview.characters, preview.segments) == (71, 2)
 
 

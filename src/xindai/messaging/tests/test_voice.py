@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from xindai.messaging import engine, outbox
+from xindai.messaging import outbox, reminders
 from xindai.messaging.models import Message, MessageStatus, SmsTemplate
 from xindai.messaging.voice import CallReport, locmem
 
@@ -43,7 +43,7 @@ def test_preferences_choose_sms_or_voice(due_book, switched_on, voice, sms_outbo
     zhao = due_book["zhao"].customer
     zhao.contact_preference = "both"
     zhao.save()
-    engine.run(datetime(2026, 4, 2, 9, 30, tzinfo=CST))
+    reminders.run(datetime(2026, 4, 2, 9, 30, tzinfo=CST))
     outbox.deliver_all(now=datetime(2026, 4, 2, 9, 31, tzinfo=CST))
     assert sorted(c.recipient for c in voice) == ["13800000001", "13800000003"]
     assert [s.recipient for s in sms_outbox] == ["13800000003"]
@@ -56,7 +56,7 @@ def test_an_unanswered_call_is_tried_again_then_given_up(due_book, switched_on, 
     ma = due_book["ma"].customer
     ma.contact_preference = "voice"
     ma.save()
-    engine.run(datetime(2026, 4, 2, 9, 30, tzinfo=CST))
+    reminders.run(datetime(2026, 4, 2, 9, 30, tzinfo=CST))
     outbox.deliver_all(now=datetime(2026, 4, 2, 9, 31, tzinfo=CST))
     message = Message.objects.system("tests").get(channel="voice")
     for _attempt in range(3):
@@ -75,13 +75,13 @@ def test_a_vacant_number_is_flagged_and_never_called_again(due_book, switched_on
     ma = due_book["ma"].customer
     ma.contact_preference = "voice"
     ma.save()
-    engine.run(datetime(2026, 4, 2, 9, 30, tzinfo=CST))
+    reminders.run(datetime(2026, 4, 2, 9, 30, tzinfo=CST))
     outbox.deliver_all(now=datetime(2026, 4, 2, 9, 31, tzinfo=CST))
     message = Message.objects.system("tests").get(channel="voice")
     outbox.apply_call_reports([CallReport(message.pk, "", message.recipient, "vacant")])
     ma.refresh_from_db()
     assert ma.mobile_vacant
-    assert engine.run(datetime(2026, 4, 3, 9, 30, tzinfo=CST)).queued == 0
+    assert reminders.run(datetime(2026, 4, 3, 9, 30, tzinfo=CST)).queued == 0
 
 
 def test_an_answered_call_is_delivered_with_its_duration(due_book, switched_on, voice):
@@ -97,7 +97,7 @@ def test_a_failed_sms_is_followed_by_a_call_when_the_template_says_so(due_book, 
     template = collection("sms")
     template.voice_fallback = True
     template.save()
-    engine.run(datetime(2026, 4, 2, 9, 30, tzinfo=CST))
+    reminders.run(datetime(2026, 4, 2, 9, 30, tzinfo=CST))
     outbox.deliver_all(now=datetime(2026, 4, 2, 9, 31, tzinfo=CST))
     sms = Message.objects.system("tests").get(loan=due_book["ma"], channel="sms")
     outbox.apply_reports([DeliveryReport(sms.pk, "", sms.recipient, delivered=False, error_code="MK:0004")])

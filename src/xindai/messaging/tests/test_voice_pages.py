@@ -98,3 +98,22 @@ def test_the_call_log_is_a_fixed_number_of_queries(world, login, due_book, djang
     with django_assert_max_num_queries(12):
         response = client.get(reverse("messaging:calls"))
     assert len(response.context["page"]) == 20  # a page of the 30, every row with its customer
+
+
+def test_the_voice_preview_speaks_of_the_call_not_of_sms_segments(world, login):
+    """A call is read out, not split into SMS: the preview gives the characters read and the
+    seconds the reading takes (about 4 characters a second), without the SMS signature."""
+    text = "通知：" + "贷" * 77  # 80 characters: two SMS with the signature, 20 s of speech
+    data = {"source": "numbers", "numbers": "13800000001", "text": text, "action": "preview"}
+    page = login(world.officer_a).post(reverse("messaging:voice_compose"), data)
+    preview = page.context["preview"]
+    assert (preview.spoken_characters, preview.call_seconds) == (80, 20)
+    shown = page.content.decode()
+    assert "朗读 80 个字，每通电话约 20 秒；共拨打 1 通电话" in shown and "条短信" not in shown
+
+
+def test_the_sms_preview_still_counts_segments(world, login):
+    data = {"source": "numbers", "numbers": "13800000001", "text": "贷" * 80, "action": "preview"}
+    data |= {"channel": "sms"}
+    shown = login(world.officer_a).post(reverse("messaging:compose"), data).content.decode()
+    assert "每条计 2 条短信" in shown and "每通电话" not in shown

@@ -25,7 +25,7 @@ from xindai.core.scope import scope_for
 from xindai.customers.tests.factories import CustomerFactory
 from xindai.loans.models import Installment, Loan
 from xindai.loans.tests.factories import loan_type, make_loan
-from xindai.repayments import services
+from xindai.repayments import batch, services
 from xindai.repayments.models import Repayment
 
 D = Decimal
@@ -96,7 +96,7 @@ def assert_nothing_written(*loans):
 
 def test_the_summary_adds_up_penalty_and_compound_interest_of_every_installment(world, bullet, ep3):
     chosen = Installment.objects.system("tests").filter(pk__in=ids(item(bullet), item(ep3, 1), item(ep3, 2)))
-    summary = services.batch_summary(chosen, MAY_1)
+    summary = batch.batch_summary(chosen, MAY_1)
     # principal 10000 + 1000 + 1000; interest 108.75 + 15 + 10; penalty 54.38 + 20 + 13; compound 0.59 + 0.30 + 0.13
     assert figures(summary) == (3, D("12000.00"), D("133.75"), D("87.38"), D("1.02"))
     assert summary.total == D("12222.15")
@@ -105,9 +105,9 @@ def test_the_summary_adds_up_penalty_and_compound_interest_of_every_installment(
 def test_a_batch_settles_every_installment_in_full_with_the_figures_of_the_summary(world, bullet, ep3):
     chosen = [item(bullet), item(ep3, 1), item(ep3, 2)]
     expected_owing = {i.pk: services.owing_on(i, MAY_1) for i in chosen}  # the Python reckoning, one by one
-    summary = services.batch_summary(Installment.objects.system("tests").filter(pk__in=ids(*chosen)), MAY_1)
+    summary = batch.batch_summary(Installment.objects.system("tests").filter(pk__in=ids(*chosen)), MAY_1)
 
-    done = services.repayments_confirm_batch(
+    done = batch.repayments_confirm_batch(
         actor=world.officer_a, installment_ids=ids(*chosen), paid_on=MAY_1, expected_total=summary.total
     )
 
@@ -154,10 +154,10 @@ def test_a_batch_settles_every_installment_in_full_with_the_figures_of_the_summa
 
 
 def test_a_loan_settles_when_the_batch_pays_its_last_installment(world, ep3):
-    services.repayments_confirm_batch(
+    batch.repayments_confirm_batch(
         actor=world.officer_a, installment_ids=ids(item(ep3, 1), item(ep3, 2)), paid_on=MAY_1
     )
-    done = services.repayments_confirm_batch(actor=world.officer_a, installment_ids=ids(item(ep3, 3)), paid_on=MAY_1)
+    done = batch.repayments_confirm_batch(actor=world.officer_a, installment_ids=ids(item(ep3, 3)), paid_on=MAY_1)
     # 1000 + 5.00 interest + 5.25 penalty + 0.03 compound
     assert figures(done) == (1, D("1000.00"), D("5.00"), D("5.25"), D("0.03")) and done.total == D("1010.28")
     ep3.refresh_from_db()
@@ -166,7 +166,7 @@ def test_a_loan_settles_when_the_batch_pays_its_last_installment(world, ep3):
 
 def test_a_loan_is_settled_on_the_day_its_last_installment_was_settled(world, ep3):
     # Oldest first (domain.md): periods 1 and 2 by a transfer on 05-01, then period 3 on 05-10.
-    services.repayments_confirm_batch(
+    batch.repayments_confirm_batch(
         actor=world.officer_a, installment_ids=ids(item(ep3, 1), item(ep3, 2)), paid_on=MAY_1
     )
     services.repayment_confirm(
@@ -181,7 +181,7 @@ def test_a_batch_after_a_partial_payment_charges_only_the_penalty_not_yet_collec
     services.repayment_confirm(
         actor=world.officer_a, installment_id=item(bullet).pk, amount=D("100.00"), paid_on=MAY_1
     )  # penalty 54.38, compound 0.59, interest 45.03 (30 days late)
-    done = services.repayments_confirm_batch(
+    done = batch.repayments_confirm_batch(
         actor=world.officer_a, installment_ids=ids(item(bullet)), paid_on=date(2026, 5, 31)
     )
     # As of 05-31 (60 days): penalty 10000 × 60 × 6.525 / 36000 = 108.75, less 54.38 collected = 54.37.
@@ -207,10 +207,10 @@ def test_the_database_rounds_an_exact_half_fen_up_like_arithmetic_accrual(world)
     as_of = date(2026, 4, 11)  # 10 days overdue; penalty rate 4.80 × 1.5 = 7.2 % a year
     # penalty 1062.50 × 10 × 7.2 / 36000 = 2.125 exactly → 2.13 (not 2.12);
     # compound 12.75 × 10 × 7.2 / 36000 = 0.0255 → 0.03
-    summary = services.batch_summary(Installment.objects.system("tests").filter(loan=loan), as_of)
+    summary = batch.batch_summary(Installment.objects.system("tests").filter(loan=loan), as_of)
     assert figures(summary) == (1, D("1062.50"), D("12.75"), D("2.13"), D("0.03"))
     assert services.owing_on(item(loan), as_of).penalty == D("2.13")
-    done = services.repayments_confirm_batch(actor=world.officer_a, installment_ids=ids(item(loan)), paid_on=as_of)
+    done = batch.repayments_confirm_batch(actor=world.officer_a, installment_ids=ids(item(loan)), paid_on=as_of)
     assert done.penalty == D("2.13") and done.total == D("1077.41")
 
 
@@ -231,9 +231,9 @@ def test_a_loan_type_without_compound_interest_is_charged_the_penalty_only(world
         end_date=date(2026, 4, 1),
         method="bullet",
     )
-    summary = services.batch_summary(Installment.objects.system("tests").filter(loan=loan), MAY_1)
+    summary = batch.batch_summary(Installment.objects.system("tests").filter(loan=loan), MAY_1)
     assert figures(summary) == (1, D("10000.00"), D("108.75"), D("54.38"), D("0.00"))  # compound would be 0.59
-    done = services.repayments_confirm_batch(actor=world.officer_a, installment_ids=ids(item(loan)), paid_on=MAY_1)
+    done = batch.repayments_confirm_batch(actor=world.officer_a, installment_ids=ids(item(loan)), paid_on=MAY_1)
     assert figures(done) == figures(summary)
 
 
@@ -241,7 +241,7 @@ def test_one_settled_installment_refuses_the_whole_batch_and_nothing_is_written(
     services.repayment_confirm(actor=world.officer_a, installment_id=item(bullet).pk, amount=None, paid_on=MAY_1)
     chosen = ids(item(ep3, 1), item(bullet), item(ep3, 2))
     assert (
-        services.batch_summary(Installment.objects.system("tests").filter(pk__in=chosen), MAY_1).count == 2
+        batch.batch_summary(Installment.objects.system("tests").filter(pk__in=chosen), MAY_1).count == 2
     )  # the unsettled ones
     before = (
         Repayment.objects.system("tests").count(),
@@ -249,9 +249,9 @@ def test_one_settled_installment_refuses_the_whole_batch_and_nothing_is_written(
     )
 
     with pytest.raises(BusinessError) as err:
-        services.repayments_confirm_batch(actor=world.officer_a, installment_ids=chosen, paid_on=MAY_1)
+        batch.repayments_confirm_batch(actor=world.officer_a, installment_ids=chosen, paid_on=MAY_1)
 
-    assert err.value.message == services.BATCH_SETTLED
+    assert err.value.message == batch.BATCH_SETTLED
     assert err.value.params == {"count": 1, "ious": "BULLET#1"}
     assert (
         (Repayment.objects.system("tests").count(), AuditLog.objects.system("tests").filter(action=CONFIRMED).count())
@@ -272,19 +272,17 @@ def assert_nothing_written_on_loan(loan):
 def test_an_installment_outside_the_actors_scope_refuses_the_batch(world, ep3):
     own = _ep3(world, iou="EP3-B", officer=world.officer_b, village=world.village_b1)
     with pytest.raises(BusinessError) as err:
-        services.repayments_confirm_batch(
+        batch.repayments_confirm_batch(
             actor=world.officer_b, installment_ids=ids(item(own, 1), item(ep3, 1), item(ep3, 2)), paid_on=MAY_1
         )
-    assert err.value.message == services.BATCH_MISSING and err.value.params == {"count": 2}
+    assert err.value.message == batch.BATCH_MISSING and err.value.params == {"count": 2}
     assert_nothing_written(ep3, own)
 
 
 def test_an_installment_that_does_not_exist_refuses_the_batch(world, ep3):
     with pytest.raises(BusinessError) as err:
-        services.repayments_confirm_batch(
-            actor=world.admin, installment_ids=[item(ep3, 1).pk, 987_654_321], paid_on=MAY_1
-        )
-    assert err.value.message == services.BATCH_MISSING and err.value.params == {"count": 1}
+        batch.repayments_confirm_batch(actor=world.admin, installment_ids=[item(ep3, 1).pk, 987_654_321], paid_on=MAY_1)
+    assert err.value.message == batch.BATCH_MISSING and err.value.params == {"count": 1}
     assert_nothing_written(ep3)
 
 
@@ -297,7 +295,7 @@ def test_an_installment_that_does_not_exist_refuses_the_batch(world, ep3):
 )
 def test_a_batch_dated_in_the_future_or_before_a_loan_is_refused(world, bullet, ep3, paid_on, message):
     with pytest.raises(BusinessError) as err:
-        services.repayments_confirm_batch(
+        batch.repayments_confirm_batch(
             actor=world.officer_a, installment_ids=ids(item(ep3, 1), item(bullet)), paid_on=paid_on
         )
     assert err.value.message == message
@@ -309,7 +307,7 @@ def test_a_batch_dated_before_an_installments_last_payment_is_refused(world, ep3
         actor=world.officer_a, installment_id=item(ep3, 1).pk, amount=D("10.00"), paid_on=date(2026, 4, 20)
     )
     with pytest.raises(BusinessError) as err:
-        services.repayments_confirm_batch(
+        batch.repayments_confirm_batch(
             actor=world.officer_a, installment_ids=ids(item(ep3, 1), item(ep3, 2)), paid_on=date(2026, 4, 15)
         )
     assert err.value.message == services.BEFORE_LAST_PAYMENT
@@ -318,39 +316,39 @@ def test_a_batch_dated_before_an_installments_last_payment_is_refused(world, ep3
 
 def test_a_total_different_from_the_summary_the_user_saw_refuses_the_batch(world, bullet, ep3):
     chosen = ids(item(bullet), item(ep3, 1))
-    shown = services.batch_summary(Installment.objects.system("tests").filter(pk__in=chosen), MAY_1).total
+    shown = batch.batch_summary(Installment.objects.system("tests").filter(pk__in=chosen), MAY_1).total
     assert shown == D("10163.72") + D("1035.30")  # 1000 + 15.00 + 20.00 + 0.30
     with pytest.raises(BusinessError) as err:
-        services.repayments_confirm_batch(
+        batch.repayments_confirm_batch(
             actor=world.officer_a, installment_ids=chosen, paid_on=MAY_1, expected_total=shown + D("0.01")
         )
-    assert err.value.message == services.BATCH_CHANGED
+    assert err.value.message == batch.BATCH_CHANGED
     assert err.value.params == {"total": D("11199.02"), "expected": D("11199.03")}
     assert_nothing_written(bullet, ep3)
 
     # Someone else takes a payment after the summary was shown: the old total no longer holds.
     services.repayment_confirm(actor=world.manager_a, installment_id=item(ep3, 1).pk, amount=D("1.00"), paid_on=MAY_1)
     with pytest.raises(BusinessError) as err:
-        services.repayments_confirm_batch(
+        batch.repayments_confirm_batch(
             actor=world.officer_a, installment_ids=chosen, paid_on=MAY_1, expected_total=shown
         )
-    assert err.value.message == services.BATCH_CHANGED
+    assert err.value.message == batch.BATCH_CHANGED
     assert Repayment.objects.system("tests").count() == 1
 
 
 def test_an_empty_or_oversized_selection_is_refused(world):
     with pytest.raises(BusinessError) as err:
-        services.repayments_confirm_batch(actor=world.officer_a, installment_ids=[], paid_on=MAY_1)
-    assert err.value.message == services.BATCH_EMPTY
+        batch.repayments_confirm_batch(actor=world.officer_a, installment_ids=[], paid_on=MAY_1)
+    assert err.value.message == batch.BATCH_EMPTY
     with pytest.raises(BusinessError) as err:
-        services.repayments_confirm_batch(
-            actor=world.officer_a, installment_ids=range(1, services.BATCH_MAX + 2), paid_on=MAY_1
+        batch.repayments_confirm_batch(
+            actor=world.officer_a, installment_ids=range(1, batch.BATCH_MAX + 2), paid_on=MAY_1
         )
-    assert err.value.message == services.BATCH_TOO_LARGE
+    assert err.value.message == batch.BATCH_TOO_LARGE
 
 
 def test_one_audit_row_per_repayment(world, bullet, ep3):
-    services.repayments_confirm_batch(
+    batch.repayments_confirm_batch(
         actor=world.officer_a, installment_ids=ids(item(bullet), *ep3.installments.all()), paid_on=MAY_1
     )
     rows = AuditLog.objects.system("tests").filter(action=CONFIRMED)
@@ -364,7 +362,7 @@ def test_one_audit_row_per_repayment(world, bullet, ep3):
 
 def _batch_queries(actor, installment_ids) -> int:
     with CaptureQueriesContext(connection) as queries:
-        services.repayments_confirm_batch(actor=actor, installment_ids=installment_ids, paid_on=MAY_1)
+        batch.repayments_confirm_batch(actor=actor, installment_ids=installment_ids, paid_on=MAY_1)
     return len(queries)
 
 
@@ -384,7 +382,7 @@ def test_a_batch_of_30_installments_takes_as_many_queries_as_a_batch_of_3(world)
 
 
 def test_reversing_one_repayment_of_a_batch_restores_its_installment_and_loan(world, bullet, ep3):
-    services.repayments_confirm_batch(
+    batch.repayments_confirm_batch(
         actor=world.officer_a, installment_ids=ids(item(bullet), *ep3.installments.all()), paid_on=MAY_1
     )
     ep3.refresh_from_db()

@@ -18,7 +18,7 @@ from xindai.customers.tests.factories import CustomerFactory
 from xindai.loans.models import Installment
 from xindai.loans.services import loan_type_save
 from xindai.loans.tests.factories import loan_type, make_loan
-from xindai.repayments import early, selectors, services
+from xindai.repayments import batch, early, selectors, services
 from xindai.reports import queries
 
 EVERYTHING = system_scope("tests")
@@ -206,10 +206,10 @@ def test_confirmation_and_early_repayment_lock_the_loan_before_its_installments(
         lambda: services.repayment_reverse(actor=world.manager_a, repayment_id=entry.pk, reason="x")
     )
     assert reverse[0] == "loans_loan"
-    batch = _locked_tables(
-        lambda: services.repayments_confirm_batch(actor=world.admin, installment_ids=[row.pk], paid_on=NOV_30)
+    locked = _locked_tables(
+        lambda: batch.repayments_confirm_batch(actor=world.admin, installment_ids=[row.pk], paid_on=NOV_30)
     )
-    assert batch[0] == "loans_loan" and "loans_installment" in batch
+    assert locked[0] == "loans_loan" and "loans_installment" in locked
 
 
 # --- Services validate what forms validate -----------------------------------------------------

@@ -16,7 +16,7 @@ from django.urls import reverse
 from xindai.core.errors import BusinessError
 from xindai.customers.tests.factories import CustomerFactory
 from xindai.loans.tests.factories import loan_type, make_loan
-from xindai.repayments import services
+from xindai.repayments import batch, services
 from xindai.repayments.models import Repayment
 
 D = Decimal
@@ -60,9 +60,9 @@ def test_a_later_installment_cannot_be_paid_while_an_older_one_owes(world, month
 def test_a_batch_refuses_a_later_installment_without_the_older_one_and_takes_both(world, monthly):
     second = period(monthly, 2).pk
     with pytest.raises(BusinessError, match="M-6#2"):
-        services.repayments_confirm_batch(actor=world.officer_a, installment_ids=[second], paid_on=PAID_ON)
+        batch.repayments_confirm_batch(actor=world.officer_a, installment_ids=[second], paid_on=PAID_ON)
     assert not Repayment.objects.system("tests").exists()
-    done = services.repayments_confirm_batch(
+    done = batch.repayments_confirm_batch(
         actor=world.officer_a, installment_ids=[period(monthly, 1).pk, second], paid_on=PAID_ON
     )
     assert done.count == 2

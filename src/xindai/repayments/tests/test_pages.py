@@ -11,7 +11,7 @@ from django.utils import timezone
 from xindai.customers.tests.factories import CustomerFactory
 from xindai.loans.models import Installment, Loan
 from xindai.loans.tests.factories import loan_type, make_loan
-from xindai.repayments import early, services
+from xindai.repayments import batch, early, services
 from xindai.repayments.models import ClassificationChange, EarlyRepayment, Repayment
 
 D = Decimal
@@ -238,8 +238,8 @@ def test_batch_refuses_rows_outside_the_scope_and_writes_nothing(world, login, b
     assert not Repayment.objects.system("tests").exists()
     direct = pytest.raises(services.BusinessError)
     with direct as err:
-        services.repayments_confirm_batch(actor=world.officer_a, installment_ids=ids, paid_on=date(2026, 5, 1))
-    assert err.value.message == services.BATCH_MISSING
+        batch.repayments_confirm_batch(actor=world.officer_a, installment_ids=ids, paid_on=date(2026, 5, 1))
+    assert err.value.message == batch.BATCH_MISSING
     assert not Repayment.objects.system("tests").exists()
 
 

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from xindai.messaging.engine import run
+from xindai.messaging.reminders import run
 
 
 class Command(BaseCommand):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from xindai.core import audit
 from xindai.core.audit_actions import AuditAction
 from xindai.core.errors import BusinessError, translate_pure_error
-from xindai.core.phone import parse_mobile, sms_segments
+from xindai.core.phone import call_seconds, parse_mobile, sms_segments
 from xindai.core.pure import PureError
 from xindai.customers.models import Contact, ContactChannel
 from xindai.jobs.services import job_start
@@ -98,6 +98,8 @@ class Preview:
     sample: str
     characters: int
     segments: int
+    spoken_characters: int  # a call reads the text without the signature
+    call_seconds: int
 
 
 def _distinct(recipients: list[Recipient], one_per_number: bool) -> tuple[list[Recipient], int]:
@@ -133,6 +135,8 @@ def preview(recipients: list[Recipient], text: str, *, one_per_number: bool = Tr
         sample=sample,
         characters=len(signature() + sample),
         segments=sms_segments(signature() + sample),
+        spoken_characters=len(sample),
+        call_seconds=call_seconds(sample),
     )
 
 

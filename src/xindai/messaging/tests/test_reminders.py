@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from xindai.loans.models import LoanType
-from xindai.messaging import engine
+from xindai.messaging import reminders
 from xindai.messaging.models import Message, MessageStatus, OptOut, Purpose, SmsTemplate
 from xindai.messaging.outbox import deliver_all
 from xindai.repayments.services import repayment_confirm
@@ -52,12 +52,12 @@ def queued(**filters) -> list[Message]:
 )
 def test_advance_reminders_go_the_set_number_of_days_before_the_due_date(due_book, switched_on, day, expected):
     advance()
-    assert engine.run(at(day)).queued == expected
+    assert reminders.run(at(day)).queued == expected
 
 
 def test_the_reminder_text_carries_the_installments_figures(due_book, switched_on):
     advance(days_before=0)
-    engine.run(at("2026-04-01"))
+    reminders.run(at("2026-04-01"))
     message = queued(loan=due_book["ma"])[0]
     assert message.text == "马建国您好，您的借据M-MA将于2026年4月1日到期，应还10,108.75元。"
     assert message.purpose == Purpose.REMINDER and message.recipient == "13800000001"
@@ -66,10 +66,10 @@ def test_the_reminder_text_carries_the_installments_figures(due_book, switched_o
 
 def test_nothing_before_the_send_time_and_nothing_when_switched_off(due_book, switched_on):
     advance()
-    assert engine.run(at("2026-03-29", "08:59")).queued == 0
+    assert reminders.run(at("2026-03-29", "08:59")).queued == 0
     switched_on.enabled = False
     switched_on.save()
-    result = engine.run(at("2026-03-29", "09:30"))
+    result = reminders.run(at("2026-03-29", "09:30"))
     assert result.switched_off and result.queued == 0
 
 
@@ -87,15 +87,15 @@ def test_nothing_before_the_send_time_and_nothing_when_switched_off(due_book, sw
 )
 def test_scheduled_collection_follows_its_day_limits_and_rhythm(due_book, switched_on, day, expected):
     scheduled(send_times="09:00")
-    assert engine.run(at(day)).queued == expected
+    assert reminders.run(at(day)).queued == expected
 
 
 def test_each_slot_of_the_day_sends_once_even_when_the_engine_runs_again(due_book, switched_on):
     scheduled()
-    assert engine.run(at("2026-04-02", "09:05")).queued == 2
-    assert engine.run(at("2026-04-02", "09:06")).queued == 0
-    assert engine.run(at("2026-04-02", "16:00")).queued == 2  # the afternoon slot
-    assert engine.run(at("2026-04-02", "18:00")).queued == 0
+    assert reminders.run(at("2026-04-02", "09:05")).queued == 2
+    assert reminders.run(at("2026-04-02", "09:06")).queued == 0
+    assert reminders.run(at("2026-04-02", "16:00")).queued == 2  # the afternoon slot
+    assert reminders.run(at("2026-04-02", "18:00")).queued == 0
     assert Message.objects.system("tests").count() == 4
 
 
@@ -103,7 +103,7 @@ def test_the_database_refuses_a_second_message_for_the_same_slot(due_book, switc
     from django.db import IntegrityError, transaction
 
     scheduled()
-    engine.run(at("2026-04-02", "09:05"))
+    reminders.run(at("2026-04-02", "09:05"))
     first = Message.objects.system("tests").filter(loan=due_book["ma"]).get()
     first.pk = None
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -119,7 +119,7 @@ def test_settled_installments_and_opted_out_numbers_get_nothing(due_book, switch
         paid_on=at("2026-04-01").date(),
     )
     OptOut.objects.create(number="13800000003")
-    assert engine.run(at("2026-04-02")).queued == 0
+    assert reminders.run(at("2026-04-02")).queued == 0
 
 
 def test_a_template_for_a_loan_type_takes_its_loans_from_the_general_one(due_book, switched_on):
@@ -127,14 +127,14 @@ def test_a_template_for_a_loan_type_takes_its_loans_from_the_general_one(due_boo
     livestock = scheduled(
         name="畜牧业催缴", send_times="09:00", every_days=1, loan_type=LoanType.objects.get(name="短期周转贷款")
     )
-    engine.run(at("2026-04-02"))
+    reminders.run(at("2026-04-02"))
     assert {m.loan.iou_number for m in queued(template=general)} == {"M-MA"}
     assert {m.loan.iou_number for m in queued(template=livestock)} == {"M-ZHAO"}
 
 
 def test_outside_the_allowed_hours_messages_are_held_until_they_begin(due_book, switched_on, sms_outbox):
     scheduled(send_times="07:00", every_days=1)
-    result = engine.run(at("2026-04-02", "07:30"))
+    result = reminders.run(at("2026-04-02", "07:30"))
     assert result.queued == 2 and result.held_until == at("2026-04-02", "08:00")
     deliver_all(now=at("2026-04-02", "07:31"))
     assert not sms_outbox
@@ -145,7 +145,7 @@ def test_outside_the_allowed_hours_messages_are_held_until_they_begin(due_book, 
 
 def test_a_settled_installment_is_cancelled_at_the_moment_of_sending(due_book, switched_on, sms_outbox):
     scheduled(send_times="09:00", every_days=1)
-    engine.run(at("2026-04-02", "09:00"))
+    reminders.run(at("2026-04-02", "09:00"))
     repayment_confirm(
         actor=due_book["ma"].officer,
         installment_id=due_book["ma"].installments.get().pk,
