@@ -122,7 +122,7 @@ TEMPLATES = [
                 "xindai.org.context_processors.frame",
                 "xindai.jobs.context_processors.worker_notice",
             ],
-            "builtins": ["xindai.core.templatetags.xindai"],
+            "builtins": ["xindai.core.templatetags.xindai", "xindai.core.templatetags.rows"],
         },
     }
 ]
