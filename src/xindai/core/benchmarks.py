@@ -8,11 +8,12 @@ import socket
 import subprocess
 import sys
 import time
+from statistics import mean
 
 from django.conf import settings
 from django.db import connection
 from django.test import Client
-from django.test.utils import override_settings
+from django.test.utils import CaptureQueriesContext, override_settings
 
 from xindai.core.loadrun import run_load
 from xindai.loans.benchmarks import ensure_book
@@ -59,6 +60,36 @@ def _cookies(count: int) -> list[str]:
             client.force_login(users[index % len(users)], backend="xindai.org.auth_backends.RolePermissionBackend")
             cookies.append(f"sessionid={client.cookies['sessionid'].value}")
     return cookies
+
+
+def request_cpu(*, stdout, scale: float) -> None:
+    """Python CPU per request (time.process_time, the fastest of 5 after a warm-up) and queries, for
+    each URL of the load run and each of its users: what bounds the throughput on 2 cores."""
+    ensure_book(stdout, scale)
+    users = list(User.objects.filter(username__in=PAGE_USERS, is_active=True))
+    stdout.write(f"   {'URL':44} {'CPU ms':>7} {'queries':>8}   (mean over {len(users)} users)")
+    means = []
+    with override_settings(ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False):
+        clients = []
+        for user in users:
+            client = Client()
+            client.force_login(user, backend="xindai.org.auth_backends.RolePermissionBackend")
+            clients.append(client)
+        for url in URLS:
+            cpu, queries = [], []
+            for client in clients:
+                client.get(url)
+                runs = []
+                for _ in range(5):
+                    with CaptureQueriesContext(connection) as captured:
+                        started = time.process_time()
+                        client.get(url)
+                        runs.append((time.process_time() - started) * 1000)
+                cpu.append(min(runs))
+                queries.append(len(captured))
+            means.append(mean(cpu))
+            stdout.write(f"   {url:44} {mean(cpu):7.1f} {mean(queries):8.1f}")
+    stdout.write(f"   {'mean over the URLs':44} {mean(means):7.1f}")
 
 
 def _serve(port: int) -> subprocess.Popen:
@@ -110,4 +141,4 @@ def load_run(*, stdout, scale: float) -> None:
     )
 
 
-BENCHMARKS = [("load_run", load_run)]
+BENCHMARKS = [("request_cpu", request_cpu), ("load_run", load_run)]
