@@ -7,10 +7,9 @@ from django.template.defaultfilters import add, date
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.timezone import template_localtime
-from django.utils.translation import gettext
 
 from xindai.core.masking import shown
-from xindai.core.templatetags.rows import customer_status, pk_url, reach
+from xindai.core.templatetags.rows import check_cell, customer_status, pk_url, reach
 
 register = template.Library()
 
@@ -30,10 +29,7 @@ def customer_row(context, c) -> str:
     user = context.get("user")
     check = ""
     if user is not None and user.has_perm("messaging.send"):
-        check = (
-            f'<td class="xd-check"><input type="checkbox" class="form-check-input" name="ids" value="{escape(c.pk)}"'
-            f' form="xd-rows" aria-label="{escape(gettext("Select"))}"></td>'
-        )
+        check = check_cell(c.pk, "xd-check")
     url = pk_url("customers:detail", c.pk)
     address = escape(add(_name(c.township), _name(c.village)))
     if c.group_id:

@@ -9,7 +9,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from xindai.core.masking import shown
-from xindai.core.templatetags.rows import category_label, pk_url, reach, status_badge
+from xindai.core.templatetags.rows import category_label, check_cell, pk_url, reach, status_badge
 from xindai.core.templatetags.xindai import money, rate
 
 register = template.Library()
@@ -29,10 +29,7 @@ def loan_row(context, loan) -> str:
     user = context.get("user")
     check = ""
     if user is not None and user.has_perm("messaging.send"):
-        check = (
-            f'<td class="xd-check xd-card-check"><input type="checkbox" class="form-check-input" name="ids"'
-            f' value="{loan.pk}" form="xd-rows" aria-label="{_label("Select")}"></td>'
-        )
+        check = check_cell(loan.pk, "xd-check xd-card-check")
     customer = loan.customer
     customer_url = pk_url("customers:detail", loan.customer_id)
     township, village = _name(customer.township), _name(customer.village)

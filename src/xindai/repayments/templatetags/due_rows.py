@@ -9,7 +9,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from xindai.core.masking import shown
-from xindai.core.templatetags.rows import pk_url, reach
+from xindai.core.templatetags.rows import check_cell, pk_url, reach
 from xindai.core.templatetags.xindai import money
 
 register = template.Library()
@@ -58,10 +58,7 @@ def due_row(context, row) -> str:
     loan, customer = row.loan, row.loan.customer
     check = ""
     if confirms:
-        check = (
-            f'<td class="xd-card-check"><input type="checkbox" class="form-check-input" name="ids"'
-            f' value="{escape(row.pk)}" aria-label="{_label("Select")}"></td>'
-        )
+        check = check_cell(row.pk, "xd-card-check", form=None)
     customer_url = pk_url("customers:detail", customer.pk)
     payable = ""
     if row.payable_on != row.due_date:
